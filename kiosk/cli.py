@@ -1,0 +1,75 @@
+"""The `kiosk` command line. Each subcommand lives in its own small module under
+kiosk/commands/ and registers itself with `register(subparsers, common)`.
+
+Every command takes --config FILE and --data-dir DIR (or KIOSK_CONFIG / KIOSK_DATA_DIR).
+No traceback reaches the user: unexpected errors are logged and summarised in one line.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import sys
+from pathlib import Path
+
+COMMAND_MODULES = [
+    "kiosk.commands.run",
+    "kiosk.commands.config_cmd",
+]
+
+log = logging.getLogger("kiosk")
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one line, exit code 2."""
+
+
+def default_data_dir() -> str:
+    env = os.environ.get("KIOSK_DATA_DIR")
+    if env:
+        return env
+    state = os.environ.get("STATE_DIRECTORY")  # systemd StateDirectory=
+    if state:
+        return state.split(":")[0]
+    return str(Path.home() / ".local" / "share" / "kiosk")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="FILE", default=None,
+                        help="site config file (default: $KIOSK_CONFIG or /etc/kiosk/site.toml)")
+    common.add_argument("--data-dir", metavar="DIR", default=None,
+                        help="where the database and local overrides live (default: $KIOSK_DATA_DIR)")
+    parser = argparse.ArgumentParser(prog="kiosk", parents=[common],
+                                     description="Public-hall kiosk: feedback, tickets, wayfinding.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub, common)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "data_dir", None) is None:
+        args.data_dir = default_data_dir()
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=os.environ.get("KIOSK_LOG_LEVEL", "INFO"),
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args) or 0)
+    except UserError as e:
+        print(f"kiosk {args.command}: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:  # noqa: BLE001 - last line of defence, logged in full
+        log.exception("unexpected error in 'kiosk %s'", args.command)
+        print(f"kiosk {args.command}: unexpected error: {type(e).__name__}: {e} "
+              "(details in the log)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

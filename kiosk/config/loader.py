@@ -1,0 +1,200 @@
+"""Loading config: shipped defaults -> site file -> local overrides (written on site).
+
+Each layer is a TOML file; tables merge key by key, a later layer's value (list or
+scalar) replaces the earlier one. Every problem is reported as
+`file:line: dotted.key: reason`, naming the layer file that set the bad value.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from kiosk.config.model import KioskConfig
+from kiosk.config.schema import Problem, build
+
+LOCAL_OVERRIDES = "local.toml"
+DEFAULT_SITE_PATHS = ("/etc/kiosk/site.toml",)
+
+# Cross-field checks: fn(config, problems_out). Other parts append theirs.
+VALIDATORS: list[Callable[[KioskConfig, list[Problem]], None]] = []
+
+
+class ConfigError(Exception):
+    """Raised when a config cannot be used; `problems` says why, one per line."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(p.render() for p in problems))
+
+
+@dataclass
+class Layer:
+    file: str
+    data: dict
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+def read_layer(path: str | os.PathLike) -> tuple[Layer | None, list[Problem]]:
+    """Parse one TOML file; never raises for bad content."""
+    p = Path(path)
+    name = str(p)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        return None, [Problem("", "file not found", name)]
+    except IsADirectoryError:
+        return None, [Problem("", "is a directory, not a TOML file", name)]
+    except OSError as e:
+        return None, [Problem("", f"cannot read file: {e.strerror}", name)]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        return None, [Problem("", f"not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start}); "
+                                  "is this really a TOML file?", name, line)]
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        return None, [Problem("", "contains NUL bytes; is this really a TOML file?", name, line)]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        msg = str(e)
+        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
+        line = int(m.group(1)) if m else None
+        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg)
+        return None, [Problem("", f"not valid TOML: {reason}", name, line)]
+    return Layer(name, data, index_lines(text)), []
+
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-\.\"' ]+?)\s*=")
+
+
+def _key_parts(s: str) -> list[str]:
+    return [k.strip().strip("\"'") for k in s.split(".")]
+
+
+def index_lines(text: str) -> dict[str, int]:
+    """Map dotted key paths (`services[2].prefix`) to the line that sets them."""
+    lines: dict[str, int] = {}
+    prefix = ""
+    counters: dict[str, int] = {}
+    for no, line in enumerate(text.splitlines(), start=1):
+        m = _HEADER.match(line)
+        if m:
+            parts = _key_parts(m.group(2))
+            base = ".".join(parts)
+            if m.group(1) == "[[":
+                idx = counters.get(base, -1) + 1
+                counters[base] = idx
+                prefix = f"{base}[{idx}]"
+            else:
+                prefix = base
+            lines.setdefault(prefix, no)
+            continue
+        m = _KEY.match(line)
+        if m and not line.lstrip().startswith("#"):
+            path = ".".join(p for p in [prefix] + _key_parts(m.group(1)) if p)
+            lines.setdefault(path, no)
+    return lines
+
+
+def merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def _locate(problem: Problem, layers: list[Layer]) -> Problem:
+    """Attach the file and line of the last layer that set the key (or its parent)."""
+    for layer in reversed(layers):
+        path = problem.path
+        while path:
+            if path in layer.lines:
+                return Problem(problem.path, problem.reason, layer.file, layer.lines[path])
+            path = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", path)
+            if path == problem.path:
+                break
+        if _has_path(layer.data, problem.path):
+            return Problem(problem.path, problem.reason, layer.file, None)
+    return Problem(problem.path, problem.reason, layers[-1].file if layers else "", None)
+
+
+def _has_path(data: Any, path: str) -> bool:
+    cur = data
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+        if part.startswith("["):
+            i = int(part[1:-1])
+            if not isinstance(cur, list) or i >= len(cur):
+                return False
+            cur = cur[i]
+        else:
+            if not isinstance(cur, dict) or part not in cur:
+                return False
+            cur = cur[part]
+    return True
+
+
+def site_path(explicit: str | None) -> str | None:
+    if explicit:
+        return explicit
+    env = os.environ.get("KIOSK_CONFIG")
+    if env:
+        return env
+    for p in DEFAULT_SITE_PATHS:
+        if Path(p).exists():
+            return p
+    return None
+
+
+def load(site: str | None = None, data_dir: str | os.PathLike | None = None,
+         extra_layers: list[str] | None = None) -> tuple[KioskConfig, list[Layer]]:
+    """Load and validate all layers. Raises ConfigError listing every problem."""
+    layers: list[Layer] = []
+    problems: list[Problem] = []
+    paths: list[str] = []
+    if site:
+        paths.append(site)
+    if data_dir is not None:
+        local = Path(data_dir) / LOCAL_OVERRIDES
+        if local.exists():
+            paths.append(str(local))
+    paths.extend(extra_layers or [])
+    for p in paths:
+        layer, probs = read_layer(p)
+        problems.extend(probs)
+        if layer:
+            layers.append(layer)
+    if problems:
+        raise ConfigError(problems)
+    return validate_layers(layers)
+
+
+def validate_layers(layers: list[Layer]) -> tuple[KioskConfig, list[Layer]]:
+    merged: dict = {}
+    for layer in layers:
+        merged = merge(merged, layer.data)
+    cfg, problems = build(KioskConfig, merged)
+    if cfg is not None and not problems:
+        for v in VALIDATORS:
+            v(cfg, problems)
+    if problems:
+        raise ConfigError([_locate(p, layers) for p in problems])
+    return cfg, layers
+
+
+def check_file(path: str) -> list[Problem]:
+    """Everything wrong with one file as a site config (on top of the shipped defaults)."""
+    try:
+        load(path)
+    except ConfigError as e:
+        return e.problems
+    return []

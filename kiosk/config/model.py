@@ -1,0 +1,106 @@
+"""The kiosk's settings: every key, its type, its default and what it means.
+
+`config/defaults.toml` is this file rendered (`kiosk config defaults`); a test keeps
+them in step. Sections owned by other parts (printer, services, floor plan, sync)
+live in their own modules and are plugged in here as one field each.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.config.schema import setting
+
+ROLES = ("feedback", "tickets", "wayfinding", "home", "display")
+REASON_IDS_DEFAULT_POSITIVE = ["friendliness", "clarity", "result", "waiting_time"]
+REASON_IDS_DEFAULT_NEUTRAL = ["waiting_time", "friendliness", "clarity", "result", "opening_hours"]
+REASON_IDS_DEFAULT_NEGATIVE = ["waiting_time", "friendliness", "clarity", "result", "opening_hours",
+                               "building"]
+
+
+def _lang_code(v: str) -> str | None:
+    if not (2 <= len(v) <= 8 and v.replace("_", "").isalpha()):
+        return f"{v!r} is not a language code like 'nl' or 'en'"
+    return None
+
+
+def _timezone(v: str) -> str | None:
+    import zoneinfo
+    try:
+        zoneinfo.ZoneInfo(v)
+    except Exception:
+        return f"{v!r} is not a known time zone (for example Europe/Amsterdam)"
+    return None
+
+
+@dataclass
+class DeviceSection:
+    id: str = setting("", "Device id sent with every event. Empty: one is made on first start "
+                          "and kept in the data dir.")
+    role: str = setting("feedback", "What the screen does: feedback, tickets, wayfinding, home "
+                                    "(a menu with several) or display.", choices=ROLES)
+    timezone: str = setting("Europe/Amsterdam", "Site time zone; a 'day' for people and ticket "
+                                                "numbers is the local date here.", check=_timezone)
+
+
+@dataclass
+class UiSection:
+    width: int = setting(1080, "Window width in pixels (portrait touchscreen by default).",
+                         min=320, max=7680)
+    height: int = setting(1920, "Window height in pixels.", min=320, max=7680)
+    fullscreen: bool = setting(False, "Run fullscreen without window decorations (kiosk mode).")
+    languages: list[str] = setting(["nl", "en"], "Languages offered on the language button, in "
+                                   "order; each must have a catalog.", nonempty=True)
+    default_language: str = setting("nl", "Language a new visitor starts in.", check=_lang_code)
+    accessible_default: bool = setting(False, "Start in large-text / high-contrast mode.")
+    idle_timeout_s: float = setting(15.0, "Seconds without a touch before the screen records what "
+                                    "was given and goes back to the start.", min=3, max=600)
+    countdown_s: float = setting(5.0, "A visible countdown is shown in the last this-many seconds "
+                                 "before an idle reset.", min=0, max=60)
+    screen_dpi: float = setting(105.0, "Pixels per inch of the panel (21.5\" 1080p is about 102); "
+                                "used to keep touch targets at least 9 mm.", min=50, max=600)
+
+
+@dataclass
+class FeedbackReasons:
+    positive: list[str] = setting(REASON_IDS_DEFAULT_POSITIVE,
+                                  "Reasons offered after a positive answer.", nonempty=True)
+    neutral: list[str] = setting(REASON_IDS_DEFAULT_NEUTRAL,
+                                 "Reasons offered after a neutral answer.", nonempty=True)
+    negative: list[str] = setting(REASON_IDS_DEFAULT_NEGATIVE,
+                                  "Reasons offered after a negative answer.", nonempty=True)
+
+
+@dataclass
+class FeedbackSection:
+    question: str = setting("default", "Which question to ask: 'default' is the catalog's "
+                            "'How was your visit today?'.")
+    scale: int = setting(5, "Number of smileys: 3, 4 or 5.", min=3, max=5)
+    best_first: bool = setting(True, "Show the happiest face first (left or top).")
+    response_interval_s: float = setting(5.0, "Answers within this many seconds of an accepted "
+                                         "answer are counted as suppressed, not as answers.",
+                                         min=0, max=120)
+    thanks_s: float = setting(3.0, "How long the thank-you screen stays.", min=0.5, max=30)
+    reasons: FeedbackReasons = setting(FeedbackReasons, "Reason lists per kind of answer.")
+    reason_labels: dict[str, dict[str, str]] = setting(
+        {}, "Words for reasons the catalogs do not know: reason id -> language -> text, "
+            "e.g. [feedback.reason_labels.parking] nl = \"Parkeren\".")
+
+
+@dataclass
+class ButtonsSection:
+    url: str = setting("", "Physical smiley buttons: a serial URL (serial:///dev/ttyUSB0?baudrate="
+                           "9600, loop://, socket://host:port) or sim:// ; empty for none. Each "
+                           "press sends the answer digit (1 = worst).")
+
+
+@dataclass
+class DevicesSection:
+    buttons: ButtonsSection = setting(ButtonsSection, "Optional physical smiley buttons.")
+
+
+@dataclass
+class KioskConfig:
+    device: DeviceSection = setting(DeviceSection, "This device.")
+    ui: UiSection = setting(UiSection, "The touchscreen.")
+    feedback: FeedbackSection = setting(FeedbackSection, "The smiley feedback pillar.")
+    devices: DevicesSection = setting(DevicesSection, "Hardware, each chosen by URL.")
