@@ -1,0 +1,1 @@
+"""Device drivers, each chosen by a URL in config through devices.factory.open_device."""

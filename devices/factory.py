@@ -1,0 +1,47 @@
+"""The one place that maps a device URL to a driver class.
+
+The table is closed: a URL scheme can only pick one of the classes listed here,
+never import an arbitrary module named in config (see pyserial PR #295).
+Each entry: (kind, scheme) -> "module:Class". The class is built with
+`Class.from_url(url, **options)`.
+"""
+from __future__ import annotations
+
+import importlib
+from urllib.parse import urlsplit
+
+_TABLE: dict[tuple[str, str], str] = {
+    # physical smiley buttons: anything pyserial's serial_for_url opens, plus a simulator
+    ("buttons", "serial"): "devices.buttons:SerialButtons",
+    ("buttons", "loop"): "devices.buttons:SerialButtons",
+    ("buttons", "socket"): "devices.buttons:SerialButtons",
+    ("buttons", "rfc2217"): "devices.buttons:SerialButtons",
+    ("buttons", "spy"): "devices.buttons:SerialButtons",
+    ("buttons", "sim"): "devices.buttons:SimulatedButtons",
+}
+
+
+class DeviceUrlError(ValueError):
+    """A device URL that names no known driver; the message says which exist."""
+
+
+def schemes(kind: str) -> list[str]:
+    return sorted(s for k, s in _TABLE if k == kind)
+
+
+def driver_class(kind: str, url: str):
+    scheme = urlsplit(url).scheme.lower()
+    if not scheme:
+        raise DeviceUrlError(f"{kind} URL {url!r} has no scheme; use one of: "
+                             + ", ".join(f"{s}://" for s in schemes(kind)))
+    target = _TABLE.get((kind, scheme))
+    if target is None:
+        raise DeviceUrlError(f"{kind} URL {url!r}: unknown scheme '{scheme}://'; use one of: "
+                             + ", ".join(f"{s}://" for s in schemes(kind)))
+    module, cls = target.split(":")
+    return getattr(importlib.import_module(module), cls)
+
+
+def open_device(kind: str, url: str, **options):
+    """Build the driver for `url`. Raises DeviceUrlError for an unknown scheme."""
+    return driver_class(kind, url).from_url(url, **options)
