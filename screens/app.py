@@ -1,0 +1,244 @@
+"""The Kivy application: one window, a ScreenManager with lazily built screens,
+visitor state (language, large-text mode) and the idle/countdown timer.
+
+It only binds to kiosk/ (rules, store, i18n, theme) and devices/. Disk writes go
+through a background Writer; results hop back with Clock.schedule_once.
+"""
+from __future__ import annotations
+
+import logging
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.properties import (BooleanProperty, ListProperty, NumericProperty, ObjectProperty,
+                             StringProperty)
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from kiosk import theme
+from kiosk.clock import SystemClock
+from kiosk.feedback import FeedbackFlow, Outcome, Phase, Settings
+from kiosk.feedback_store import FeedbackRecorder, QueuedRecorder
+from kiosk.i18n import Translator
+from kiosk.writer import Writer
+from screens import registry
+
+log = logging.getLogger(__name__)
+
+TICK_S = 0.25
+
+
+class KioskApp(App):
+    title = "Kiosk"
+    lang = StringProperty("nl")
+    accessible = BooleanProperty(False)
+    countdown_text = StringProperty("")
+    language_button_text = StringProperty("")
+    busy = BooleanProperty(False)
+    # sizes (px), recomputed from the window size and large-text mode
+    fs_huge = NumericProperty(80)
+    fs_title = NumericProperty(60)
+    fs_body = NumericProperty(44)
+    fs_small = NumericProperty(34)
+    bar_height = NumericProperty(110)
+    min_target = NumericProperty(60)
+    portrait = BooleanProperty(True)
+    flow = ObjectProperty(None, allownone=True)
+    # colours, one property per palette name (c_<name>)
+    c_bg = ListProperty([1, 1, 1, 1])
+    c_panel = ListProperty([1, 1, 1, 1])
+    c_text = ListProperty([0, 0, 0, 1])
+    c_text_muted = ListProperty([0, 0, 0, 1])
+    c_primary = ListProperty([0, 0, 0, 1])
+    c_on_primary = ListProperty([1, 1, 1, 1])
+    c_selected = ListProperty([0, 0, 0, 1])
+    c_on_selected = ListProperty([1, 1, 1, 1])
+    c_bar = ListProperty([0, 0, 0, 1])
+    c_on_bar = ListProperty([1, 1, 1, 1])
+    c_warn = ListProperty([0, 0, 0, 1])
+    c_face_line = ListProperty([0, 0, 0, 1])
+    c_outline = ListProperty([0, 0, 0, 1])
+
+    def __init__(self, kcfg, store, clock=None, simulate: bool = False, **kw):
+        super().__init__(**kw)
+        self.kcfg = kcfg
+        self.store = store
+        self.kclock = clock or SystemClock()
+        self.simulate = simulate
+        self.translator = Translator(kcfg.ui.default_language,
+                                     extra=_reason_labels(kcfg.feedback.reason_labels))
+        self.writer = Writer()
+        self.recorder = FeedbackRecorder(store)
+        self.sink = QueuedRecorder(self.recorder, self.writer,
+                                   on_begin_durable=self._answer_durable_bg,
+                                   on_error=self._write_failed_bg)
+        self.flow = FeedbackFlow(Settings.from_config(kcfg), self.kclock, self.sink)
+        self.devices = {}
+        self._screens = {}
+        self._tick_ev = None
+        self.lang = kcfg.ui.default_language
+        self.accessible = kcfg.ui.accessible_default
+
+    # -- building ---------------------------------------------------------------
+    def build(self):
+        self.recorder.recover()
+        Window.bind(size=lambda *_: self._update_metrics())
+        Window.bind(on_touch_down=self._any_touch)
+        Window.clearcolor = self.c_bg
+        self._apply_palette()
+        self._update_metrics()
+        self._update_language_button()
+        self.sm = ScreenManager(transition=NoTransition())
+        self.show(registry.ROLE_START.get(self.kcfg.device.role, "feedback_question"))
+        return self.sm
+
+    def on_start(self):
+        self._tick_ev = Clock.schedule_interval(self._tick, TICK_S)
+        self._open_buttons()
+
+    def on_stop(self):
+        if self._tick_ev:
+            self._tick_ev.cancel()
+        for dev in self.devices.values():
+            try:
+                dev.close()
+            except Exception:  # noqa: BLE001 - closing must not stop shutdown
+                log.exception("closing a device failed")
+        self.flow.shutdown()
+        self.writer.close()
+
+    def show(self, name: str):
+        if name not in self._screens:
+            screen = registry.screen_class(name)(name=name)
+            self._screens[name] = screen
+            self.sm.add_widget(screen)
+        self.sm.current = name
+        return self._screens[name]
+
+    def screen(self, name: str):
+        return self._screens.get(name)
+
+    # -- translation and visitor state --------------------------------------------
+    def tr(self, msgid: str, lang: str | None = None, **fmt) -> str:
+        return self.translator.gettext(msgid, lang or self.lang, **fmt)
+
+    def on_lang(self, *_):
+        self.translator.set_language(self.lang)
+        self._update_language_button()
+
+    def _update_language_button(self):
+        langs = self.kcfg.ui.languages
+        if len(langs) == 2:
+            other = langs[1] if self.lang == langs[0] else langs[0]
+            self.language_button_text = self.translator.language_name(other)
+        else:
+            self.language_button_text = self.tr("common.language") + " / Language"
+
+    def choose_language(self):
+        langs = self.kcfg.ui.languages
+        if len(langs) == 2:
+            self.set_language(langs[1] if self.lang == langs[0] else langs[0])
+        else:
+            from screens.language_chooser import open_chooser
+            open_chooser(self, langs)
+
+    def set_language(self, lang: str):
+        self.flow.set_language(lang)
+        self.lang = lang
+
+    def set_accessible(self, on: bool):
+        self.flow.set_accessible(on)
+        self.accessible = on
+
+    def on_accessible(self, *_):
+        self._apply_palette()
+        self._update_metrics()
+
+    def _apply_palette(self):
+        pal = theme.PALETTES["high_contrast" if self.accessible else "default"]
+        for name, value in pal.items():
+            setattr(self, f"c_{name}", theme.hex_to_rgba(value))
+        Window.clearcolor = self.c_bg
+
+    def _update_metrics(self):
+        w, h = Window.size
+        short = min(w, h)
+        k = theme.LARGE_TEXT_FACTOR if self.accessible else 1.0
+        self.fs_huge = short * theme.FONT["huge"] * k
+        self.fs_title = short * theme.FONT["title"] * k
+        self.fs_body = short * theme.FONT["body"] * k
+        self.fs_small = short * theme.FONT["small"] * k
+        self.min_target = theme.min_target_px(self.kcfg.ui.screen_dpi)
+        self.bar_height = max(self.min_target * 1.3, self.fs_small * 2.4)
+        self.portrait = h >= w
+
+    # -- feedback flow ----------------------------------------------------------------
+    def on_answer(self, value: int, source: str = "touch") -> Outcome:
+        outcome = self.flow.answer(value, source)
+        if outcome is Outcome.ACCEPTED:
+            self.busy = True  # the reasons screen shows once the answer is on disk
+        elif outcome is Outcome.INVALID:
+            log.warning("ignored answer %r from %s: not on the %d-point scale", value, source,
+                        self.flow.s.scale)
+        return outcome
+
+    def _answer_durable_bg(self, answer):
+        Clock.schedule_once(lambda _dt: self._answer_durable(answer))
+
+    def _answer_durable(self, answer):
+        self.busy = False
+        if self.flow.phase is Phase.REASONS and self.flow.current and self.flow.current.id == answer.id:
+            self.show("feedback_reasons")
+
+    def _write_failed_bg(self, exc):
+        Clock.schedule_once(lambda _dt: self._write_failed(exc))
+
+    def _write_failed(self, exc):
+        self.busy = False
+        log.error("could not record feedback: %s", exc)
+        screen = self.screen(self.sm.current)
+        if hasattr(screen, "show_error"):
+            screen.show_error(self.tr("error.generic"))
+
+    def feedback_done(self, skipped: bool = False):
+        self.flow.skip() if skipped else self.flow.done()
+        self.show("feedback_thanks")
+
+    # -- time ---------------------------------------------------------------------
+    def _any_touch(self, *_args):
+        self.flow.touch()
+        return False
+
+    def _tick(self, _dt=None):
+        if self.flow.tick():
+            self.lang = self.flow.language
+            self.accessible = self.flow.accessible
+            if self.flow.phase is Phase.QUESTION:
+                self.show(registry.ROLE_START.get(self.kcfg.device.role, "feedback_question"))
+        left = self.flow.countdown()
+        text = self.tr("idle.countdown", n=left) if left else ""
+        if text != self.countdown_text:
+            self.countdown_text = text
+
+    # -- physical buttons -----------------------------------------------------------
+    def _open_buttons(self):
+        url = self.kcfg.devices.buttons.url
+        if not url:
+            return
+        from devices.factory import open_device
+        try:
+            dev = open_device("buttons", url, on_digit=self._button_bg)
+        except Exception as e:  # noqa: BLE001 - a missing device must not stop the app
+            log.error("physical buttons at %s not available: %s", url, e)
+            return
+        self.devices["buttons"] = dev
+
+    def _button_bg(self, digit: int):
+        Clock.schedule_once(lambda _dt: self._button(digit))
+
+    def _button(self, digit: int):
+        self.on_answer(digit, "button")
+
+
+def _reason_labels(labels: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    return {f"reason.{rid}": texts for rid, texts in labels.items()}

@@ -1,0 +1,56 @@
+"""Feedback step 1: "How was your visit today?" with 3, 4 or 5 drawn smileys."""
+from __future__ import annotations
+
+from kivy.app import App
+from kivy.uix.screenmanager import Screen
+
+from kiosk.feedback import ANSWER_WORDS
+from screens.kvload import load_kv_for
+from screens.widgets import SmileyButton
+
+
+class FeedbackQuestionScreen(Screen):
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self._built_for = None
+        self.app = App.get_running_app()
+        self.app.bind(lang=lambda *_: self._relabel())
+
+    def on_pre_enter(self, *_):
+        self.build_faces()
+
+    def build_faces(self):
+        scale = self.app.kcfg.feedback.scale
+        key = (scale, self.app.kcfg.feedback.best_first)
+        box = self.ids.faces
+        if self._built_for != key:
+            box.clear_widgets()
+            values = list(range(1, scale + 1))
+            if self.app.kcfg.feedback.best_first:
+                values.reverse()
+            for v in values:
+                btn = SmileyButton(value=v, word=ANSWER_WORDS[scale][v - 1])
+                btn.bind(on_release=self._tapped)
+                box.add_widget(btn)
+            self._built_for = key
+        self._relabel()
+
+    def _relabel(self):
+        for btn in self.ids.faces.children:
+            btn.label = self.app.tr(f"feedback.answer.{btn.word}")
+
+    def _tapped(self, btn):
+        self.app.on_answer(int(btn.value), "touch")
+
+    def face(self, value: int) -> SmileyButton:
+        """The button for an answer value (tests and the physical-button path use this)."""
+        for btn in self.ids.faces.children:
+            if btn.value == value:
+                return btn
+        raise KeyError(value)
+
+    def show_error(self, text: str):
+        self.ids.message.text = text
+
+
+load_kv_for(__file__)

@@ -1,0 +1,49 @@
+"""Feedback step 2: pick reasons for the answer (several allowed), then Done or Skip."""
+from __future__ import annotations
+
+from kivy.app import App
+from kivy.uix.screenmanager import Screen
+
+from screens.kvload import load_kv_for
+from screens.widgets import ReasonToggle
+
+
+class FeedbackReasonsScreen(Screen):
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.app = App.get_running_app()
+        self._pool: dict[str, ReasonToggle] = {}  # reuse widgets: no texture leaks
+        self.app.bind(lang=lambda *_: self._relabel())
+
+    def on_pre_enter(self, *_):
+        flow = self.app.flow
+        kind = flow.current.sentiment.value if flow.current else "neutral"
+        self.ids.title.msgid = f"feedback.reasons.{kind}"
+        grid = self.ids.reasons
+        grid.clear_widgets()
+        for rid in flow.reasons_offered():
+            btn = self._pool.get(rid)
+            if btn is None:
+                btn = ReasonToggle(reason_id=rid)
+                btn.bind(on_release=self._toggled)
+                self._pool[rid] = btn
+            btn.state = "normal"
+            grid.add_widget(btn)
+        self._relabel()
+
+    def _relabel(self):
+        for rid, btn in self._pool.items():
+            btn.text = self.app.tr(f"reason.{rid}")
+
+    def _toggled(self, btn):
+        now = self.app.flow.toggle_reason(btn.reason_id)
+        btn.state = "down" if now else "normal"
+
+    def toggle(self, reason_id: str) -> ReasonToggle:
+        return self._pool[reason_id]
+
+    def show_error(self, text: str):
+        self.ids.hint.text = text
+
+
+load_kv_for(__file__)

@@ -1,0 +1,20 @@
+"""Screens by name, built lazily on first use. Other parts add their rows here."""
+from __future__ import annotations
+
+import importlib
+
+SCREENS: dict[str, str] = {
+    "feedback_question": "screens.feedback_question:FeedbackQuestionScreen",
+    "feedback_reasons": "screens.feedback_reasons:FeedbackReasonsScreen",
+    "feedback_thanks": "screens.feedback_thanks:FeedbackThanksScreen",
+}
+
+# The first screen of each device role.
+ROLE_START = {
+    "feedback": "feedback_question",
+}
+
+
+def screen_class(name: str):
+    module, cls = SCREENS[name].split(":")
+    return getattr(importlib.import_module(module), cls)

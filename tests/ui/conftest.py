@@ -1,0 +1,59 @@
+"""Headless Kivy for UI tests (see shared/HEADLESS.md): SDL offscreen, a 1080x1920
+window made before any test, one fake Kivy clock for the whole run, and an `ui`
+fixture that starts the real KioskApp on a fresh data dir and drives it."""
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILD = ROOT / "build"
+SHOTS = BUILD / "screenshots"
+KIVY_HOME = BUILD / "kivy-home"
+KIVY_HOME.mkdir(parents=True, exist_ok=True)
+os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+os.environ["KIVY_NO_ARGS"] = "1"
+os.environ["KIVY_NO_CONSOLELOG"] = "1"
+os.environ["KIVY_NO_FILELOG"] = "1"
+os.environ["KIVY_HOME"] = str(KIVY_HOME)
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from kivy.config import Config  # noqa: E402
+
+Config.set("graphics", "width", "1080")
+Config.set("graphics", "height", "1920")
+Config.set("kivy", "exit_on_escape", "0")
+
+from kivy.core.window import Window  # noqa: E402,F401 - create the window at this size now
+
+import pytest  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).parent))
+from ui_helpers import UiDriver  # noqa: E402
+
+
+class FakeKivyTime:
+    def __init__(self):
+        self.t = 1000.0
+
+    def __call__(self):
+        return self.t
+
+
+@pytest.fixture(scope="session")
+def kivy_time():
+    from kivy.clock import Clock
+    fake = FakeKivyTime()
+    Clock.time = fake
+    Clock._max_fps = 0
+    return fake
+
+
+@pytest.fixture
+def ui(tmp_path, kivy_time, request):
+    """Start a KioskApp (config overrides by `request.param` dict if parametrized)."""
+    overrides = getattr(request, "param", None) or {}
+    driver = UiDriver(tmp_path, kivy_time, overrides, request.node.name)
+    driver.start()
+    yield driver
+    driver.stop()

@@ -1,0 +1,105 @@
+"""Drive the real KioskApp headless: real touches at widget coordinates, a fake
+kiosk clock for idle timers, frames pumped by hand, screenshots under build/."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.app import App
+from kivy.base import EventLoop
+from kivy.core.window import Window
+from kivy.tests.common import UnitTestTouch
+
+from kiosk.clock import FakeClock
+from kiosk.config.loader import Layer, validate_layers
+from kiosk.store import Store
+
+SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+
+
+class UiDriver:
+    def __init__(self, tmp: Path, kivy_time, overrides: dict, name: str):
+        self.tmp = tmp
+        self.kivy_time = kivy_time
+        self.overrides = overrides
+        self.name = name.replace("[", "-").replace("]", "").replace("/", "_")
+        self.app = None
+
+    def start(self):
+        import kiosk.validators  # noqa: F401
+        from screens.app import KioskApp
+        cfg, _ = validate_layers([Layer("<test overrides>", self.overrides)])
+        self.cfg = cfg
+        self.store = Store(self.tmp / "data")
+        self.clock = FakeClock()
+        self.app = KioskApp(cfg, self.store, clock=self.clock)
+        EventLoop.ensure_window()
+        self.app._run_prepare()
+        self.frames(3)
+        return self
+
+    def stop(self):
+        app = self.app
+        if app is None:
+            return
+        app.dispatch("on_stop")
+        for child in list(Window.children):
+            Window.remove_widget(child)
+        App._running_app = None
+        self.store.close()
+        self.app = None
+
+    # -- time and frames ---------------------------------------------------------
+    def frames(self, n: int = 2):
+        for _ in range(n):
+            self.kivy_time.t += 1 / 60
+            EventLoop.idle()
+
+    def settle(self, max_frames: int = 120):
+        """Let background writes finish and their results reach the UI."""
+        for _ in range(max_frames // 4):
+            self.app.writer.flush(5)
+            self.frames(4)
+            if not self.app.busy:
+                break
+        self.app.writer.flush(5)
+        self.frames(2)
+
+    def advance(self, seconds: float):
+        """Move the kiosk clock, then give the UI tick (every 0.25 s) a chance to run."""
+        self.clock.advance(seconds)
+        self.kivy_time.t += 0.3
+        self.frames(3)
+        self.settle()
+
+    # -- input -------------------------------------------------------------------
+    def tap(self, widget):
+        x, y = widget.to_window(*widget.center)
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        self.frames(1)
+        touch.touch_up()
+        self.frames(2)
+        self.settle()
+
+    def tap_at(self, x: float, y: float):
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        self.frames(1)
+        touch.touch_up()
+        self.frames(2)
+        self.settle()
+
+    # -- looking -----------------------------------------------------------------
+    @property
+    def current(self) -> str:
+        return self.app.sm.current
+
+    def screen(self, name: str | None = None):
+        return self.app.screen(name or self.current)
+
+    def screenshot(self, label: str = "") -> Path:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        path = SHOTS / f"{self.name}{'-' + label if label else ''}.png"
+        self.frames(2)
+        self.app.root.export_to_png(str(path))
+        return path
