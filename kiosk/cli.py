@@ -16,6 +16,7 @@ from pathlib import Path
 COMMAND_MODULES = [
     "kiosk.commands.run",
     "kiosk.commands.config_cmd",
+    "kiosk.commands.route_cmd",
 ]
 
 log = logging.getLogger("kiosk")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk.config.schema import setting
+from kiosk.wayfinding.settings import WayfindingSection
 
 ROLES = ("feedback", "tickets", "wayfinding", "home", "display")
 REASON_IDS_DEFAULT_POSITIVE = ["friendliness", "clarity", "result", "waiting_time"]
@@ -104,3 +105,5 @@ class KioskConfig:
     ui: UiSection = setting(UiSection, "The touchscreen.")
     feedback: FeedbackSection = setting(FeedbackSection, "The smiley feedback pillar.")
     devices: DevicesSection = setting(DevicesSection, "Hardware, each chosen by URL.")
+    wayfinding: WayfindingSection = setting(WayfindingSection, "Floor plan and directions "
+                                            "(kiosk/wayfinding/settings.py).")

@@ -1,0 +1,74 @@
+"""`kiosk config check` for the floor plan: structure, reachability, lifts.
+
+Errors (the config is refused): duplicate ids, unknown floors or nodes, an unknown
+kiosk position, places that cannot be reached from the kiosk at all, lifts that connect
+no floors. Warnings (reported, the config is still used): places that cannot be reached
+without stairs or escalators.
+
+The loader has no warning channel yet, so warnings go to the `kiosk.wayfinding` logger
+(printed on stderr by the `kiosk` command) and are kept in `LAST_WARNINGS` for callers
+that want to show them. Importing this module registers `check_wayfinding` with
+kiosk.config.VALIDATORS (kiosk/validators.py imports it).
+"""
+from __future__ import annotations
+
+import logging
+
+from kiosk.config import VALIDATORS, KioskConfig, Problem
+from kiosk.wayfinding.plan import Plan, build_plan, plan_data
+from kiosk.wayfinding.settings import WayfindingSection
+
+log = logging.getLogger("kiosk.wayfinding")
+LAST_WARNINGS: list[Problem] = []
+
+
+def check_section(section: WayfindingSection) -> tuple[Plan, list[Problem], list[Problem]]:
+    """(plan, errors, warnings) for one `[wayfinding]` section."""
+    plan, errors = build_plan(section)
+    warnings: list[Problem] = []
+    if plan.here_node not in plan.nodes:
+        return plan, errors, warnings
+    data, _ = plan_data(section)
+    index = {p.id: i for i, p in enumerate(data.places)}
+
+    def path(pid: str, key: str = "") -> str:
+        inner = f"places[{index[pid]}]{key}"
+        if section.plan_file:
+            return "wayfinding.plan_file"
+        return f"wayfinding.{inner}"
+
+    def why(pid: str, reason: str) -> str:
+        prefix = f"{section.plan_file}: places[{index[pid]}]: " if section.plan_file else ""
+        return prefix + reason
+
+    router = plan.router()
+    anyway = router.reachable(plan.here_node)
+    step_free = router.reachable(plan.here_node, step_free=True)
+    for pid, place in plan.places.items():
+        if place.node not in anyway:
+            errors.append(Problem(path(pid, ".node"), why(
+                pid, f"place {pid!r} (node {place.node!r}) cannot be reached from the kiosk "
+                     f"(node {plan.here_node!r}); is an edge missing, or one-way the wrong way?")))
+        elif place.node not in step_free:
+            warnings.append(Problem(path(pid, ".node"), why(
+                pid, f"place {pid!r} cannot be reached from the kiosk without stairs or "
+                     "escalators; wheelchair users get no route")))
+    lift_nodes = {n for e in plan.edges if e.kind == "lift" for n in (e.a, e.b)}
+    for pid, place in plan.places.items():
+        if place.kind == "lift" and place.node not in lift_nodes:
+            errors.append(Problem(path(pid, ".node"), why(
+                pid, f"lift {pid!r} connects no floors: node {place.node!r} has no edge of "
+                     "kind 'lift' to another floor")))
+    return plan, errors, warnings
+
+
+def check_wayfinding(cfg: KioskConfig, problems: list[Problem]) -> None:
+    _, errors, warnings = check_section(cfg.wayfinding)
+    problems.extend(errors)
+    LAST_WARNINGS[:] = warnings
+    for w in warnings:
+        log.warning("warning: %s", w.render().replace("<config>: ", "", 1))
+
+
+if check_wayfinding not in VALIDATORS:
+    VALIDATORS.append(check_wayfinding)

@@ -1,0 +1,133 @@
+"""Routes over the floor plan's graph: quickest, or step-free (never stairs or escalators).
+
+The cost of an edge is the time it takes (see `Plan.seconds`): walking metres at the
+walking speed, stairs slower, a lift ride a fixed time. "Shortest" therefore means
+quickest for a visitor, which is what they care about; the route also reports metres.
+
+The graph is indexed once into integer adjacency lists per mode; a query is A* with a
+lower bound from the straight-line distance and the storeys still to climb, scaled from
+the plan so it never overestimates (it is plain Dijkstra when no safe scale exists).
+"""
+from __future__ import annotations
+
+import heapq
+import math
+from dataclasses import dataclass
+
+from kiosk.wayfinding.plan import STEP_KINDS, Edge, Plan
+
+
+@dataclass(frozen=True)
+class Route:
+    nodes: tuple[str, ...]
+    edges: tuple[Edge, ...]  # oriented in walking order
+    metres: float            # walked (a lift ride walks 0 m)
+    seconds: float
+    step_free: bool
+
+
+class Router:
+    def __init__(self, plan: Plan):
+        self.plan = plan
+        self.ids = list(plan.nodes)
+        self.index = {nid: i for i, nid in enumerate(self.ids)}
+        n = len(self.ids)
+        self.xy = [(plan.nodes[nid].x, plan.nodes[nid].y) for nid in self.ids]
+        self.level = [plan.floor_of(nid).level for nid in self.ids]
+        self._adj: dict[bool, list[list[tuple[int, float, Edge]]]] = {
+            False: [[] for _ in range(n)], True: [[] for _ in range(n)]}
+        for e in plan.edges:
+            i, j = self.index[e.a], self.index[e.b]
+            cost = plan.seconds(e)
+            modes = (False,) if e.kind in STEP_KINDS else (False, True)
+            for mode in modes:
+                self._adj[mode][i].append((j, cost, e))
+                if not e.one_way:
+                    self._adj[mode][j].append((i, cost, e.reversed()))
+        self.h_flat, self.h_level = self._heuristic_scales()
+
+    def _heuristic_scales(self) -> tuple[float, float]:
+        """(seconds per straight-line metre, seconds per storey) that no edge undercuts.
+
+        Every edge costs at least h_flat * its plan distance + h_level * the storeys it
+        climbs, so h(n) = h_flat * distance + h_level * storeys to the goal never
+        overestimates and is consistent: A* then returns the true optimum.
+        """
+        flat_rates, edges = [], []
+        for e in self.plan.edges:
+            i, j = self.index[e.a], self.index[e.b]
+            flat = math.dist(self.xy[i], self.xy[j])
+            rise = abs(self.level[i] - self.level[j])
+            cost = self.plan.seconds(e)
+            edges.append((cost, flat, rise))
+            if flat > 0:
+                flat_rates.append(cost / flat)
+        k = min(flat_rates, default=0.0)
+        level_rates = [(cost - k * flat) / rise for cost, flat, rise in edges if rise]
+        return k, max(0.0, min(level_rates, default=0.0))
+
+    def route(self, src: str, dst: str, step_free: bool = False) -> Route | None:
+        """The quickest route between two node ids, or None when there is none."""
+        s, t = self.index[src], self.index[dst]
+        if s == t:
+            return Route((src,), (), 0.0, 0.0, step_free)
+        adj = self._adj[step_free]
+        k, kl = self.h_flat, self.h_level
+        tx, ty = self.xy[t]
+        tl = self.level[t]
+        xy, level = self.xy, self.level
+        inf = math.inf
+        best = [inf] * len(xy)
+        best[s] = 0.0
+        came: dict[int, tuple[int, Edge]] = {}
+        done = bytearray(len(xy))
+        heap = [(0.0, 0.0, s)]
+        pop, push, hypot = heapq.heappop, heapq.heappush, math.hypot
+        while heap:
+            _, g, u = pop(heap)
+            if u == t:
+                break
+            if done[u]:
+                continue
+            done[u] = 1
+            for v, cost, edge in adj[u]:
+                ng = g + cost
+                if ng < best[v]:
+                    best[v] = ng
+                    came[v] = (u, edge)
+                    vx, vy = xy[v]
+                    push(heap, (ng + k * hypot(tx - vx, ty - vy) + kl * abs(tl - level[v]), ng, v))
+        else:
+            return None
+        edges: list[Edge] = []
+        u = t
+        while u != s:
+            u, edge = came[u]
+            edges.append(edge)
+        edges.reverse()
+        nodes = (src, *(e.b for e in edges))
+        metres = sum(e.metres for e in edges if e.kind != "lift")
+        return Route(nodes, tuple(edges), metres, best[t], step_free)
+
+    def reachable(self, src: str, step_free: bool = False) -> set[str]:
+        """Every node id that can be reached from `src`."""
+        adj = self._adj[step_free]
+        seen = {self.index[src]}
+        todo = [self.index[src]]
+        while todo:
+            u = todo.pop()
+            for v, _, _ in adj[u]:
+                if v not in seen:
+                    seen.add(v)
+                    todo.append(v)
+        return {self.ids[i] for i in seen}
+
+
+def route_floors(plan: Plan, route: Route) -> list[str]:
+    """Floor ids the route passes, in order, without repeats in a row."""
+    out: list[str] = []
+    for nid in route.nodes:
+        f = plan.nodes[nid].floor
+        if not out or out[-1] != f:
+            out.append(f)
+    return out
