@@ -13,6 +13,8 @@ import os
 import sys
 from pathlib import Path
 
+from kiosk.errors import UserError  # noqa: F401 - re-exported for command modules
+
 COMMAND_MODULES = [
     "kiosk.commands.run",
     "kiosk.commands.config_cmd",
@@ -20,10 +22,6 @@ COMMAND_MODULES = [
 ]
 
 log = logging.getLogger("kiosk")
-
-
-class UserError(Exception):
-    """A problem the user can fix; printed as one line, exit code 2."""
 
 
 def default_data_dir() -> str:

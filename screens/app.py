@@ -222,7 +222,7 @@ class KioskApp(App):
 
     # -- physical buttons -----------------------------------------------------------
     def _open_buttons(self):
-        url = self.kcfg.devices.buttons.url
+        url = self.kcfg.devices.buttons.url or ("sim://" if self.simulate else "")
         if not url:
             return
         from devices.factory import open_device
@@ -232,6 +232,14 @@ class KioskApp(App):
             log.error("physical buttons at %s not available: %s", url, e)
             return
         self.devices["buttons"] = dev
+        if hasattr(dev, "press"):  # simulator: keys 1-9 are the buttons
+            Window.bind(on_key_down=self._sim_key)
+
+    def _sim_key(self, _win, _key, _scancode, codepoint, _mods):
+        if codepoint and codepoint.isdigit() and codepoint != "0":
+            self.devices["buttons"].press(int(codepoint))
+            return True
+        return False
 
     def _button_bg(self, digit: int):
         Clock.schedule_once(lambda _dt: self._button(digit))

@@ -183,7 +183,7 @@ def validate_layers(layers: list[Layer]) -> tuple[KioskConfig, list[Layer]]:
     for layer in layers:
         merged = merge(merged, layer.data)
     cfg, problems = build(KioskConfig, merged)
-    if cfg is not None and not problems:
+    if cfg is not None:
         for v in VALIDATORS:
             v(cfg, problems)
     if problems:

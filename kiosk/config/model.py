@@ -73,8 +73,6 @@ class FeedbackReasons:
 
 @dataclass
 class FeedbackSection:
-    question: str = setting("default", "Which question to ask: 'default' is the catalog's "
-                            "'How was your visit today?'.")
     scale: int = setting(5, "Number of smileys: 3, 4 or 5.", min=3, max=5)
     best_first: bool = setting(True, "Show the happiest face first (left or top).")
     response_interval_s: float = setting(5.0, "Answers within this many seconds of an accepted "

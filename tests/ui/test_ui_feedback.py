@@ -134,3 +134,29 @@ def test_every_button_is_a_big_target(ui):
         assert buttons
         for b in buttons:
             assert b.width >= 60 and b.height >= 60, (name, type(b).__name__, b.size)
+
+
+@pytest.mark.parametrize("ui", [{"devices": {"buttons": {"url": "loop://"}}}], indirect=True,
+                         ids=["loop"])
+def test_physical_buttons_over_loop(ui, caplog):
+    import time
+    dev = ui.app.devices["buttons"]
+    dev.port.write(b"\xff\x00junk\r\n")  # garbage: logged and ignored
+    dev.port.write(b"2")
+    for _ in range(100):  # the reader thread hands the digit to the UI thread
+        ui.frames(2)
+        ui.settle()
+        if ui.current == "feedback_reasons":
+            break
+        time.sleep(0.01)
+    assert ui.current == "feedback_reasons"
+    assert "unexpected byte" in caplog.text
+    ui.screenshot()
+    ui.tap(ui.screen().ids.done)
+    ev = given(ui)
+    assert ev[0]["answer"] == 2 and ev[0]["source"] == "button"
+    dev.port.write(b"5")  # within the response interval: suppressed, not an answer
+    time.sleep(0.3)
+    ui.frames(4)
+    ui.settle()
+    assert counts(ui.store) == {"answers": {2: 1}, "suppressed": 1}

@@ -1,0 +1,87 @@
+"""`kiosk run [--config FILE] [--simulate]`: the touchscreen app.
+
+--simulate uses simulated devices (physical buttons are keys 1-9) and works on any
+machine; with no screen, SDL renders offscreen. SIGTERM and SIGINT end cleanly:
+the open answer is recorded, pending writes are flushed, the database is closed.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+
+log = logging.getLogger("kiosk.run")
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("run", parents=[common], help="start the touchscreen app")
+    p.add_argument("--simulate", action="store_true",
+                   help="simulated devices (keys 1-9 are the physical smiley buttons)")
+    p.set_defaults(func=cmd_run)
+
+
+def load_config(args):
+    """Config for a command: site file + local overrides; exits 2 listing problems."""
+    import kiosk.validators  # noqa: F401 - registers cross-field checks
+    from kiosk.errors import UserError
+    from kiosk.config import ConfigError, load
+    from kiosk.config.loader import site_path
+    try:
+        cfg, _layers = load(site_path(args.config), args.data_dir)
+    except ConfigError as e:
+        for p in e.problems:
+            print(p.render(), file=sys.stderr)
+        raise UserError(f"{len(e.problems)} problem(s) in the configuration") from None
+    return cfg
+
+
+def _prepare_kivy(cfg, data_dir: str) -> None:
+    """Kivy reads its settings at import: set them before anything imports it."""
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    os.environ.setdefault("KIVY_NO_FILELOG", "1")
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+    os.environ.setdefault("KIVY_HOME", str(Path(data_dir) / "kivy"))
+    from kivy.config import Config
+    Config.set("graphics", "width", str(cfg.ui.width))
+    Config.set("graphics", "height", str(cfg.ui.height))
+    Config.set("kivy", "exit_on_escape", "0")  # no way out by keyboard
+    if cfg.ui.fullscreen:
+        Config.set("graphics", "fullscreen", "auto")
+        Config.set("graphics", "borderless", "1")
+        Config.set("graphics", "show_cursor", "0")
+
+
+def cmd_run(args) -> int:
+    cfg = load_config(args)
+    Path(args.data_dir).mkdir(parents=True, exist_ok=True)
+    _prepare_kivy(cfg, args.data_dir)
+    from kiosk.store import Store
+    from kivy.clock import Clock
+    from kivy.core.window import Window
+    from screens.app import KioskApp
+
+    store = Store(args.data_dir, device_id=cfg.device.id or None)
+    app = KioskApp(cfg, store, simulate=args.simulate)
+
+    def _terminate(signum, _frame):
+        log.info("signal %d: stopping", signum)
+        Clock.schedule_once(lambda _dt: app.stop(), 0)
+
+    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGINT, _terminate)
+
+    def _first_frame(*_):
+        Window.unbind(on_flip=_first_frame)
+        log.info("first frame drawn")
+
+    Window.bind(on_flip=_first_frame)
+    log.info("kiosk starting: device %s, role %s, data in %s%s", store.device_id, cfg.device.role,
+             args.data_dir, " (simulated devices)" if args.simulate else "")
+    try:
+        app.run()
+    finally:
+        store.close()
+    log.info("kiosk stopped")
+    return 0
