@@ -1,0 +1,195 @@
+"""The ASGI application: `create_app(settings)`, or `app_from_env()` for uvicorn workers.
+
+Bad input never gives a 500: bodies are parsed and checked here, the body size is capped
+by a middleware (413), database outages answer 503 with Retry-After.
+"""
+from __future__ import annotations
+
+import json
+import logging
+
+import sqlalchemy as sa
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from central import __version__
+from central import auth, db, ingest, models
+from central.settings import CentralSettings
+
+log = logging.getLogger("central")
+
+
+class BodyLimit:
+    """Pure ASGI middleware: 413 when Content-Length or the streamed body exceeds the limit."""
+
+    def __init__(self, app, limit: int):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        for k, v in scope.get("headers", []):
+            if k == b"content-length":
+                if not v.isdigit() or int(v) > self.limit:
+                    return await _too_large(send, self.limit)
+        seen = 0
+
+        async def counted():
+            nonlocal seen
+            msg = await receive()
+            if msg["type"] == "http.request":
+                seen += len(msg.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge()
+            return msg
+
+        started = False
+
+        async def tracking_send(msg):
+            nonlocal started
+            if msg["type"] == "http.response.start":
+                started = True
+            await send(msg)
+
+        try:
+            await self.app(scope, counted, tracking_send)
+        except _TooLarge:
+            if not started:
+                await _too_large(send, self.limit)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _too_large(send, limit: int) -> None:
+    body = json.dumps({"detail": f"request body over the limit of {limit} bytes"}).encode()
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"application/json"), (b"connection", b"close"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not allowed in JSON")
+
+
+def parse_json(body: bytes):
+    try:
+        return json.loads(body, parse_constant=_reject_constant)
+    except (ValueError, RecursionError, UnicodeDecodeError) as e:
+        raise StarletteHTTPException(400, f"body is not valid JSON: {str(e)[:200]}") from None
+
+
+def bearer(request: Request) -> str:
+    h = request.headers.get("authorization", "")
+    scheme, _, token = h.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise StarletteHTTPException(401, "missing bearer token", {"WWW-Authenticate": "Bearer"})
+    return token.strip()
+
+
+def _clock(request: Request) -> ingest.DeviceClock:
+    boot = request.headers.get("x-kiosk-boot-id")
+    try:
+        mono = float(request.headers.get("x-kiosk-monotonic", ""))
+    except ValueError:
+        mono = None
+    if mono is not None and not (0 <= mono < 1e12):
+        mono = None
+    return ingest.DeviceClock(boot[:64] if boot else None, mono)
+
+
+def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> FastAPI:
+    engine = engine or db.make_engine(settings.db_url())
+    db.upgrade(engine)
+    app = FastAPI(title="Public-hall kiosk central service", version=__version__,
+                  description="Devices post their events; staff read stats, CSV and the dashboard.")
+    app.state.settings = settings
+    app.state.engine = engine
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request, exc):
+        return JSONResponse({"detail": exc.detail}, exc.status_code, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request, exc):
+        errs = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}"
+                         for e in exc.errors()[:5])
+        return JSONResponse({"detail": f"invalid request: {errs}"}, 422)
+
+    @app.exception_handler(sa.exc.OperationalError)
+    async def _db_down(request, exc):
+        log.error("database unavailable: %s", exc.orig if hasattr(exc, "orig") else exc)
+        return JSONResponse({"detail": "database unavailable, try again later"}, 503,
+                            headers={"Retry-After": "5"})
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request, exc):
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return JSONResponse({"detail": "internal error (logged on the server)"}, 500)
+
+    @app.post("/api/v1/events", response_model=models.IngestResult, tags=["devices"],
+              summary="Send a batch of events (idempotent on event id)",
+              responses={400: {"model": models.Problem}, 401: {"model": models.Problem},
+                         403: {"model": models.Problem}, 413: {"model": models.Problem}},
+              openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+                  "schema": {"$ref": "#/components/schemas/EventBatch"}}}}})
+    async def post_events(request: Request):
+        token = bearer(request)
+        body = await request.body()
+        clock = _clock(request)
+        return await run_in_threadpool(_ingest, engine, settings, token, body, clock)
+
+    @app.get("/healthz", response_model=models.Health, tags=["service"],
+             responses={503: {"model": models.Problem}})
+    def healthz():
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+        return {"status": "ok", "version": __version__, "database": engine.dialect.name,
+                "revision": db.current_revision(engine)}
+
+    from central import dashboard, stats  # routers; imported here to keep app creation in one place
+    app.include_router(stats.router)
+    app.include_router(dashboard.router)
+    # make EventBatch appear in components/schemas for the $ref above
+    app.openapi_schema = None
+    _orig = app.openapi
+
+    def _openapi():
+        if app.openapi_schema is None:
+            schema = _orig()
+            comps = schema.setdefault("components", {}).setdefault("schemas", {})
+            for m in (models.EventBatch, models.EventIn):
+                comps.setdefault(m.__name__, m.model_json_schema(ref_template="#/components/schemas/{model}"))
+            app.openapi_schema = schema
+        return app.openapi_schema
+    app.openapi = _openapi
+    return app
+
+
+def _ingest(engine, settings: CentralSettings, token: str, body: bytes, clock) -> dict:
+    with engine.connect() as conn:
+        device = auth.device_for_token(conn, token)
+    if device is None:
+        raise StarletteHTTPException(401, "unknown device token", {"WWW-Authenticate": "Bearer"})
+    doc = parse_json(body)
+    if not isinstance(doc, dict) or not isinstance(doc.get("events"), list):
+        raise StarletteHTTPException(400, 'body must be a JSON object {"events": [...]}')
+    batch = doc["events"]
+    if len(batch) > settings.max_batch:
+        raise StarletteHTTPException(413, f"{len(batch)} events, over the batch limit of {settings.max_batch}")
+    try:
+        return ingest.store_batch(engine, device, batch, settings.max_payload_bytes, clock).as_dict()
+    except ingest.Forbidden as e:
+        raise StarletteHTTPException(403, str(e)) from None
+
+
+def app_from_env() -> FastAPI:
+    """Factory for `uvicorn --factory` workers: settings from KIOSK_CENTRAL_* variables."""
+    from central import settings as s
+    return create_app(s.load())

@@ -1,0 +1,105 @@
+"""Secrets: device tokens (random, stored as SHA-256), the admin password (scrypt) and
+signed login cookies (HMAC; the key lives in the database so every process agrees)."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets as pysecrets
+import time
+
+import sqlalchemy as sa
+
+from central.db import devices, secrets, utcnow
+
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 14, 8, 1
+
+
+class DeviceExists(Exception):
+    pass
+
+
+def token_hash(token: str) -> str:
+    # Tokens are 256 random bits, so a plain hash is enough (no dictionary to attack).
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def add_device(engine: sa.Engine, device_id: str) -> str:
+    """Register a device; returns its token (only its hash is stored)."""
+    token = pysecrets.token_urlsafe(32)
+    with engine.begin() as conn:
+        if conn.execute(sa.select(devices.c.id).where(devices.c.id == device_id)).first():
+            raise DeviceExists(device_id)
+        conn.execute(devices.insert().values(id=device_id, token_hash=token_hash(token),
+                                             created_at=utcnow()))
+    return token
+
+
+def device_for_token(conn: sa.Connection, token: str) -> str | None:
+    row = conn.execute(sa.select(devices.c.id).where(devices.c.token_hash == token_hash(token))).first()
+    return row[0] if row else None
+
+
+def _b64(b: bytes) -> str:
+    return base64.urlsafe_b64encode(b).decode().rstrip("=")
+
+
+def _unb64(s: str) -> bytes:
+    return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+
+
+def hash_password(password: str) -> str:
+    salt = pysecrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(digest)}"
+
+
+def check_password(password: str, stored: str) -> bool:
+    try:
+        kind, n, r, p, salt, digest = stored.split("$")
+        if kind != "scrypt":
+            return False
+        got = hashlib.scrypt(password.encode("utf-8", "surrogatepass"), salt=_unb64(salt), n=int(n),
+                             r=int(r), p=int(p), dklen=len(_unb64(digest)), maxmem=64 * 1024 * 1024)
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(got, _unb64(digest))
+
+
+def session_key(engine: sa.Engine, configured: str) -> bytes:
+    """The configured secret, else one kept in the database (made once, by whoever is first)."""
+    if configured:
+        return configured.encode()
+    with engine.begin() as conn:
+        row = conn.execute(sa.select(secrets.c.value).where(secrets.c.name == "session")).first()
+        if row:
+            return row[0].encode()
+    try:
+        with engine.begin() as conn:
+            conn.execute(secrets.insert().values(name="session", value=pysecrets.token_urlsafe(48)))
+    except sa.exc.IntegrityError:
+        pass  # another process made it first
+    with engine.begin() as conn:
+        return conn.execute(sa.select(secrets.c.value).where(secrets.c.name == "session")).scalar_one().encode()
+
+
+def make_cookie(key: bytes, user: str, hours: float, now: float | None = None) -> str:
+    expires = int((now or time.time()) + hours * 3600)
+    body = f"{_b64(user.encode())}.{expires}"
+    sig = hmac.new(key, body.encode(), hashlib.sha256).digest()
+    return f"{body}.{_b64(sig)}"
+
+
+def read_cookie(key: bytes, cookie: str | None, now: float | None = None) -> str | None:
+    """The user a cookie was made for, or None if it is missing, forged or expired."""
+    if not cookie:
+        return None
+    try:
+        user_b64, expires, sig = cookie.split(".")
+        body = f"{user_b64}.{expires}"
+        good = hmac.new(key, body.encode(), hashlib.sha256).digest()
+        if not hmac.compare_digest(good, _unb64(sig)) or int(expires) < (now or time.time()):
+            return None
+        return _unb64(user_b64).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None

@@ -1,0 +1,175 @@
+"""`kiosk-central`: serve the API and dashboard, register devices, make password hashes.
+
+  kiosk-central serve [--db URL] [--host H] [--port P] [--workers N] [--config FILE]
+  kiosk-central device add DEVICE_ID [--db URL]     (prints the token as the last word)
+  kiosk-central device list [--db URL]
+  kiosk-central admin hash-password                 (reads the password from stdin)
+  kiosk-central db upgrade [--db URL]
+
+No traceback reaches the user: problems are one line and exit code 2.
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import re
+import sys
+
+DEVICE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+log = logging.getLogger("central")
+
+
+class UserError(Exception):
+    pass
+
+
+def _settings(args, **extra):
+    from central import settings as s
+    try:
+        return s.load(args.config, {"db": args.db, **extra})
+    except s.SettingsError as e:
+        raise UserError("bad settings:\n" + "\n".join(p.render() for p in e.problems)) from None
+
+
+def _engine(cfg, upgrade: bool = True):
+    from central import db
+    engine = db.make_engine(cfg.db_url())
+    if upgrade:
+        db.upgrade(engine)
+    return engine
+
+
+def cmd_serve(args) -> int:
+    import uvicorn
+    cfg = _settings(args, host=args.host, port=args.port, workers=args.workers)
+    url = cfg.db_url()
+    workers = cfg.workers
+    if workers > 1 and url.startswith("sqlite"):
+        print("kiosk-central: SQLite is served by one process; use PostgreSQL for --workers > 1",
+              file=sys.stderr)
+        workers = 1
+    engine = _engine(cfg)
+    print(f"kiosk-central {_version()} serving on http://{cfg.host}:{cfg.port} "
+          f"({engine.dialect.name}, {workers} worker(s))", flush=True)
+    common = dict(host=cfg.host, port=cfg.port, log_level=os.environ.get("KIOSK_CENTRAL_LOG_LEVEL", "warning"),
+                  access_log=False, timeout_graceful_shutdown=5)
+    if workers > 1:
+        from central import settings as s
+        for k, v in {"db": url, "host": cfg.host, "port": cfg.port}.items():
+            os.environ[s.ENV_PREFIX + k.upper()] = str(v)
+        if args.config:
+            os.environ[s.ENV_PREFIX + "CONFIG"] = args.config
+        engine.dispose()
+        uvicorn.run("central.app:app_from_env", factory=True, workers=workers, **common)
+    else:
+        from central.app import create_app
+        uvicorn.run(create_app(cfg, engine), **common)
+    return 0
+
+
+def cmd_device_add(args) -> int:
+    from central import auth
+    if not DEVICE_ID.match(args.device_id):
+        raise UserError(f"{args.device_id!r} is not a device id: use letters, digits, '.', '_' or '-' "
+                        "(at most 64, starting with a letter or digit)")
+    engine = _engine(_settings(args))
+    try:
+        token = auth.add_device(engine, args.device_id)
+    except auth.DeviceExists:
+        raise UserError(f"device {args.device_id!r} is already registered") from None
+    print(f"Registered device {args.device_id}. Put this token in the device's [sync] token; "
+          f"it is shown only once:\n{token}")
+    return 0
+
+
+def cmd_device_list(args) -> int:
+    from central import aggregate
+    cfg = _settings(args)
+    for d in aggregate.device_table(_engine(cfg), cfg.stale_after_min):
+        print(f"{d['device']}\tlast heartbeat {d['last_heartbeat_at'] or 'never'}"
+              f"{'  STALE' if d['stale'] else ''}")
+    return 0
+
+
+def cmd_hash_password(args) -> int:
+    from central import auth
+    pw = getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    if len(pw) < 8:
+        raise UserError("use a password of at least 8 characters")
+    print(auth.hash_password(pw))
+    return 0
+
+
+def cmd_db_upgrade(args) -> int:
+    from central import db
+    engine = _engine(_settings(args))
+    print(f"database at revision {db.current_revision(engine)}")
+    return 0
+
+
+def _version() -> str:
+    from central import __version__
+    return __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="FILE", help="settings file with a [central] table "
+                        "(default: $KIOSK_CENTRAL_CONFIG)")
+    common.add_argument("--db", metavar="URL", help="database URL (default: $KIOSK_CENTRAL_DB or a "
+                        "SQLite file in $KIOSK_CENTRAL_DATA_DIR)")
+    p = argparse.ArgumentParser(prog="kiosk-central", description="Central service for the kiosks.")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    s = sub.add_parser("serve", parents=[common], help="serve the API and dashboard")
+    s.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    s.add_argument("--port", type=int, help="port (default 8080)")
+    s.add_argument("--workers", type=int, help="worker processes (PostgreSQL only)")
+    s.set_defaults(func=cmd_serve)
+    d = sub.add_parser("device", help="register and list devices")
+    dsub = d.add_subparsers(dest="device_command", metavar="ACTION", required=True)
+    a = dsub.add_parser("add", parents=[common], help="register a device and print its token")
+    a.add_argument("device_id")
+    a.set_defaults(func=cmd_device_add)
+    ls = dsub.add_parser("list", parents=[common], help="list devices")
+    ls.set_defaults(func=cmd_device_list)
+    ad = sub.add_parser("admin", help="dashboard login")
+    asub = ad.add_subparsers(dest="admin_command", metavar="ACTION", required=True)
+    h = asub.add_parser("hash-password", help="read a password, print its hash for admin_password_hash")
+    h.set_defaults(func=cmd_hash_password)
+    dbp = sub.add_parser("db", help="database schema")
+    dbsub = dbp.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    u = dbsub.add_parser("upgrade", parents=[common], help="apply schema migrations")
+    u.set_defaults(func=cmd_db_upgrade)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    for name in ("config", "db"):
+        if not hasattr(args, name):
+            setattr(args, name, None)
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=os.environ.get("KIOSK_CENTRAL_LOG_LEVEL", "WARNING").upper(),
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args) or 0)
+    except UserError as e:
+        print(f"kiosk-central {args.command}: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:  # noqa: BLE001 - last line of defence
+        from sqlalchemy.exc import OperationalError
+        if isinstance(e, OperationalError):
+            print(f"kiosk-central {args.command}: cannot use the database: {str(e.orig)[:300]}",
+                  file=sys.stderr)
+            return 2
+        log.exception("unexpected error in 'kiosk-central %s'", args.command)
+        print(f"kiosk-central {args.command}: unexpected error: {type(e).__name__}: {e}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

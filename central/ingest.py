@@ -1,0 +1,192 @@
+"""Checking and storing event batches. One bad event is rejected alone; storing is
+idempotent on the event id (INSERT ... ON CONFLICT DO NOTHING, on SQLite and PostgreSQL).
+
+Clock sanity: the central side keeps its own receive time. When the device sends its
+current boot id and monotonic reading (headers X-Kiosk-Boot-Id / X-Kiosk-Monotonic), an
+event from the same boot gets `effective_at = received_at - (now_mono - event_mono)` if its
+own `occurred_at` is more than CLOCK_TOLERANCE off (a Pi that booted without a clock).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+import uuid
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from central.db import devices, events, utcnow
+
+TYPE_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+){0,4}$")
+CLOCK_TOLERANCE = dt.timedelta(minutes=5)
+EARLIEST = dt.datetime(2000, 1, 1)
+LATEST_AHEAD = dt.timedelta(days=2)
+SENTIMENTS = ("positive", "neutral", "negative")
+
+
+class Forbidden(Exception):
+    """An event names another device than the token's (the whole request gets 403)."""
+
+
+@dataclass
+class DeviceClock:
+    boot_id: str | None = None
+    monotonic: float | None = None
+
+
+@dataclass
+class Outcome:
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"accepted": self.accepted, "duplicates": self.duplicates, "rejected": self.rejected}
+
+
+def parse_time(v: object) -> dt.datetime:
+    if not isinstance(v, str) or not (20 <= len(v) <= 40) or "T" not in v.upper():
+        raise ValueError("occurred_at must be an RFC 3339 time like 2026-03-02T09:00:00.000Z")
+    try:
+        t = dt.datetime.fromisoformat(v.replace("z", "Z"))
+    except ValueError:
+        raise ValueError("occurred_at is not a valid RFC 3339 time") from None
+    if t.tzinfo is None:
+        raise ValueError("occurred_at must carry a time zone (Z for UTC)")
+    return t.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _int(v: object) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _check_payload(type_: str, p: dict) -> str | None:
+    """Shape checks for the types the stats read; other types are stored as they come."""
+    if type_ == "feedback.given":
+        scale, answer = p.get("scale"), p.get("answer")
+        if not (_int(scale) and 2 <= scale <= 10):
+            return "payload.scale must be a whole number 2..10"
+        if not (_int(answer) and 1 <= answer <= scale):
+            return f"payload.answer must be a whole number 1..{scale}"
+        if p.get("sentiment") not in SENTIMENTS:
+            return "payload.sentiment must be positive, neutral or negative"
+        reasons = p.get("reasons", [])
+        if not (isinstance(reasons, list) and len(reasons) <= 50
+                and all(isinstance(r, str) and 0 < len(r) <= 64 for r in reasons)):
+            return "payload.reasons must be a list of short texts"
+    elif type_ == "ticket.issued":
+        if not (isinstance(p.get("service"), str) and 0 < len(p["service"]) <= 64):
+            return "payload.service must be a service id"
+        wait = p.get("estimated_wait_min")
+        if wait is not None and not (isinstance(wait, list) and len(wait) == 2 and all(
+                isinstance(w, (int, float)) and not isinstance(w, bool) and 0 <= w < 10000 for w in wait)):
+            return "payload.estimated_wait_min must be [low, high] in minutes"
+    return None
+
+
+def check_event(ev: object, device_id: str, max_payload: int, clock: DeviceClock,
+                now: dt.datetime) -> dict:
+    """A row for the events table; raises ValueError (reject) or Forbidden (403)."""
+    if not isinstance(ev, dict):
+        raise ValueError("an event must be a JSON object")
+    ev_id = ev.get("id")
+    if not isinstance(ev_id, str):
+        raise ValueError("id must be a UUID string")
+    try:
+        norm = str(uuid.UUID(ev_id))
+    except ValueError:
+        raise ValueError("id must be a UUID") from None
+    if norm != ev_id.lower() or len(ev_id) != 36:
+        raise ValueError("id must be a UUID in the usual 8-4-4-4-12 form")
+    dev = ev.get("device_id")
+    if not isinstance(dev, str):
+        raise ValueError("device_id must be a string")
+    if dev != device_id:
+        raise Forbidden(f"event {ev_id} is for device {dev[:64]!r}, the token is for {device_id!r}")
+    seq = ev.get("seq")
+    if not _int(seq) or not 0 <= seq < 2 ** 62:
+        raise ValueError("seq must be a whole number >= 0")
+    type_ = ev.get("type")
+    if not isinstance(type_, str) or len(type_) > 64 or not TYPE_RE.match(type_):
+        raise ValueError("type must be a dotted lower-case name like feedback.given")
+    occurred = parse_time(ev.get("occurred_at"))
+    payload = ev.get("payload")
+    if not isinstance(payload, dict):
+        raise ValueError("payload must be a JSON object")
+    try:
+        text = json.dumps(payload, ensure_ascii=False, allow_nan=False)
+        size = len(text.encode("utf-8"))  # strict: lone surrogates are not text
+    except (ValueError, TypeError, RecursionError):
+        raise ValueError("payload is not plain JSON text (NaN, lone surrogates or too deep)") from None
+    if size > max_payload:
+        raise ValueError(f"payload is {size} bytes, over the limit of {max_payload}")
+    if "\\u0000" in text:
+        raise ValueError("payload text must not contain NUL characters")
+    problem = _check_payload(type_, payload)
+    if problem:
+        raise ValueError(problem)
+    boot = ev.get("boot_id")
+    if boot is not None and not (isinstance(boot, str) and len(boot) <= 64 and boot.isprintable()
+                                 and boot.isascii()):
+        raise ValueError("boot_id must be a short string")
+    mono = ev.get("monotonic")
+    if mono is not None and not (isinstance(mono, (int, float)) and not isinstance(mono, bool)
+                                 and math.isfinite(mono) and mono >= 0):
+        raise ValueError("monotonic must be a number of seconds >= 0")
+    effective = occurred
+    if boot and mono is not None and boot == clock.boot_id and clock.monotonic is not None \
+            and clock.monotonic >= mono:
+        estimate = now - dt.timedelta(seconds=clock.monotonic - mono)
+        if abs(estimate - occurred) > CLOCK_TOLERANCE:
+            effective = estimate
+    if not EARLIEST <= effective <= now + LATEST_AHEAD:
+        effective = now  # a wall clock that is plainly wrong and nothing better known
+    return {"id": norm, "device_id": device_id, "seq": seq, "type": type_, "occurred_at": occurred,
+            "effective_at": effective, "received_at": now, "boot_id": boot,
+            "monotonic": float(mono) if mono is not None else None, "payload": payload}
+
+
+def _insert(dialect: str):
+    mod = postgresql if dialect == "postgresql" else sqlite
+    return mod.insert(events).on_conflict_do_nothing(index_elements=["id"]).returning(events.c.id)
+
+
+def store_batch(engine: sa.Engine, device_id: str, batch: list, max_payload: int,
+                clock: DeviceClock | None = None) -> Outcome:
+    """Check every event, store the good ones once, report the rest. Raises Forbidden."""
+    now = utcnow()
+    out = Outcome()
+    rows: dict[str, dict] = {}
+    clock = clock or DeviceClock()
+    for i, ev in enumerate(batch):
+        try:
+            row = check_event(ev, device_id, max_payload, clock, now)
+        except ValueError as e:
+            ev_id = ev.get("id") if isinstance(ev, dict) and isinstance(ev.get("id"), str) else None
+            out.rejected.append({"index": i, "id": ev_id[:100] if ev_id else None, "error": str(e)})
+            continue
+        if row["id"] in rows:
+            out.duplicates += 1
+        else:
+            rows[row["id"]] = row
+    with engine.begin() as conn:
+        if rows:
+            inserted = conn.execute(_insert(engine.dialect.name), list(rows.values())).fetchall()
+            out.accepted = len(inserted)
+            out.duplicates += len(rows) - len(inserted)
+            _note_heartbeat(conn, device_id, rows.values())
+        conn.execute(devices.update().where(devices.c.id == device_id).values(last_seen_at=now))
+    return out
+
+
+def _note_heartbeat(conn: sa.Connection, device_id: str, rows) -> None:
+    beats = [r for r in rows if r["type"] == "heartbeat"]
+    if not beats:
+        return
+    latest = max(beats, key=lambda r: r["effective_at"])
+    conn.execute(devices.update().where(devices.c.id == device_id).where(
+        sa.or_(devices.c.heartbeat_at.is_(None), devices.c.heartbeat_at <= latest["effective_at"])
+    ).values(heartbeat=latest["payload"], heartbeat_at=latest["effective_at"]))

@@ -1,0 +1,1 @@
+"""Alembic scripts (a package so that installs ship them)."""

@@ -1,0 +1,111 @@
+"""Settings of the central service: defaults -> optional TOML file ([central] table) ->
+environment (KIOSK_CENTRAL_<KEY>, e.g. KIOSK_CENTRAL_DB) -> command-line flags.
+
+Uses the project's typed-schema engine, so a bad file gets one clear line per problem.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.config.schema import Problem, build, setting
+
+ENV_PREFIX = "KIOSK_CENTRAL_"
+
+
+def default_data_dir() -> Path:
+    env = os.environ.get(ENV_PREFIX + "DATA_DIR") or os.environ.get("STATE_DIRECTORY", "").split(":")[0]
+    return Path(env) if env else Path.home() / ".local" / "share" / "kiosk-central"
+
+
+def _db_url(v: str) -> str | None:
+    if v and not (v.startswith("sqlite") or v.startswith("postgresql")):
+        return f"{v!r} is not a database URL (sqlite:///FILE or postgresql://user@host/db)"
+    return None
+
+
+def _pw_hash(v: str) -> str | None:
+    if v and not v.startswith("scrypt$"):
+        return "expected a hash made by `kiosk-central admin hash-password`, not a plain password"
+    return None
+
+
+@dataclass
+class CentralSettings:
+    db: str = setting("", "Database URL. Empty: a SQLite file central.sqlite3 in the data dir. "
+                          "PostgreSQL: postgresql://user:password@host/dbname.", check=_db_url)
+    host: str = setting("127.0.0.1", "Address to listen on.")
+    port: int = setting(8080, "TCP port to listen on.", min=1, max=65535)
+    workers: int = setting(1, "Worker processes (PostgreSQL only; SQLite uses one).", min=1, max=64)
+    timezone: str = setting("Europe/Amsterdam", "Time zone that defines a 'day' in stats.")
+    admin_user: str = setting("admin", "User name for the dashboard login.")
+    admin_password_hash: str = setting("", "Hash of the dashboard password, made by "
+                                           "`kiosk-central admin hash-password`. Empty: no login "
+                                           "possible.", check=_pw_hash)
+    session_secret: str = setting("", "Key that signs login cookies. Empty: one is made and kept in "
+                                      "the database, shared by every process.")
+    session_hours: float = setting(12.0, "How long a dashboard login lasts.", min=0.1, max=720)
+    max_body_bytes: int = setting(8 * 1024 * 1024, "Largest request body accepted (413 above).",
+                                  min=1024, max=256 * 1024 * 1024)
+    max_batch: int = setting(500, "Most events in one POST /api/v1/events (413 above).",
+                             min=1, max=10000)
+    max_payload_bytes: int = setting(16384, "Largest payload of one event as JSON (rejected above).",
+                                     min=256, max=1024 * 1024)
+    stale_after_min: float = setting(15.0, "A device with no heartbeat for this long is shown as "
+                                           "stale on the dashboard.", min=1, max=10080)
+
+    def db_url(self) -> str:
+        if self.db:
+            return self.db
+        d = default_data_dir()
+        d.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{d / 'central.sqlite3'}"
+
+
+class SettingsError(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(p.render() for p in problems))
+
+
+def _from_env() -> dict:
+    hints = typing.get_type_hints(CentralSettings)
+    out: dict = {}
+    for f in dataclasses.fields(CentralSettings):
+        raw = os.environ.get(ENV_PREFIX + f.name.upper())
+        if raw is None:
+            continue
+        tp = hints[f.name]
+        try:
+            out[f.name] = tp(raw) if tp in (int, float) else raw
+        except ValueError:
+            out[f.name] = raw  # the schema engine names the problem
+    return out
+
+
+def load(path: str | None = None, overrides: dict | None = None) -> CentralSettings:
+    """Build the settings; raises SettingsError naming every problem."""
+    data: dict = {}
+    problems: list[Problem] = []
+    src = path or os.environ.get(ENV_PREFIX + "CONFIG")
+    if src:
+        try:
+            doc = tomllib.loads(Path(src).read_text(encoding="utf-8"))
+            data.update(doc.get("central", {}) if isinstance(doc.get("central", {}), dict) else {})
+            if not isinstance(doc.get("central", {}), dict):
+                problems.append(Problem("central", "expected a table", src))
+        except FileNotFoundError:
+            problems.append(Problem("", "file not found", src))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+            problems.append(Problem("", f"cannot read settings: {e}", src))
+    data.update(_from_env())
+    data.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    cfg, probs = build(CentralSettings, data, "central")
+    problems.extend(probs)
+    if problems or cfg is None:
+        raise SettingsError(problems)
+    return cfg

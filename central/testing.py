@@ -1,0 +1,240 @@
+"""Helpers for tests and benchmarks: run a real `kiosk-central` process on loopback, and
+a fault-injecting HTTP proxy to put between a device and it. Not used by the service."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Callable, Iterable
+
+import requests
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def central_cmd() -> list[str]:
+    script = Path(sys.executable).parent / "kiosk-central"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "central.cli"]
+
+
+def device_add(db_url: str, device_id: str, env: dict | None = None) -> str:
+    """Register a device with the real CLI; returns the token (the last word printed)."""
+    out = subprocess.run(central_cmd() + ["device", "add", device_id, "--db", db_url], capture_output=True,
+                         text=True, timeout=60, env={**os.environ, **(env or {})})
+    if out.returncode != 0:
+        raise RuntimeError(f"device add failed ({out.returncode}): {out.stderr.strip()}")
+    return out.stdout.split()[-1]
+
+
+class CentralProcess:
+    """`kiosk-central serve` on 127.0.0.1:<free port>; start() waits for /healthz."""
+
+    def __init__(self, db_url: str, *, port: int | None = None, env: dict | None = None,
+                 log_path: str | Path | None = None, workers: int = 1):
+        self.db_url, self.port = db_url, port or free_port()
+        self.env = {**os.environ, **(env or {})}
+        self.log_path = Path(log_path) if log_path else None
+        self.workers = workers
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30.0) -> "CentralProcess":
+        out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
+        self.proc = subprocess.Popen(central_cmd() + ["serve", "--db", self.db_url, "--port", str(self.port),
+                                                      "--workers", str(self.workers)],
+                                     stdout=out, stderr=subprocess.STDOUT, env=self.env)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"kiosk-central exited with {self.proc.returncode}; see {self.log_path}")
+            try:
+                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"kiosk-central did not answer /healthz within {timeout} s")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+# -- fault-injecting proxy --------------------------------------------------------
+
+FAULTS = ("pass", "500", "500_after", "503_retry", "reset", "reset_after", "hang", "hang_after", "slow")
+
+
+def _read_http(sock: socket.socket) -> bytes | None:
+    """One HTTP/1.1 message with a Content-Length body (what requests and uvicorn send here)."""
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return None
+        buf += chunk
+    head, _, rest = buf.partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        k, _, v = line.partition(b":")
+        if k.strip().lower() == b"content-length":
+            length = int(v.strip())
+    while len(rest) < length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return None
+        rest += chunk
+    return head + b"\r\n\r\n" + rest
+
+
+def _reset(sock: socket.socket) -> None:
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+
+
+def _canned(status: int, extra: str = "") -> bytes:
+    body = b'{"detail":"injected by the test proxy"}'
+    return (f"HTTP/1.1 {status} Injected\r\ncontent-type: application/json\r\ncontent-length: {len(body)}\r\n"
+            f"{extra}\r\n").encode() + body
+
+
+class FaultProxy:
+    """HTTP proxy on loopback that applies one fault per request, taken from `plan`
+    (an iterable of FAULTS, then "pass") or from `chooser()`. `applied` counts them.
+
+    pass: forward; 500 / 503_retry: answer without forwarding; 500_after: forward, then
+    answer 500 (the server stored it, the device does not know); reset / reset_after:
+    TCP reset before / after forwarding; hang / hang_after: say nothing for `hang_s`;
+    slow: forward, then answer after `slow_s`.
+    """
+
+    def __init__(self, upstream_port: int, plan: Iterable[str] = (), chooser: Callable[[], str] | None = None,
+                 hang_s: float = 3.0, slow_s: float = 0.5):
+        self.upstream = ("127.0.0.1", upstream_port)
+        self._plan = iter(plan)
+        self.chooser = chooser
+        self.hang_s, self.slow_s = hang_s, slow_s
+        self.applied: Counter = Counter()
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "FaultProxy":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.sock.close()
+
+    def _next_fault(self) -> str:
+        with self._lock:
+            fault = next(self._plan, None)
+            if fault is None:
+                fault = self.chooser() if self.chooser else "pass"
+            self.applied[fault] += 1
+            return fault
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
+
+    def _forward(self, request: bytes) -> bytes | None:
+        with socket.create_connection(self.upstream, timeout=30) as up:
+            up.sendall(request)
+            return _read_http(up)
+
+    def _serve(self, client: socket.socket) -> None:
+        try:
+            while not self._stop.is_set():
+                request = _read_http(client)
+                if request is None:
+                    break
+                fault = self._next_fault()
+                answer = None
+                if fault in ("500_after", "reset_after", "hang_after", "slow", "pass"):
+                    answer = self._forward(request)
+                    if answer is None:
+                        break
+                if fault in ("reset", "reset_after"):
+                    _reset(client)
+                    return
+                if fault in ("hang", "hang_after"):
+                    self._stop.wait(self.hang_s)
+                    break
+                if fault in ("500", "500_after"):
+                    answer = _canned(500)
+                elif fault == "503_retry":
+                    answer = _canned(503, "retry-after: 1\r\n")
+                elif fault == "slow":
+                    self._stop.wait(self.slow_s)
+                client.sendall(answer)
+        except OSError:
+            pass
+        finally:
+            try:
+                client.close()
+            except OSError:
+                pass
+
+
+def chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def make_event(device_id: str, seq: int, type_: str, payload: dict, occurred_at: str,
+               event_id: str | None = None) -> dict:
+    """An event envelope as a device sends it (for tests and benchmarks)."""
+    import uuid
+    return {"id": event_id or str(uuid.uuid4()), "device_id": device_id, "seq": seq, "type": type_,
+            "occurred_at": occurred_at, "payload": payload, "boot_id": "test-boot", "monotonic": float(seq)}
+
+
+def feedback_payload(answer: int, scale: int = 5, reasons: list[str] | None = None) -> dict:
+    sentiment = "positive" if answer > (scale + 1) / 2 else "negative" if answer < (scale + 1) / 2 else "neutral"
+    return {"answer": answer, "scale": scale, "sentiment": sentiment, "reasons": reasons or [],
+            "language": "nl", "time_to_answer_ms": 1500, "ended_by": "done"}
+
+
+def ticket_payload(service: str, number: int, wait: tuple[int, int] = (5, 10), appointment: bool = False) -> dict:
+    return {"service": service, "number": number, "day": "2026-03-02", "appointment": appointment,
+            "estimated_wait_min": list(wait), "language": "nl", "token": f"t{number}"}

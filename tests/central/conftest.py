@@ -1,0 +1,70 @@
+"""Fixtures for the central service: a real PostgreSQL server for the session (started
+here; the tests fail with a clear message when PostgreSQL is missing), and databases
+on SQLite and PostgreSQL so that the storage tests run on both."""
+from __future__ import annotations
+
+import itertools
+import os
+
+import pytest
+
+from central import auth, db
+from central.settings import CentralSettings
+
+ADMIN_PASSWORD = "correct horse battery"
+_counter = itertools.count()
+_ADMIN_HASH = None
+
+
+def admin_hash() -> str:
+    global _ADMIN_HASH
+    if _ADMIN_HASH is None:
+        _ADMIN_HASH = auth.hash_password(ADMIN_PASSWORD)
+    return _ADMIN_HASH
+
+
+@pytest.fixture(scope="session")
+def pg():
+    from central.pgtest import PgServer, PostgresMissing
+    try:
+        server = PgServer().start()
+    except PostgresMissing as e:
+        pytest.fail(str(e), pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'central.sqlite3'}"
+    pg = request.getfixturevalue("pg")
+    return pg.create_db(f"t{os.getpid()}_{next(_counter)}")
+
+
+@pytest.fixture
+def engine(db_url):
+    e = db.make_engine(db_url)
+    db.upgrade(e)
+    yield e
+    e.dispose()
+
+
+@pytest.fixture
+def settings(db_url):
+    return CentralSettings(db=db_url, admin_password_hash=admin_hash(), max_body_bytes=200_000, max_batch=500)
+
+
+@pytest.fixture
+def client(settings, engine):
+    from fastapi.testclient import TestClient
+
+    from central.app import create_app
+    with TestClient(create_app(settings, engine), raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture
+def device(engine):
+    """(device_id, token) registered in the test database."""
+    return "pillar-1", auth.add_device(engine, "pillar-1")
