@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk.config.schema import setting
+from kiosk.sync_config import SyncSection
 from kiosk.wayfinding.settings import WayfindingSection
 
 ROLES = ("feedback", "tickets", "wayfinding", "home", "display")
@@ -105,3 +106,5 @@ class KioskConfig:
     devices: DevicesSection = setting(DevicesSection, "Hardware, each chosen by URL.")
     wayfinding: WayfindingSection = setting(WayfindingSection, "Floor plan and directions "
                                             "(kiosk/wayfinding/settings.py).")
+    sync: SyncSection = setting(SyncSection, "Sending events to the central service "
+                                "(kiosk/sync_config.py).")

@@ -1,0 +1,225 @@
+"""Store-and-forward: send the outbox to the central service, exactly once in effect.
+
+An event is marked sent only after the service answered for it; the service is
+idempotent on event id, so a resend after a crash, timeout or lost answer is counted
+once. Rejected events are set aside with the reason (never retried, never blocking);
+a batch refused whole (400/413) is split down to the one event at fault. 401/403 stop
+sending: a configuration fault shown in the status. Failures back off exponentially
+with full jitter and a cap; Retry-After is honoured; scheduled sends get a random offset.
+
+`SyncWorker` runs this on its own thread (never the UI thread); `drain()` is the one
+pass that `kiosk sync --once` uses.
+"""
+from __future__ import annotations
+
+import enum
+import logging
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import kiosk.config  # noqa: F401 - first: kiosk.config.model imports kiosk.sync_config (no cycle this way)
+from kiosk import sync_heartbeat, sync_store
+from kiosk.store import Store
+from kiosk.sync_config import SyncSection
+from kiosk.sync_http import Reply, ReplyKind, Transport, read_token
+
+log = logging.getLogger("kiosk.sync")
+
+
+class SyncState(enum.Enum):
+    OFF = "off"                  # no sync.url configured
+    IDLE = "idle"                # all sent; waiting for the next look
+    SENDING = "sending"
+    BACKING_OFF = "backing_off"  # last attempt failed; retrying later
+    CONFIG_FAULT = "config_fault"  # 401/403: token or device id wrong; not sending
+
+
+@dataclass
+class DrainResult:
+    sent: int = 0          # accepted + duplicates, marked sent
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: int = 0      # set aside this pass
+    batches: int = 0
+    failure: Reply | None = None  # why the pass stopped early, if it did
+
+
+@dataclass
+class SyncStatus:
+    state: SyncState = SyncState.OFF
+    message: str = ""
+    last_success_wall: str | None = None
+    consecutive_failures: int = 0
+    last: DrainResult = field(default_factory=DrainResult)
+    totals: dict = field(default_factory=lambda: {"sent": 0, "accepted": 0, "duplicates": 0, "rejected": 0,
+                                                  "batches": 0, "failures": 0})
+    health: sync_store.OutboxHealth | None = None
+
+
+def drain(store: Store, transport: Transport, batch_size: int = 500,
+          stop: threading.Event | None = None) -> DrainResult:
+    """Send until the outbox is empty or a failure stops the pass."""
+    res = DrainResult()
+    size = batch_size
+    while not (stop and stop.is_set()):
+        batch = store.outbox_pending(size)
+        if not batch:
+            break
+        reply = transport.post([e.envelope() for e in batch])
+        res.batches += 1
+        if reply.kind is ReplyKind.SPLIT:
+            if len(batch) == 1:
+                store.outbox_set_aside(batch[0].id, f"refused by the central service: {reply.message}")
+                res.rejected += 1
+                size = batch_size
+                continue
+            size = max(1, len(batch) // 2)
+            continue
+        if reply.kind is not ReplyKind.OK:
+            res.failure = reply
+            break
+        rejected = _rejected_ids(batch, reply.rejected)
+        if len(rejected) != len(reply.rejected) or \
+                reply.accepted + reply.duplicates + len(reply.rejected) != len(batch):
+            res.failure = Reply(ReplyKind.RETRY, f"answer does not add up for a batch of {len(batch)}: "
+                                f"{reply.accepted}+{reply.duplicates}+{len(reply.rejected)}")
+            break
+        for ev_id, why in rejected.items():
+            store.outbox_set_aside(ev_id, why)
+        done = [e.id for e in batch if e.id not in rejected]
+        store.outbox_mark_sent(done)
+        res.sent += len(done)
+        res.accepted += reply.accepted
+        res.duplicates += reply.duplicates
+        res.rejected += len(rejected)
+        if rejected:
+            log.warning("sync: %d event(s) rejected and set aside, e.g. %s", len(rejected),
+                        next(iter(rejected.values())))
+        if size < batch_size:
+            size = min(batch_size, size * 2)
+    return res
+
+
+def _rejected_ids(batch, rejected: list[dict]) -> dict[str, str]:
+    """Map the service's rejections (by index, else by id) to event ids in this batch."""
+    ids = {e.id for e in batch}
+    out: dict[str, str] = {}
+    for r in rejected:
+        idx, ev_id = r.get("index"), r.get("id")
+        if isinstance(idx, int) and not isinstance(idx, bool) and 0 <= idx < len(batch):
+            ev_id = batch[idx].id
+        if ev_id in ids:
+            out[ev_id] = str(r.get("error", "rejected"))[:500]
+    return out
+
+
+def backoff_delay(attempt: int, base: float, cap: float, rng: random.Random) -> float:
+    """Full jitter: a random delay between 0 and min(cap, base * 2**attempt)."""
+    return rng.uniform(0, min(cap, base * (2 ** min(attempt, 30))))
+
+
+class SyncWorker:
+    """Background sender. `start()`, `wake()` after producing events, `stop()` at exit."""
+
+    def __init__(self, store: Store, cfg: SyncSection, *, printer_state: Callable[[], str] | None = None,
+                 transport: Transport | None = None, rng: random.Random | None = None):
+        self.store, self.cfg = store, cfg
+        self.printer_state = printer_state
+        self.rng = rng or random.Random()
+        self.status = SyncStatus()
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        token = read_token(cfg.token, cfg.token_file) if cfg.url else ""
+        self.transport = transport or (Transport(cfg.url, token, connect_timeout=cfg.connect_timeout_s,
+                                                 read_timeout=cfg.read_timeout_s, verify_tls=cfg.verify_tls,
+                                                 ca_file=cfg.ca_file, boot_id=store.boot_id)
+                                       if cfg.url else None)
+        if self.transport is None:
+            self.status.message = "sync.url is not set; events stay on this device"
+
+    # -- lifecycle ------------------------------------------------------------
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="kiosk-sync", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread:
+            self._thread.join(timeout)
+        if self.transport:
+            self.transport.close()
+
+    def wake(self) -> None:
+        """Send soon (e.g. after a visitor's answer), without waiting for the interval."""
+        self._wake.set()
+
+    # -- the loop -------------------------------------------------------------
+    def _run(self) -> None:
+        next_beat = time.monotonic() + self.rng.uniform(0, min(30.0, self.cfg.heartbeat_interval_s or 30.0))
+        next_housekeeping = 0.0
+        while not self._stop.is_set():
+            now = time.monotonic()
+            try:
+                if now >= next_housekeeping:
+                    self.housekeeping()
+                    next_housekeeping = now + 60
+                if self.cfg.heartbeat_interval_s and now >= next_beat:
+                    self.heartbeat()
+                    next_beat = now + self.cfg.heartbeat_interval_s
+                delay = self.step()
+            except Exception:  # noqa: BLE001 - the worker must outlive any one failure
+                log.exception("sync: unexpected error; retrying later")
+                self.status.consecutive_failures += 1
+                delay = self.cfg.backoff_cap_s
+            if self.cfg.heartbeat_interval_s:
+                delay = min(delay, max(0.0, next_beat - time.monotonic()))
+            self._wake.wait(delay)
+            self._wake.clear()
+
+    def housekeeping(self) -> None:
+        sync_store.prune_sent(self.store, self.cfg.keep_sent_days)
+        self.status.health = sync_store.enforce_bounds(self.store, self.cfg.max_unsent_events,
+                                                      self.cfg.max_unsent_age_days, self.cfg.warn_fraction)
+
+    def heartbeat(self) -> None:
+        health = sync_store.enforce_bounds(self.store, self.cfg.max_unsent_events,
+                                           self.cfg.max_unsent_age_days, self.cfg.warn_fraction)
+        self.status.health = health
+        self.store.record_event("heartbeat", sync_heartbeat.payload(
+            health, self.store.data_dir, self.status.state.value, self.printer_state))
+
+    def step(self) -> float:
+        """One drain pass; returns seconds to wait before the next."""
+        st = self.status
+        if self.transport is None:
+            st.state = SyncState.OFF
+            return self.cfg.interval_s
+        if st.state is SyncState.CONFIG_FAULT:
+            return self.cfg.backoff_cap_s  # stays stopped until reconfigured (restart)
+        st.state = SyncState.SENDING
+        res = drain(self.store, self.transport, self.cfg.batch_size, self._stop)
+        st.last = res
+        for k in ("sent", "accepted", "duplicates", "rejected", "batches"):
+            st.totals[k] += getattr(res, k)
+        st.totals["failures"] += res.failure is not None
+        if res.failure is None:
+            st.state, st.message, st.consecutive_failures = SyncState.IDLE, "", 0
+            st.last_success_wall = self.store.clock.wall().isoformat()
+            return self.cfg.interval_s + self.rng.uniform(0, self.cfg.jitter_s)
+        st.message = res.failure.message
+        if res.failure.kind is ReplyKind.AUTH:
+            st.state = SyncState.CONFIG_FAULT
+            log.error("sync: stopped: %s (check sync.token and device.id)", res.failure.message)
+            return self.cfg.backoff_cap_s
+        st.state = SyncState.BACKING_OFF
+        delay = backoff_delay(st.consecutive_failures, self.cfg.backoff_base_s, self.cfg.backoff_cap_s, self.rng)
+        st.consecutive_failures += 1
+        if res.failure.retry_after is not None:
+            delay = min(self.cfg.backoff_cap_s, max(delay, res.failure.retry_after))
+        log.warning("sync: %s; next try in %.1f s", res.failure.message, delay)
+        return delay

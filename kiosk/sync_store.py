@@ -1,0 +1,89 @@
+"""Outbox housekeeping for the sync worker, as functions over a `Store`: delete old sent
+events, keep unsent ones within bounds (count and age), and never drop silently: every
+drop is counted in meta, logged as an error and recorded as an `outbox.dropped` event.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from kiosk.clock import utc_rfc3339
+from kiosk.store import OutboxState, Store
+
+log = logging.getLogger("kiosk.sync")
+DROPPED_KEY = "sync.dropped_total"
+PLAUSIBLE = "2020-01-01T00:00:00.000Z"  # a wall clock before this was not set; never age-drop by it
+
+
+@dataclass
+class OutboxHealth:
+    pending: int
+    set_aside: int
+    oldest_pending_at: str | None
+    oldest_age_s: float | None
+    dropped_total: int
+    dropped_now: int
+    warning: str | None  # a sentence for logs, heartbeat and the staff screen
+
+
+def dropped_total(store: Store) -> int:
+    return int(store.meta_get(DROPPED_KEY, "0") or 0)
+
+
+def prune_sent(store: Store, keep_days: float) -> int:
+    cutoff = utc_rfc3339(store.clock.wall() - dt.timedelta(days=keep_days))
+    with store.transaction() as c:
+        return c.execute("DELETE FROM outbox WHERE state=? AND sent_at < ?", (OutboxState.SENT, cutoff)).rowcount
+
+
+def _drop(store: Store, where: str, params: tuple, reason: str) -> int:
+    with store.transaction() as c:
+        row = c.execute(f"SELECT COUNT(*) AS n, MIN(seq) AS lo, MAX(seq) AS hi, MIN(occurred_at) AS oldest "
+                        f"FROM outbox WHERE state='pending' AND {where}", params).fetchone()
+        n = row["n"]
+        if not n:
+            return 0
+        c.execute(f"DELETE FROM outbox WHERE state='pending' AND {where}", params)
+        total = dropped_total(store) + n
+        c.execute("INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                  (DROPPED_KEY, str(total)))
+        store.append_event(c, "outbox.dropped", {"count": n, "reason": reason, "first_seq": row["lo"],
+                                                 "last_seq": row["hi"], "oldest_occurred_at": row["oldest"],
+                                                 "dropped_total": total})
+    log.error("outbox: DROPPED %d unsent event(s) (seq %s..%s): %s", n, row["lo"], row["hi"], reason)
+    return n
+
+
+def enforce_bounds(store: Store, max_events: int, max_age_days: float, warn_fraction: float) -> OutboxHealth:
+    """Drop what is over the bounds (reported), then say how full the outbox is."""
+    now = store.clock.wall()
+    dropped = 0
+    cutoff = utc_rfc3339(now - dt.timedelta(days=max_age_days))
+    dropped += _drop(store, "occurred_at < ? AND occurred_at >= ?", (cutoff, PLAUSIBLE),
+                     f"older than the limit of {max_age_days:g} days (sync.max_unsent_age_days)")
+    pending = store.outbox_stats()["pending"]
+    if pending > max_events:
+        over = pending - max_events
+        dropped += _drop(store, "seq IN (SELECT seq FROM outbox WHERE state='pending' ORDER BY seq LIMIT ?)",
+                         (over,), f"more than {max_events} unsent events (sync.max_unsent_events)")
+    stats = store.outbox_stats()
+    oldest = stats["oldest_pending_at"]
+    dated = store.query("SELECT MIN(occurred_at) AS t FROM outbox WHERE state='pending' AND occurred_at >= ?",
+                        (PLAUSIBLE,))[0]["t"]  # events made before the clock was set have no usable age
+    age = None
+    if dated:
+        try:
+            age = max(0.0, (now - dt.datetime.fromisoformat(dated.replace("Z", "+00:00"))).total_seconds())
+        except ValueError:
+            age = None
+    warning = None
+    if stats["pending"] >= warn_fraction * max_events:
+        warning = (f"outbox holds {stats['pending']} unsent events; at {max_events} the oldest are dropped "
+                   "- is the central service reachable?")
+    elif age is not None and age >= warn_fraction * max_age_days * 86400:
+        warning = (f"oldest unsent event is {age / 86400:.1f} days old; at {max_age_days:g} days events are "
+                   "dropped - is the central service reachable?")
+    if warning:
+        log.warning("outbox: %s", warning)
+    return OutboxHealth(stats["pending"], stats["set_aside"], oldest, age, dropped_total(store), dropped, warning)

@@ -1,0 +1,135 @@
+"""Pure parts of sync: backoff, Retry-After, outbox bounds and drop reports, heartbeat
+payload, and the [sync] config section."""
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import random
+
+import pytest
+
+import kiosk.sync  # noqa: F401 - loads kiosk.config before kiosk.sync_config
+from kiosk.clock import FakeClock
+from kiosk.config import ConfigError, load
+from kiosk.store import Store
+from kiosk.sync import backoff_delay
+from kiosk import sync_heartbeat, sync_store
+from kiosk.sync_http import parse_retry_after
+
+
+@pytest.mark.parametrize("attempt,base,cap,bound", [(0, 2, 300, 2), (3, 2, 300, 16), (10, 2, 300, 300),
+                                                     (200, 0.5, 60, 60)])
+def test_full_jitter_stays_within_the_capped_exponential(attempt, base, cap, bound):
+    rng = random.Random(attempt)
+    samples = [backoff_delay(attempt, base, cap, rng) for _ in range(2000)]
+    assert all(0 <= s <= bound for s in samples)
+    assert max(samples) > 0.9 * bound and min(samples) < 0.1 * bound  # spread over the whole range
+
+
+def test_retry_after_seconds_and_http_date():
+    assert parse_retry_after("7") == 7.0
+    now = 1_800_000_000.0
+    assert parse_retry_after(email.utils.formatdate(now + 30, usegmt=True), now=now) == pytest.approx(30, abs=1)
+    assert parse_retry_after(email.utils.formatdate(now - 30, usegmt=True), now=now) == 0.0
+    for junk in (None, "", "soon", "-3", "1e9x"):
+        assert parse_retry_after(junk) is None
+
+
+def _fill(store: Store, n: int) -> None:
+    with store.transaction() as c:
+        for i in range(n):
+            store.append_event(c, "ticket.issued", {"service": "s", "number": i})
+
+
+def test_count_bound_drops_oldest_and_reports_it(tmp_path, caplog):
+    clock = FakeClock(dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc))
+    store = Store(tmp_path, device_id="d", clock=clock)
+    _fill(store, 120)
+    first_ids = [e.id for e in store.outbox_pending(20)]
+    h = sync_store.enforce_bounds(store, max_events=100, max_age_days=30, warn_fraction=0.5)
+    assert h.dropped_now == 20 and h.dropped_total == 20
+    left = {e.id for e in store.outbox_events()}
+    assert not left & set(first_ids)
+    report = store.outbox_events("outbox.dropped")
+    assert len(report) == 1 and report[0].payload["count"] == 20 and report[0].payload["first_seq"] == 1
+    assert "DROPPED 20" in caplog.text
+    assert h.warning and "drop" in h.warning  # 101 pending of 100 is past the warning share
+    assert sync_store.dropped_total(store) == 20
+    store.close()
+
+
+def test_warning_well_before_the_bound_and_none_below(tmp_path):
+    store = Store(tmp_path, device_id="d", clock=FakeClock(dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)))
+    _fill(store, 40)
+    assert sync_store.enforce_bounds(store, 100, 30, 0.5).warning is None
+    _fill(store, 15)
+    h = sync_store.enforce_bounds(store, 100, 30, 0.5)
+    assert h.dropped_now == 0 and "55 unsent" in h.warning
+    store.close()
+
+
+def test_age_bound_and_a_clock_that_was_not_set(tmp_path):
+    clock = FakeClock(dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+    store = Store(tmp_path, device_id="d", clock=clock)
+    _fill(store, 5)                           # made on 1 January
+    clock.set_wall(dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc))
+    _fill(store, 3)                           # made while the clock was not set
+    clock.set_wall(dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc))
+    _fill(store, 2)
+    h = sync_store.enforce_bounds(store, 1000, max_age_days=50, warn_fraction=0.5)
+    assert h.dropped_now == 5                 # only the plausibly dated old ones
+    assert store.outbox_stats()["pending"] == 3 + 2 + 1  # + the outbox.dropped report
+    clock.advance(30 * 86400)
+    assert "days old" in sync_store.enforce_bounds(store, 1000, 50, 0.5).warning
+    store.close()
+
+
+def test_prune_sent_keeps_recent_and_unsent(tmp_path):
+    clock = FakeClock(dt.datetime(2026, 5, 1, tzinfo=dt.timezone.utc))
+    store = Store(tmp_path, device_id="d", clock=clock)
+    _fill(store, 10)
+    store.outbox_mark_sent([e.id for e in store.outbox_pending(6)])
+    clock.advance(8 * 86400)
+    _fill(store, 1)
+    store.outbox_mark_sent([e.id for e in store.outbox_pending(1)])  # the oldest pending, sent today
+    assert sync_store.prune_sent(store, keep_days=7) == 6
+    assert store.outbox_stats() == {**store.outbox_stats(), "pending": 4, "sent": 1}
+    store.close()
+
+
+def test_heartbeat_payload(tmp_path):
+    health = sync_store.OutboxHealth(3, 1, "2026-01-01T00:00:00.000Z", 12.34, 0, 0, None)
+    p = sync_heartbeat.payload(health, tmp_path, "idle", printer_state=lambda: "paper_low")
+    assert p["outbox_pending"] == 3 and p["outbox_set_aside"] == 1 and p["oldest_unsent_age_s"] == 12.3
+    assert p["printer_state"] == "paper_low" and p["disk_free_mb"] > 0 and p["app_version"]
+    assert p["uptime_s"] >= 0 and p["sync_state"] == "idle"
+
+    def broken():
+        raise OSError("usb gone")
+    assert sync_heartbeat.payload(health, tmp_path, "idle", broken)["printer_state"] == "unknown (OSError)"
+
+
+def test_under_voltage_from_the_pi_sensor(tmp_path):
+    hw = tmp_path / "hwmon"
+    (hw / "hwmon0").mkdir(parents=True)
+    (hw / "hwmon0" / "name").write_text("cpu_thermal\n")
+    assert sync_heartbeat.under_voltage(hw) is None
+    (hw / "hwmon1").mkdir()
+    (hw / "hwmon1" / "name").write_text("rpi_volt\n")
+    (hw / "hwmon1" / "in0_lcrit_alarm").write_text("1\n")
+    assert sync_heartbeat.under_voltage(hw) is True
+    (hw / "hwmon1" / "in0_lcrit_alarm").write_text("0\n")
+    assert sync_heartbeat.under_voltage(hw) is False
+    assert sync_heartbeat.under_voltage(tmp_path / "absent") is None
+
+
+def test_sync_config_section_defaults_and_problems(tmp_path):
+    site = tmp_path / "site.toml"
+    site.write_text('[sync]\nurl = "https://central.example.org"\ntoken = "t"\n')
+    cfg, _ = load(str(site))
+    assert cfg.sync.verify_tls is True and cfg.sync.batch_size == 500 and cfg.sync.url.startswith("https")
+    site.write_text('[sync]\nurl = "central"\nbatch_size = 0\nbackof_cap_s = 3\n')
+    with pytest.raises(ConfigError) as e:
+        load(str(site))
+    text = str(e.value)
+    assert "sync.url" in text and "sync.batch_size" in text and "did you mean 'backoff_cap_s'" in text
