@@ -1,0 +1,144 @@
+"""The dashboard in real headless Chromium (Debian's chromium), driven over the DevTools
+protocol: log in through the form, see the charts drawn with data, save a screenshot
+to build/dashboard.png."""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import itertools
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+import requests
+
+from central import auth
+from central.testing import (CentralProcess, chromium, device_add, feedback_payload, make_event, ticket_payload,
+                             wait_for)
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "a dashboard password"
+
+
+class DevTools:
+    """The few DevTools calls this test needs, over the page's websocket."""
+
+    def __init__(self, ws_url: str):
+        from websockets.sync.client import connect
+        self.ws = connect(ws_url, max_size=64 * 1024 * 1024, open_timeout=10)
+        self.ids = itertools.count(1)
+
+    def call(self, method: str, **params) -> dict:
+        msg_id = next(self.ids)
+        self.ws.send(json.dumps({"id": msg_id, "method": method, "params": params}))
+        while True:
+            msg = json.loads(self.ws.recv(timeout=30))
+            if msg.get("id") == msg_id:
+                if "error" in msg:
+                    raise AssertionError(f"{method}: {msg['error']}")
+                return msg["result"]
+
+    def js(self, expr: str):
+        res = self.call("Runtime.evaluate", expression=expr, returnByValue=True, awaitPromise=True)
+        if "exceptionDetails" in res:
+            raise AssertionError(f"JS error in {expr!r}: {res['exceptionDetails']}")
+        return res["result"].get("value")
+
+    def close(self):
+        self.ws.close()
+
+
+@pytest.fixture
+def browser(tmp_path):
+    exe = chromium()
+    if not exe:
+        pytest.fail("Chromium not found: install Debian's chromium (`make test` does it as root, "
+                    "or `sudo apt-get install -y chromium`)", pytrace=False)
+    profile = tmp_path / "profile"
+    proc = subprocess.Popen([exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                             "--no-first-run", "--no-default-browser-check", f"--user-data-dir={profile}",
+                             "--remote-debugging-port=0", "--window-size=1280,2000", "about:blank"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port_file = profile / "DevToolsActivePort"
+    try:
+        wait_for(lambda: port_file.exists() and port_file.read_text().count("\n") >= 1, 30, "Chromium to start")
+        port = int(port_file.read_text().split()[0])
+        pages = [t for t in requests.get(f"http://127.0.0.1:{port}/json/list", timeout=5).json()
+                 if t["type"] == "page"]
+        dt_ = DevTools(pages[0]["webSocketDebuggerUrl"])
+        yield dt_
+        dt_.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def seed(db: str, url: str) -> None:
+    token = device_add(db, "pillar-hall")
+    device_add(db, "pillar-silent")  # never reports: shown as stale
+    now = dt.datetime.now(dt.timezone.utc)
+    batch, seq = [], 0
+    for day in range(10):
+        for k in range(12):
+            seq += 1
+            at = (now - dt.timedelta(days=day, hours=k % 6)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+            answer = [5, 4, 4, 3, 2, 1, 5, 5, 4, 1, 3, 5][k]
+            reasons = [["clarity"], ["friendliness"], [], ["waiting_time"], ["opening_hours"], ["waiting_time"]][k % 6]
+            batch.append(make_event("pillar-hall", seq, "feedback.given", feedback_payload(answer, reasons=reasons), at))
+            seq += 1
+            svc = ["passport", "parking", "waste"][k % 3]
+            batch.append(make_event("pillar-hall", seq, "ticket.issued", ticket_payload(svc, k, (5 + k, 10 + k)), at))
+        seq += 1
+        batch.append(make_event("pillar-hall", seq, "feedback.suppressed", {"answer": 5, "since_last_ms": 900},
+                                (now - dt.timedelta(days=day)).strftime("%Y-%m-%dT%H:%M:%S.000Z")))
+    seq += 1
+    batch.append(make_event("pillar-hall", seq, "heartbeat", {"outbox_pending": 0, "printer_state": "online",
+                                                              "app_version": "0.1.0"},
+                            now.strftime("%Y-%m-%dT%H:%M:%S.000Z")))
+    for i in range(0, len(batch), 500):
+        r = requests.post(url + "/api/v1/events", json={"events": batch[i:i + 500]},
+                          headers={"Authorization": f"Bearer {token}"}, timeout=30)
+        assert r.status_code == 200 and not r.json()["rejected"], r.text
+
+
+def test_dashboard_in_headless_chromium(browser, tmp_path):
+    db = f"sqlite:///{tmp_path / 'central.sqlite3'}"
+    env = {"KIOSK_CENTRAL_ADMIN_PASSWORD_HASH": auth.hash_password(PASSWORD)}
+    with CentralProcess(db, env=env, log_path=tmp_path / "central.log") as central:
+        seed(db, central.url)
+        b = browser
+        b.call("Page.enable")
+        b.call("Page.navigate", url=central.url + "/dashboard")
+        wait_for(lambda: b.js("location.pathname + document.readyState") == "/logincomplete", 20, "login page")
+        b.js(f"document.querySelector('input[name=password]').value = {json.dumps('wrong')};"
+             "document.querySelector('form.login').submit()")
+        wait_for(lambda: b.js("document.readyState") == "complete" and
+                 b.js("!!document.querySelector('.error')"), 20, "error for a wrong password")
+        b.js(f"document.querySelector('input[name=password]').value = {json.dumps(PASSWORD)};"
+             "document.querySelector('form.login').submit()")
+        wait_for(lambda: b.js("location.pathname + document.readyState") == "/dashboardcomplete", 20, "dashboard")
+        facts = b.js("""({
+            charts: document.querySelectorAll('svg.chart').length,
+            bars: [...document.querySelectorAll('svg.chart rect.bar')].filter(r => +r.getAttribute('height') > 0
+                  || +r.getAttribute('width') > 0).length,
+            lines: document.querySelectorAll('svg.chart polyline.line').length,
+            answers: document.getElementById('kpi-answers').textContent,
+            tickets: document.getElementById('kpi-tickets').textContent,
+            stale: [...document.querySelectorAll('#devices tr.stale')].map(r => r.cells[0].textContent),
+            fresh: [...document.querySelectorAll('#devices tr.ok')].map(r => r.cells[0].textContent),
+            width: document.querySelector('svg.chart').getBoundingClientRect().width,
+            height: document.body.scrollHeight})""")
+        shot = b.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)
+    out = ROOT / "build" / "dashboard.png"
+    out.parent.mkdir(exist_ok=True)
+    out.write_bytes(base64.b64decode(shot["data"]))
+    assert facts["answers"] == "120" and facts["tickets"] == "120"
+    assert facts["charts"] >= 8 and facts["bars"] >= 40 and facts["lines"] >= 2
+    assert facts["stale"] == ["pillar-silent"] and facts["fresh"] == ["pillar-hall"]
+    assert facts["width"] > 500
+    png = out.read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20000
