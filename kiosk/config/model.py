@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk.config.schema import setting
+from kiosk.wayfinding.settings import WayfindingSection
 from kiosk.sync_config import SyncSection
 from kiosk.wayfinding.settings import WayfindingSection
 

@@ -29,7 +29,7 @@ def check_section(section: WayfindingSection) -> tuple[Plan, list[Problem], list
     if plan.here_node not in plan.nodes:
         return plan, errors, warnings
     data, _ = plan_data(section)
-    index = {p.id: i for i, p in enumerate(data.places)}
+    index = {p.id: i for i, p in enumerate(data.places) if p is not None}
 
     def path(pid: str, key: str = "") -> str:
         inner = f"places[{index[pid]}]{key}"

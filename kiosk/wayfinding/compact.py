@@ -16,7 +16,8 @@ GROUND = {"nl": "begane grond", "en": "ground floor"}
 def floor_name(level: int) -> dict[str, str]:
     if level == 0:
         return dict(GROUND)
-    return {"nl": f"{level}e verdieping", "en": f"floor {level}"}
+    suffix = "th" if 10 <= level % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(level % 10, "th")
+    return {"nl": f"{level}e verdieping", "en": f"{level}{suffix} floor"}
 
 
 def section_data(nodes, edges, places=(), here=None, facing=0.0,

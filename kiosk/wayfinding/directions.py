@@ -169,8 +169,9 @@ def _leg_text(plan: Plan, leg: list[Edge], way: str | None, at_start: bool, is_l
     dist = distance_text(metres, lang)
     target = "" if is_last else end.landmark(lang)
     suffix = "_to" if target else ""
-    if kind == "door":
-        return _tr("wayfinding.door.turn" if tphrase else "wayfinding.door.plain", lang, turn=tphrase)
+    if kind == "door":  # "go straight on and go through the door" says nothing extra
+        turns = tphrase and (way != "straight" or landmark_here)
+        return _tr("wayfinding.door.turn" if turns else "wayfinding.door.plain", lang, turn=tphrase)
     msg = "wayfinding.ramp" if kind == "ramp" else "wayfinding.walk"
     text = _tr(f"{msg}{'.turn' if tphrase else '.plain'}{suffix}", lang, turn=tphrase,
                distance=dist, landmark=target)

@@ -188,6 +188,8 @@ def build_plan(section: WayfindingSection, prefix: str = "wayfinding") -> tuple[
                 lift_time_s=section.lift_time_s)
     levels: dict[int, str] = {}
     for i, f in enumerate(section.floors):
+        if f is None:  # an entry the schema already reported as broken
+            continue
         if f.id in plan.floors:
             problem(f"floors[{i}].id", f"duplicate floor id {f.id!r}")
             continue
@@ -198,6 +200,8 @@ def build_plan(section: WayfindingSection, prefix: str = "wayfinding") -> tuple[
                                   f.image, f.image_scale, tuple(f.image_origin))
     plan.floors = dict(sorted(plan.floors.items(), key=lambda kv: kv[1].level))
     for i, n in enumerate(section.nodes):
+        if n is None:  # an entry the schema already reported as broken
+            continue
         if n.id in plan.nodes:
             problem(f"nodes[{i}].id", f"duplicate node id {n.id!r}")
             continue
@@ -206,6 +210,8 @@ def build_plan(section: WayfindingSection, prefix: str = "wayfinding") -> tuple[
             continue
         plan.nodes[n.id] = Node(n.id, n.floor, n.x, n.y, dict(n.landmark), n.facing)
     for i, e in enumerate(section.edges):
+        if e is None:  # an entry the schema already reported as broken
+            continue
         bad = [ref for ref in e.between if ref not in plan.nodes]
         if bad:
             problem(f"edges[{i}].between", f"unknown node {', '.join(map(repr, bad))}"
@@ -219,6 +225,8 @@ def build_plan(section: WayfindingSection, prefix: str = "wayfinding") -> tuple[
         metres = e.length or _length(a, b, e.kind, plan.floors, section.floor_height_m)
         plan.edges.append(Edge(a.id, b.id, e.kind, metres, e.one_way))
     for i, p in enumerate(section.places):
+        if p is None:  # an entry the schema already reported as broken
+            continue
         if p.id in plan.places:
             problem(f"places[{i}].id", f"duplicate place id {p.id!r}")
             continue
