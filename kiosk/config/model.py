@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk.config.schema import setting
-from kiosk.wayfinding.settings import WayfindingSection
 from kiosk.sync_config import SyncSection
 from kiosk.wayfinding.settings import WayfindingSection
 
