@@ -18,6 +18,28 @@ _TABLE: dict[tuple[str, str], str] = {
     ("buttons", "rfc2217"): "devices.buttons:SerialButtons",
     ("buttons", "spy"): "devices.buttons:SerialButtons",
     ("buttons", "sim"): "devices.buttons:SimulatedButtons",
+    # ticket printers (issue 3): python-escpos jobs over these transports
+    ("printer", "dummy"): "devices.printer_basic:DummyPrinter",
+    ("printer", "file"): "devices.printer_basic:FilePrinter",
+    ("printer", "cups"): "devices.printer_basic:CupsPrinter",
+    ("printer", "serial"): "devices.printer_serial:SerialPrinter",
+    ("printer", "loop"): "devices.printer_serial:SerialPrinter",
+    ("printer", "socket"): "devices.printer_serial:SerialPrinter",
+    ("printer", "rfc2217"): "devices.printer_serial:SerialPrinter",
+    ("printer", "spy"): "devices.printer_serial:SerialPrinter",
+    ("printer", "tcp"): "devices.printer_net:TcpPrinter",
+    ("printer", "usb"): "devices.printer_net:UsbPrinter",
+    ("printer", "sim"): "devices.printer_sim:SimPrinter",
+    # QR/barcode scanners
+    ("scanner", "serial"): "devices.scanner:SerialScanner",
+    ("scanner", "loop"): "devices.scanner:SerialScanner",
+    ("scanner", "socket"): "devices.scanner:SerialScanner",
+    ("scanner", "rfc2217"): "devices.scanner:SerialScanner",
+    ("scanner", "spy"): "devices.scanner:SerialScanner",
+    ("scanner", "sim"): "devices.scanner:SimScanner",
+    # speech
+    ("speech", "espeak"): "devices.speech:EspeakSpeech",
+    ("speech", "dummy"): "devices.speech:DummySpeech",
 }
 
 

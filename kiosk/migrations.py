@@ -15,7 +15,7 @@ import sqlite3
 _STEPS: dict[str, list[str]] = {}
 
 # Modules that register migrations; imported by apply_all so that any Store has every table.
-COMPONENT_MODULES = ["kiosk.feedback_store"]
+COMPONENT_MODULES = ["kiosk.feedback_store", "kiosk.tickets"]
 
 CORE = [
     """

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from kiosk.config import VALIDATORS, KioskConfig, Problem
 from kiosk.i18n import Translator, available_languages
+import kiosk.ticket_checks  # noqa: E402,F401 - registers the services/printer checks
 import kiosk.wayfinding.checks  # noqa: E402,F401 - registers the floor-plan checks
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk.config.schema import setting
+from kiosk.config.tickets import (PrinterSection, ScannerSection, ServiceEntry, SpeechSection,
+                                 TicketsSection)
 from kiosk.sync_config import SyncSection
 from kiosk.wayfinding.settings import WayfindingSection
 
@@ -96,6 +98,9 @@ class ButtonsSection:
 @dataclass
 class DevicesSection:
     buttons: ButtonsSection = setting(ButtonsSection, "Optional physical smiley buttons.")
+    printer: PrinterSection = setting(PrinterSection, "Ticket printer.")
+    scanner: ScannerSection = setting(ScannerSection, "QR/barcode scanner for appointments.")
+    speech: SpeechSection = setting(SpeechSection, "Spoken output.")
 
 
 @dataclass
@@ -104,6 +109,8 @@ class KioskConfig:
     ui: UiSection = setting(UiSection, "The touchscreen.")
     feedback: FeedbackSection = setting(FeedbackSection, "The smiley feedback pillar.")
     devices: DevicesSection = setting(DevicesSection, "Hardware, each chosen by URL.")
+    services: list[ServiceEntry] = setting([], "Services a visitor can take a ticket for.")
+    tickets: TicketsSection = setting(TicketsSection, "Queue tickets: numbering and printing.")
     wayfinding: WayfindingSection = setting(WayfindingSection, "Floor plan and directions "
                                             "(kiosk/wayfinding/settings.py).")
     sync: SyncSection = setting(SyncSection, "Sending events to the central service "

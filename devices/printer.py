@@ -1,0 +1,153 @@
+"""Ticket printer interface: the state Enum, DLE EOT status decoding and the base class.
+
+Backends (devices/printer_*.py) implement two small methods: `_write(data)` sends bytes
+and `_ask(n, timeout)` sends DLE EOT n and returns the one status byte, or None when the
+printer did not answer in time. Jobs are built as bytes by kiosk/ticket_render.py with a
+python-escpos `Dummy` on the configured profile, so every backend prints the same bytes.
+
+State from status bytes (ESC/POS real-time status, fixed bits 0x12 checked):
+  DLE EOT 1 bit 3 set -> offline; then DLE EOT 2: bit 2 cover open, bit 5 paper end.
+  DLE EOT 4 bits 5+6 -> paper out, bits 2+3 -> paper low; otherwise online.
+No answer, or a byte without the fixed bits, means UNKNOWN - never "paper OK".
+"""
+from __future__ import annotations
+
+import enum
+import logging
+import threading
+
+log = logging.getLogger(__name__)
+
+DLE_EOT = b"\x10\x04"
+CHUNK = 256
+
+
+class PrinterState(str, enum.Enum):
+    ONLINE = "online"
+    PAPER_LOW = "paper_low"
+    PAPER_OUT = "paper_out"
+    COVER_OPEN = "cover_open"
+    OFFLINE = "offline"
+    UNKNOWN = "unknown"
+
+    @property
+    def can_print(self) -> bool:
+        return self in (PrinterState.ONLINE, PrinterState.PAPER_LOW)
+
+
+class PrintFailed(Exception):
+    """Printing did not (fully) happen; `state` is the printer state when known."""
+
+    def __init__(self, message: str, state: PrinterState = PrinterState.UNKNOWN, sent: int = 0):
+        super().__init__(message)
+        self.state = state
+        self.sent = sent
+
+
+def _valid(b: int | None) -> bool:
+    return b is not None and (b & 0x93) == 0x12
+
+
+def decode_status(ask) -> PrinterState:
+    """Run the status conversation with `ask(n) -> byte | None`."""
+    s1 = ask(1)
+    if not _valid(s1):
+        return PrinterState.UNKNOWN
+    if s1 & 0x08:
+        s2 = ask(2)
+        if not _valid(s2):
+            return PrinterState.OFFLINE
+        if s2 & 0x04:
+            return PrinterState.COVER_OPEN
+        if s2 & 0x20:
+            return PrinterState.PAPER_OUT
+        return PrinterState.OFFLINE
+    s4 = ask(4)
+    if not _valid(s4):
+        return PrinterState.UNKNOWN
+    if s4 & 0x60 == 0x60:
+        return PrinterState.PAPER_OUT
+    if s4 & 0x0C == 0x0C:
+        return PrinterState.PAPER_LOW
+    return PrinterState.ONLINE
+
+
+class Printer:
+    """Base class. `answers_status`: whether this backend can ask the printer at all; when it
+    can, no answer means the printer is not there and nothing is sent."""
+
+    scheme = ""
+    answers_status = False
+
+    def __init__(self, url: str = "", profile: str = "TM-T20II", status_timeout: float = 0.3,
+                 write_timeout: float = 10.0):
+        self.url = url
+        self.profile = profile
+        self.status_timeout = status_timeout
+        self.write_timeout = write_timeout
+        self.lock = threading.Lock()
+        self.preview_dir = None  # set by simulators: where to keep PNG previews of jobs
+        self.last_error = ""
+
+    # -- backend hooks ------------------------------------------------------
+    def _write(self, data: bytes) -> None:
+        raise NotImplementedError
+
+    def _ask(self, n: int, timeout: float) -> int | None:
+        return None
+
+    def _open(self) -> None:
+        """(Re)open the connection if needed; may raise OSError."""
+
+    # -- public -------------------------------------------------------------
+    def status(self) -> PrinterState:
+        if not self.answers_status:
+            return PrinterState.UNKNOWN
+        with self.lock:
+            try:
+                self._open()
+                return decode_status(lambda n: self._ask(n, self.status_timeout))
+            except Exception as e:  # noqa: BLE001 - any I/O problem means we do not know
+                log.info("printer %s: status query failed: %s", self.url, e)
+                self.last_error = str(e)
+                self._drop()
+                return PrinterState.OFFLINE
+
+    def print_job(self, job: bytes) -> PrinterState:
+        """Check, send, check again. Returns the final state; raises PrintFailed."""
+        self.last_error = ""
+        before = self.status()
+        if self.answers_status and not before.can_print:
+            why = f" ({self.last_error})" if self.last_error else ""
+            raise PrintFailed(f"printer is {before.value}{why}", before)
+        sent = 0
+        with self.lock:
+            try:
+                self._open()
+                for i in range(0, len(job), CHUNK):
+                    part = job[i:i + CHUNK]
+                    self._write(part)
+                    sent += len(part)
+            except Exception as e:  # noqa: BLE001 - driver errors become one error type
+                self._drop()
+                raise PrintFailed(f"printer stopped after {sent} of {len(job)} bytes: {e}",
+                                  PrinterState.OFFLINE, sent) from None
+        after = self.status()
+        if self.answers_status and not after.can_print:
+            raise PrintFailed(f"printer is {after.value} after printing", after, sent)
+        return after
+
+    def _drop(self) -> None:
+        """Forget a broken connection so the next call reopens it."""
+
+    def close(self) -> None:
+        self._drop()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def describe(self) -> str:
+        return f"{type(self).__name__}({self.url})"

@@ -1,0 +1,78 @@
+"""Cross-field config checks for services, tickets and the ticket devices.
+
+Registered with kiosk.config.VALIDATORS when imported (kiosk/validators.py does).
+They run even when other keys already have problems, so they only rely on typed values.
+"""
+from __future__ import annotations
+
+from kiosk.config import VALIDATORS, KioskConfig, Problem
+from kiosk.ticket_services import HoursError, parse_hours_line
+
+
+def check_services(cfg: KioskConfig, problems: list[Problem]) -> None:
+    ids: dict[str, int] = {}
+    prefixes: dict[str, int] = {}
+    langs = list(dict.fromkeys(["nl"] + list(cfg.ui.languages)))
+    for i, s in enumerate(cfg.services):
+        if s is None:
+            continue
+        where = f"services[{i}]"
+        if not s.id or not s.id.replace("_", "").replace("-", "").isalnum():
+            problems.append(Problem(f"{where}.id", f"{s.id!r} is not a short id of letters, digits, "
+                                                  "'-' or '_'"))
+        elif s.id in ids:
+            problems.append(Problem(f"{where}.id", f"{s.id!r} is already used by services[{ids[s.id]}]"))
+        else:
+            ids[s.id] = i
+        if s.prefix in prefixes:
+            problems.append(Problem(f"{where}.prefix", f"{s.prefix!r} is already used by "
+                                                      f"services[{prefixes[s.prefix]}]"))
+        else:
+            prefixes[s.prefix] = i
+        missing = [lg for lg in langs if not s.names.get(lg, "").strip()]
+        if missing:
+            problems.append(Problem(f"{where}.names", f"no name in {', '.join(missing)}; add "
+                                    + ", ".join(f'{lg} = "..."' for lg in missing)))
+        if s.wait_at:
+            missing = [lg for lg in langs if not s.wait_at.get(lg, "").strip()]
+            if missing:
+                problems.append(Problem(f"{where}.wait_at", f"no text in {', '.join(missing)}"))
+        for j, line in enumerate(s.hours):
+            try:
+                parse_hours_line(line)
+            except HoursError as e:
+                problems.append(Problem(f"{where}.hours[{j}]", str(e)))
+    svc = cfg.tickets.appointments.service
+    if svc and svc not in ids:
+        problems.append(Problem("tickets.appointments.service",
+                                f"{svc!r} is not a service id (have: {', '.join(ids) or 'none'})"))
+
+
+def check_device_urls(cfg: KioskConfig, problems: list[Problem]) -> None:
+    from devices.factory import schemes
+    for kind in ("printer", "scanner", "speech"):
+        url = getattr(cfg.devices, kind).url
+        if not url:
+            continue
+        scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+        known = schemes(kind)
+        if scheme not in known:
+            problems.append(Problem(f"devices.{kind}.url",
+                                    f"{url!r}: unknown kind of {kind}; use one of: "
+                                    + ", ".join(f"{s}://" for s in known)))
+
+
+def check_printer_profile(cfg: KioskConfig, problems: list[Problem]) -> None:
+    name = cfg.devices.printer.profile
+    try:
+        from escpos.capabilities import get_profile
+        get_profile(name)
+    except ImportError:
+        return  # python-escpos not installed here (e.g. checking on a laptop)
+    except Exception:  # noqa: BLE001 - escpos raises its own NotSupported
+        problems.append(Problem("devices.printer.profile",
+                                f"{name!r} is not a python-escpos printer profile (e.g. TM-T20II, "
+                                "TM-T88V, default)"))
+
+
+VALIDATORS.extend([check_services, check_device_urls, check_printer_profile])

@@ -1,0 +1,255 @@
+"""Issuing a ticket the way the ticket screen and `kiosk ticket issue` do.
+
+  issuer = TicketIssuer(store, cfg, printer=..., speech=...)
+  result = issuer.issue("passport", "en")     # number + ticket.issued, fast (no hardware)
+  outcome = issuer.print(result)              # status check, bytes, printed / print_failed
+  issuer.speak(result)                        # optional, interruptible
+
+`issue` refuses (IssueError with a catalog message id) for an unknown or closed service.
+One tap, one ticket: the same service again within `tickets.double_tap_s` (monotonic
+clock) returns the same ticket, marked `repeated`. Reprinting is `reprint()`, a staff
+action. Printing never raises: every failure becomes `ticket.print_failed` plus, when the
+printer's state changed, `device.status`; the ticket stays valid on screen and by QR.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from devices.printer import PrinterState, PrintFailed
+from kiosk.i18n import Translator
+from kiosk.pictograms import load_pictogram
+from kiosk.ticket_render import TicketContent, build_content, job_for, raster_image
+from kiosk.ticket_services import ServiceCatalog
+from kiosk.tickets import PrintState, Ticket, TicketBook, format_label, wait_range
+
+log = logging.getLogger(__name__)
+
+
+class IssueError(Exception):
+    """A ticket cannot be issued; `message` is a catalog id to show, `detail` for staff."""
+
+    def __init__(self, message: str, detail: str):
+        super().__init__(detail)
+        self.message = message
+        self.detail = detail
+
+
+@dataclass
+class IssueResult:
+    ticket: Ticket
+    service: object
+    content: TicketContent
+    people_ahead: int
+    wait: tuple[int, int]
+    repeated: bool = False
+
+
+@dataclass
+class PrintOutcome:
+    printed: bool
+    state: PrinterState
+    reason: str = ""
+    mode: str = ""
+    size: int = 0
+
+
+def spoken_label(label: str) -> str:
+    """'A012' -> 'A 12': the letter, then the number as a number (read "A twaalf")."""
+    letters = label.rstrip("0123456789")
+    digits = label[len(letters):]
+    return f"{letters} {int(digits)}" if digits else label
+
+
+class TicketIssuer:
+    def __init__(self, store, cfg, printer=None, speech=None, translator: Translator | None = None,
+                 config_dir: str | Path | None = None, directions=None):
+        self.store = store
+        self.cfg = cfg
+        self.printer = printer
+        self.speech = speech
+        self.tr = translator or Translator(cfg.ui.default_language)
+        self.catalog = ServiceCatalog.from_config(cfg)
+        self.book = TicketBook.from_config(store, cfg)
+        self.config_dir = config_dir
+        self.directions = directions  # optional callable(place_id, lang) -> str (wayfinding)
+        self._last: dict[str, tuple[float, IssueResult]] = {}
+        self._lock = threading.Lock()
+        self._printer_state = self._stored_state()
+        self.book.recover_interrupted()
+
+    # -- issuing ----------------------------------------------------------------
+    def check_service(self, service_id: str):
+        try:
+            service = self.catalog.get(service_id)
+        except KeyError as e:
+            raise IssueError("tickets.unavailable", str(e.args[0])) from None
+        if not self.catalog.open_now(service, self.store.clock.wall()):
+            raise IssueError("tickets.closed", f"service {service_id!r} is closed now")
+        return service
+
+    def issue(self, service_id: str, lang: str, appointment: bool = False) -> IssueResult:
+        service = self.check_service(service_id)
+        if service.needs_appointment and not appointment:
+            raise IssueError("tickets.appointment",
+                             f"service {service_id!r} needs an appointment check-in")
+        with self._lock:
+            now = self.store.clock.monotonic()
+            last = self._last.get(service_id)
+            if last and now - last[0] < self.cfg.tickets.double_tap_s:
+                prev = last[1]
+                return IssueResult(prev.ticket, prev.service, prev.content, prev.people_ahead,
+                                   prev.wait, repeated=True)
+            ticket = self.book.issue(service.id, service.prefix, lang, appointment)
+            result = self._result(ticket, service)
+            self._last[service_id] = (now, result)
+        return result
+
+    def _result(self, ticket: Ticket, service) -> IssueResult:
+        ahead = self.book.people_ahead(ticket, self.cfg.tickets.assume_served_after_min)
+        wait = wait_range(ahead, service.handling_minutes, max(1, service.desks_open))
+        route = ""
+        if self.directions and service.place:
+            try:
+                route = self.directions(service.place, ticket.lang) or ""
+            except Exception:  # noqa: BLE001 - directions are a nicety, never block a ticket
+                log.exception("no directions for %s", service.place)
+        content = build_content(ticket, service, self.catalog, self.tr,
+                                qr_pattern=self.cfg.tickets.qr_url, ahead=ahead, wait=wait,
+                                tz=self.cfg.device.timezone, pictogram=self._pictogram(service),
+                                directions=route)
+        return IssueResult(ticket, service, content, ahead, wait)
+
+    def _pictogram(self, service):
+        try:
+            return load_pictogram(service.pictogram, 128, self.config_dir)
+        except (OSError, KeyError, ValueError) as e:
+            log.warning("pictogram for %s not usable: %s", service.id, e)
+            return None
+
+    # -- printing -----------------------------------------------------------------
+    def print(self, result: IssueResult, reprint: bool = False) -> PrintOutcome:
+        ticket = result.ticket
+        if self.printer is None:
+            outcome = PrintOutcome(False, PrinterState.UNKNOWN, "no printer configured")
+        else:
+            try:
+                job, mode = job_for(result.content, self.printer.profile,
+                                    self.cfg.tickets.print_mode)
+            except Exception as e:  # noqa: BLE001 - a layout bug must not cost the number
+                log.exception("cannot lay out ticket %s", ticket.label)
+                job, mode = b"", ""
+                outcome = PrintOutcome(False, PrinterState.UNKNOWN, f"layout failed: {e}")
+            if job:
+                try:
+                    state = self.printer.print_job(job)
+                    outcome = PrintOutcome(True, state, "", mode, len(job))
+                except PrintFailed as e:
+                    outcome = PrintOutcome(False, e.state, str(e), mode, len(job))
+                except Exception as e:  # noqa: BLE001 - driver bug: same as a failed print
+                    log.exception("printer driver error")
+                    outcome = PrintOutcome(False, PrinterState.UNKNOWN, f"driver error: {e}", mode,
+                                           len(job))
+            seen = outcome.state
+            if outcome.printed and seen == PrinterState.UNKNOWN and not self.printer.answers_status:
+                seen = PrinterState.ONLINE  # it took the job; that is all such a printer says
+            self._note_state(seen, outcome.reason)
+            if outcome.printed and self.printer.preview_dir:
+                self._save_preview(result)
+        details = {"mode": outcome.mode, "bytes": outcome.size, "printer_state": outcome.state.value}
+        if outcome.printed:
+            self.book.mark_printed(ticket, details, reprint=reprint)
+        else:
+            log.warning("ticket %s not printed: %s", ticket.label, outcome.reason)
+            self.book.mark_not_printed(ticket, outcome.reason, details, reprint=reprint)
+        return outcome
+
+    def issue_and_print(self, service_id: str, lang: str, appointment: bool = False):
+        result = self.issue(service_id, lang, appointment)
+        if result.repeated:
+            return result, None
+        return result, self.print(result)
+
+    def reprint(self, ticket_id: int) -> PrintOutcome:
+        """Staff action: print an existing ticket again."""
+        ticket = self.book.get(ticket_id)
+        if ticket is None:
+            raise IssueError("tickets.unavailable", f"no ticket with id {ticket_id}")
+        service = self.catalog.get(ticket.service_id)
+        return self.print(self._result(ticket, service), reprint=True)
+
+    # -- printer state --------------------------------------------------------------
+    def printer_state(self) -> PrinterState:
+        """Ask the printer now (bounded by its status timeout) and record a change."""
+        if self.printer is None:
+            return PrinterState.UNKNOWN
+        state = self.printer.status()
+        self._note_state(state, "")
+        return state
+
+    def paper_tickets_available(self) -> bool:
+        """False when the last known state says printing cannot work (show the no-paper path)."""
+        if self.printer is None:
+            return False
+        st = self._printer_state
+        if st is None or not self.printer.answers_status:
+            return True
+        return st.can_print
+
+    def _stored_state(self) -> PrinterState | None:
+        try:
+            return PrinterState(self.store.meta_get("printer.state", ""))
+        except ValueError:
+            return None
+
+    def _note_state(self, state: PrinterState, detail: str) -> None:
+        """Remember the printer state (also across restarts); report changes."""
+        if state == self._printer_state:
+            return
+        previous = self._printer_state
+        self._printer_state = state
+        self.store.meta_set("printer.state", state.value)
+        if previous is None and state.can_print:
+            return  # first look, and all is well: nothing to report
+        self.store.record_event("device.status", {
+            "device": "printer", "state": state.value,
+            "previous": previous.value if previous else None, "detail": detail[:300]})
+
+    def _save_preview(self, result: IssueResult) -> None:
+        try:
+            out = Path(self.printer.preview_dir) / f"ticket-{result.ticket.id:06d}.png"
+            out.parent.mkdir(parents=True, exist_ok=True)
+            raster_image(result.content).save(out)
+        except OSError as e:
+            log.warning("cannot save ticket preview: %s", e)
+
+    # -- speech -----------------------------------------------------------------------
+    def spoken_text(self, result: IssueResult) -> str:
+        lang = result.ticket.lang
+        place = self.catalog.wait_at(result.service, lang)
+        return self.tr("ticket.spoken", lang, number=spoken_label(result.ticket.label),
+                       service=result.content.service_name,
+                       place=self.tr("ticket.spoken_wait_at", lang, place=place) if place else "")
+
+    def speak(self, result: IssueResult) -> bool:
+        if self.speech is None:
+            return False
+        return self.speech.say(self.spoken_text(result), result.ticket.lang)
+
+    # -- preview -----------------------------------------------------------------------
+    def preview(self, service_id: str, lang: str) -> IssueResult:
+        """What the next ticket would look like, without issuing one."""
+        service = self.catalog.get(service_id)
+        day = self.book.today()
+        rows = self.store.query("SELECT MAX(number) AS n FROM tickets WHERE service_id=? AND day=?",
+                                (service.id, day))
+        n = rows[0]["n"]
+        number = self.book.first_number if n is None else n + 1
+        t = self.cfg.tickets
+        from kiosk.clock import utc_rfc3339
+        ticket = Ticket(0, "PREVIEW", service.id, day, number,
+                        format_label(service.prefix, number, t.number_format, t.number_width),
+                        lang, utc_rfc3339(self.store.clock.wall()), False, PrintState.PENDING)
+        return self._result(ticket, service)

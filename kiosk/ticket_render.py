@@ -1,0 +1,215 @@
+"""What goes on a ticket, and turning it into printer bytes or a picture.
+
+`build_content(...)` collects the texts (from the tickets catalog, in the visitor's
+language, with the Dutch service name too). Then:
+  `text_job(content, profile)`   ESC/POS text mode via python-escpos (code pages chosen by
+                                  its magic encoder, so Dutch accents print right); small.
+  `raster_image(content, width)` the whole ticket as a picture (Pillow); used for raster
+                                  mode, for `kiosk ticket preview` and simulator previews.
+  `raster_job(content, profile)` that picture as ESC/POS raster bytes.
+  `job_for(content, profile, mode)` text mode unless the texts need characters no printer
+                                  code page has (e.g. Arabic), then raster.
+No Kivy here.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import qrcode
+from escpos.printer import Dummy
+from PIL import Image, ImageDraw, ImageFont
+
+FONT_DIRS = ("/usr/share/fonts/truetype/dejavu",)
+TEXT_ENCODABLE = ("cp858", "cp1252")  # what the magic encoder can reach on common profiles
+
+
+@dataclass
+class TicketContent:
+    label: str
+    lang: str
+    your_number: str
+    service_name: str
+    service_name_nl: str
+    wait_at: str
+    people_line: str
+    wait_line: str
+    time_line: str
+    qr_url: str
+    qr_hint: str
+    pictogram: Image.Image | None = None
+    directions: str = ""
+    lines: list[str] = field(default_factory=list)
+
+    def texts(self) -> list[str]:
+        out = [self.your_number, self.label, self.service_name, self.wait_at, self.people_line,
+               self.wait_line, self.time_line, self.qr_hint, self.directions]
+        if self.service_name_nl != self.service_name:
+            out.append(self.service_name_nl)
+        return [t for t in out if t]
+
+
+def people_line(tr, n: int, lang: str) -> str:
+    if n <= 0:
+        return tr("ticket.people_ahead.none", lang)
+    if n == 1:
+        return tr("ticket.people_ahead.one", lang)
+    return tr("ticket.people_ahead.many", lang, n=n)
+
+
+def wait_line(tr, low: int, high: int, lang: str) -> str:
+    if high <= 0:
+        return tr("ticket.wait.none", lang)
+    return tr("ticket.wait.range", lang, low=low, high=high)
+
+
+def build_content(ticket, service, catalog, tr, *, qr_pattern: str, ahead: int,
+                  wait: tuple[int, int], tz: str, pictogram: Image.Image | None = None,
+                  directions: str = "") -> TicketContent:
+    lang = ticket.lang
+    issued = dt.datetime.fromisoformat(ticket.issued_at.replace("Z", "+00:00"))
+    local = issued.astimezone(zoneinfo.ZoneInfo(tz))
+    place = catalog.wait_at(service, lang)
+    return TicketContent(
+        label=ticket.label, lang=lang,
+        your_number=tr("ticket.your_number", lang),
+        service_name=catalog.name(service, lang),
+        service_name_nl=catalog.name(service, "nl"),
+        wait_at=tr("ticket.wait_at", lang, place=place) if place else "",
+        people_line=people_line(tr, ahead, lang),
+        wait_line=wait_line(tr, wait[0], wait[1], lang),
+        time_line=tr("ticket.taken_at", lang, time=local.strftime("%H:%M"),
+                     date=local.strftime("%d-%m-%Y")),
+        qr_url=qr_pattern.replace("{token}", ticket.token),
+        qr_hint=tr("ticket.qr_hint", lang),
+        pictogram=pictogram,
+        directions=tr("ticket.directions", lang, route=directions) if directions else "",
+    )
+
+
+def text_printable(content: TicketContent) -> bool:
+    """True when every text fits a code page the printer has (else use raster mode)."""
+    for t in content.texts():
+        if not any(_encodes(t, cp) for cp in TEXT_ENCODABLE):
+            return False
+    return True
+
+
+def _encodes(text: str, codepage: str) -> bool:
+    try:
+        text.encode(codepage)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def text_job(content: TicketContent, profile: str = "TM-T20II") -> bytes:
+    p = Dummy(profile=profile)
+    p.set(align="center")
+    if content.pictogram is not None:
+        p.image(content.pictogram.resize((64, 64)).convert("1"), impl="bitImageRaster")
+    p.set(align="center", bold=False, normal_textsize=True)
+    p.text(content.your_number + "\n")
+    p.set(align="center", bold=True, custom_size=True, width=6, height=6)
+    p.text(content.label + "\n")
+    p.set(align="center", bold=True, normal_textsize=True, double_height=True)
+    p.text(content.service_name + "\n")
+    p.set(align="center", bold=False, normal_textsize=True)
+    if content.service_name_nl != content.service_name:
+        p.text(content.service_name_nl + "\n")
+    if content.wait_at:
+        p.set(align="center", bold=True, normal_textsize=True, double_height=True)
+        p.text(content.wait_at + "\n")
+        p.set(align="center", bold=False, normal_textsize=True)
+    for line in (content.people_line, content.wait_line, content.directions, content.time_line):
+        if line:
+            p.text(line + "\n")
+    p.qr(content.qr_url, native=True, size=6)
+    p.text(content.qr_hint + "\n")
+    p.cut()
+    return p.output
+
+
+def _font(size: int, bold: bool = False) -> ImageFont.ImageFont:
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    for d in FONT_DIRS:
+        path = Path(d) / name
+        if path.exists():
+            return ImageFont.truetype(str(path), size)
+    return ImageFont.load_default(size=size)
+
+
+def _wrap(draw, text: str, font, width: int) -> list[str]:
+    words, lines, cur = text.split(), [], ""
+    for w in words:
+        trial = f"{cur} {w}".strip()
+        if draw.textlength(trial, font=font) <= width or not cur:
+            cur = trial
+        else:
+            lines.append(cur)
+            cur = w
+    if cur:
+        lines.append(cur)
+    return lines
+
+
+def raster_image(content: TicketContent, width: int = 576) -> Image.Image:
+    """The ticket as a black-on-white picture `width` pixels wide."""
+    canvas = Image.new("L", (width, 2400), 255)
+    d = ImageDraw.Draw(canvas)
+    y = 16
+    margin = 16
+
+    def block(text, size, bold=False, gap=8):
+        nonlocal y
+        f = _font(size, bold)
+        for line in _wrap(d, text, f, width - 2 * margin):
+            w = d.textlength(line, font=f)
+            d.text(((width - w) / 2, y), line, font=f, fill=0)
+            y += int(size * 1.2)
+        y += gap
+
+    if content.pictogram is not None:
+        pic = content.pictogram.resize((128, 128))
+        canvas.paste(pic, ((width - 128) // 2, y))
+        y += 136
+    block(content.your_number, 30)
+    block(content.label, 150, bold=True, gap=16)
+    block(content.service_name, 40, bold=True)
+    if content.service_name_nl != content.service_name:
+        block(content.service_name_nl, 28)
+    if content.wait_at:
+        block(content.wait_at, 38, bold=True)
+    for line in (content.people_line, content.wait_line, content.directions, content.time_line):
+        if line:
+            block(line, 28)
+    qr = qrcode.QRCode(border=2, box_size=8)
+    qr.add_data(content.qr_url)
+    qimg = qr.make_image(fill_color="black", back_color="white").get_image().convert("L")
+    canvas.paste(qimg, ((width - qimg.width) // 2, y))
+    y += qimg.height + 8
+    block(content.qr_hint, 24)
+    return canvas.crop((0, 0, width, y + 24))
+
+
+def raster_job(content: TicketContent, profile: str = "TM-T20II") -> bytes:
+    p = Dummy(profile=profile)
+    width = _profile_width(p)
+    p.set(align="center")
+    p.image(raster_image(content, width).convert("1"), impl="bitImageRaster")
+    p.cut()
+    return p.output
+
+
+def _profile_width(p) -> int:
+    px = p.profile.profile_data.get("media", {}).get("width", {}).get("pixels")
+    return px if isinstance(px, int) else 512
+
+
+def job_for(content: TicketContent, profile: str = "TM-T20II", mode: str = "text") -> tuple[bytes, str]:
+    """(bytes, mode used)."""
+    if mode == "text" and text_printable(content):
+        return text_job(content, profile), "text"
+    return raster_job(content, profile), "raster"

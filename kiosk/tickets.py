@@ -1,0 +1,228 @@
+"""Queue numbers: per service, per local day, never given twice.
+
+A number is taken inside `BEGIN IMMEDIATE` (Store.transaction) together with its
+`ticket.issued` outbox event, so two processes can never hand out the same number and
+a crash never loses one. The "day" is the site's local date (zoneinfo, so the short and
+long daylight-saving days are just dates); it rolls over lazily on the first ticket of a
+new date. History is kept: nothing here deletes tickets.
+
+Print states: pending -> printed | not_printed. A ticket left pending by a process that
+died (power cut, SIGKILL) is marked not_printed by `recover_interrupted()` at start-up.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+import os
+import secrets
+import sqlite3
+import zoneinfo
+from dataclasses import dataclass
+
+from kiosk import migrations
+from kiosk.clock import utc_rfc3339
+
+MIGRATIONS = [
+    """
+    CREATE TABLE tickets (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        token TEXT NOT NULL UNIQUE,
+        service_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        issued_at TEXT NOT NULL,
+        appointment INTEGER NOT NULL DEFAULT 0,
+        print_state TEXT NOT NULL DEFAULT 'pending',
+        print_error TEXT,
+        printed_at TEXT,
+        reprints INTEGER NOT NULL DEFAULT 0,
+        owner TEXT NOT NULL DEFAULT '',
+        UNIQUE(service_id, day, number)
+    );
+    CREATE INDEX tickets_pending ON tickets(print_state);
+    """,
+]
+migrations.register("tickets", MIGRATIONS)
+
+
+class PrintState(str, enum.Enum):
+    PENDING = "pending"
+    PRINTED = "printed"
+    NOT_PRINTED = "not_printed"
+
+
+@dataclass(frozen=True)
+class Ticket:
+    id: int
+    token: str
+    service_id: str
+    day: str
+    number: int
+    label: str
+    lang: str
+    issued_at: str
+    appointment: bool
+    print_state: PrintState
+    print_error: str | None = None
+
+    @classmethod
+    def from_row(cls, r: sqlite3.Row) -> "Ticket":
+        return cls(r["id"], r["token"], r["service_id"], r["day"], r["number"], r["label"], r["lang"],
+                   r["issued_at"], bool(r["appointment"]), PrintState(r["print_state"]),
+                   r["print_error"])
+
+
+def local_day(when: dt.datetime, tz: str) -> str:
+    """The site's local date for an aware datetime, as YYYY-MM-DD."""
+    if when.tzinfo is None:
+        raise ValueError("local_day needs an aware datetime")
+    return when.astimezone(zoneinfo.ZoneInfo(tz)).date().isoformat()
+
+
+def format_label(prefix: str, number: int, fmt: str = "padded", width: int = 3) -> str:
+    """A001 (padded) or A1 (plain); numbers wider than `width` simply grow."""
+    if fmt == "plain":
+        return f"{prefix}{number}"
+    return f"{prefix}{number:0{width}d}"
+
+
+def owner_tag(boot: str, pid: int | None = None) -> str:
+    return f"{boot}:{pid if pid is not None else os.getpid()}"
+
+
+def _owner_alive(owner: str, boot: str) -> bool:
+    b, _, pid = owner.rpartition(":")
+    if b != boot or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class TicketBook:
+    """The ticket table of one Store. All writes go through Store.transaction()."""
+
+    def __init__(self, store, tz: str = "Europe/Amsterdam", number_format: str = "padded",
+                 number_width: int = 3, first_number: int = 1):
+        self.store = store
+        self.tz = tz
+        self.number_format = number_format
+        self.number_width = number_width
+        self.first_number = first_number
+
+    @classmethod
+    def from_config(cls, store, cfg) -> "TicketBook":
+        t = cfg.tickets
+        return cls(store, cfg.device.timezone, t.number_format, t.number_width, t.first_number)
+
+    def today(self) -> str:
+        return local_day(self.store.clock.wall(), self.tz)
+
+    def issue(self, service_id: str, prefix: str, lang: str, appointment: bool = False,
+              extra_payload: dict | None = None) -> Ticket:
+        """Take the next number for the service today and record `ticket.issued`."""
+        now = self.store.clock.wall()
+        day = local_day(now, self.tz)
+        issued_at = utc_rfc3339(now)
+        token = secrets.token_urlsafe(9)
+        owner = owner_tag(self.store.boot_id)
+        with self.store.transaction() as c:
+            row = c.execute("SELECT MAX(number) AS n FROM tickets WHERE service_id=? AND day=?",
+                            (service_id, day)).fetchone()
+            number = self.first_number if row["n"] is None else max(self.first_number, row["n"] + 1)
+            label = format_label(prefix, number, self.number_format, self.number_width)
+            cur = c.execute(
+                "INSERT INTO tickets(token, service_id, day, number, label, lang, issued_at, "
+                "appointment, owner) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (token, service_id, day, number, label, lang, issued_at, int(appointment), owner))
+            payload = {"ticket_id": cur.lastrowid, "service": service_id, "day": day,
+                       "number": number, "label": label, "lang": lang,
+                       "appointment": bool(appointment)}
+            payload.update(extra_payload or {})
+            self.store.append_event(c, "ticket.issued", payload)
+        return Ticket(cur.lastrowid, token, service_id, day, number, label, lang, issued_at,
+                      bool(appointment), PrintState.PENDING)
+
+    def get(self, ticket_id: int) -> Ticket | None:
+        rows = self.store.query("SELECT * FROM tickets WHERE id=?", (ticket_id,))
+        return Ticket.from_row(rows[0]) if rows else None
+
+    def find(self, label: str, day: str | None = None) -> Ticket | None:
+        rows = self.store.query("SELECT * FROM tickets WHERE label=? AND day=? ORDER BY id DESC",
+                                (label, day or self.today()))
+        return Ticket.from_row(rows[0]) if rows else None
+
+    def mark_printed(self, ticket: Ticket, payload: dict | None = None, reprint: bool = False) -> None:
+        now = utc_rfc3339(self.store.clock.wall())
+        with self.store.transaction() as c:
+            c.execute("UPDATE tickets SET print_state=?, printed_at=?, print_error=NULL, "
+                      "reprints=reprints+? WHERE id=?",
+                      (PrintState.PRINTED.value, now, int(reprint), ticket.id))
+            body = {"ticket_id": ticket.id, "service": ticket.service_id, "label": ticket.label,
+                    "day": ticket.day, "reprint": reprint}
+            body.update(payload or {})
+            self.store.append_event(c, "ticket.printed", body)
+
+    def mark_not_printed(self, ticket: Ticket, reason: str, payload: dict | None = None,
+                         reprint: bool = False) -> None:
+        with self.store.transaction() as c:
+            if not reprint:
+                c.execute("UPDATE tickets SET print_state=?, print_error=? WHERE id=?",
+                          (PrintState.NOT_PRINTED.value, reason[:300], ticket.id))
+            body = {"ticket_id": ticket.id, "service": ticket.service_id, "label": ticket.label,
+                    "day": ticket.day, "reason": reason[:300], "reprint": reprint}
+            body.update(payload or {})
+            self.store.append_event(c, "ticket.print_failed", body)
+
+    def recover_interrupted(self) -> list[Ticket]:
+        """Mark tickets left pending by a dead process as not printed (with their events)."""
+        rows = self.store.query("SELECT * FROM tickets WHERE print_state=?",
+                                (PrintState.PENDING.value,))
+        dead = [Ticket.from_row(r) for r in rows if not _owner_alive(r["owner"], self.store.boot_id)]
+        for t in dead:
+            self.mark_not_printed(t, "interrupted before printing (restart)")
+        return [self.get(t.id) for t in dead]
+
+    def people_ahead(self, ticket: Ticket, assume_served_after_min: int = 120) -> int:
+        """Earlier tickets of the same service today that may still be waiting."""
+        issued = dt.datetime.fromisoformat(ticket.issued_at.replace("Z", "+00:00"))
+        cutoff = utc_rfc3339(issued - dt.timedelta(minutes=assume_served_after_min))
+        row = self.store.query(
+            "SELECT COUNT(*) AS n FROM tickets WHERE service_id=? AND day=? AND number<? "
+            "AND issued_at>=?", (ticket.service_id, ticket.day, ticket.number, cutoff))
+        return int(row[0]["n"])
+
+    def count_today(self, service_id: str | None = None) -> int:
+        if service_id:
+            r = self.store.query("SELECT COUNT(*) AS n FROM tickets WHERE day=? AND service_id=?",
+                                 (self.today(), service_id))
+        else:
+            r = self.store.query("SELECT COUNT(*) AS n FROM tickets WHERE day=?", (self.today(),))
+        return int(r[0]["n"])
+
+
+def wait_range(people_ahead: int, handling_minutes: float, desks_open: int) -> tuple[int, int]:
+    """Optimistic and pessimistic wait in whole minutes, rounded to 5 (0 when nobody is ahead).
+
+    Expected wait = people ahead x handling minutes / desks. Optimistic assumes visits go 30%
+    faster than average, pessimistic that one more visit is ahead and visits go 30% slower.
+    """
+    if desks_open <= 0:
+        raise ValueError("no desks open")
+    if people_ahead <= 0:
+        return 0, 0
+    per = handling_minutes / desks_open
+    low = people_ahead * per * 0.7
+    high = (people_ahead + 1) * per * 1.3
+    return _round5(low, down=True), max(_round5(high), _round5(low, down=True) + 5)
+
+
+def _round5(x: float, down: bool = False) -> int:
+    return int(math.floor(x / 5) * 5) if down else int(math.ceil(x / 5) * 5)

@@ -1,0 +1,47 @@
+"""Run by the concurrency and crash tests as a separate process (not a test module).
+
+  python ticket_worker.py burst DATA_DIR N GO_FILE   wait for GO_FILE, issue N tickets
+  python ticket_worker.py stall DATA_DIR             issue one ticket, say its label, then
+                                                     hang before printing (to be SIGKILLed)
+"""
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from kiosk.store import Store  # noqa: E402
+from kiosk.tickets import TicketBook  # noqa: E402
+
+
+def burst(data_dir: str, n: int, go: str) -> None:
+    store = Store(data_dir, device_id="kiosk-test")
+    book = TicketBook(store)
+    deadline = time.monotonic() + 30
+    while not os.path.exists(go) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    for _ in range(n):
+        print(book.issue("passport", "A", "nl").label, flush=True)
+    store.close()
+
+
+def stall(data_dir: str) -> None:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from conftest import build_config
+    from devices.printer_basic import DummyPrinter
+    from kiosk.ticket_issue import TicketIssuer
+    store = Store(data_dir, device_id="kiosk-test")
+    issuer = TicketIssuer(store, build_config(), printer=DummyPrinter())
+    result = issuer.issue("passport", "nl")
+    print(result.ticket.label, flush=True)
+    time.sleep(60)  # killed here: numbered and recorded, never printed
+    issuer.print(result)
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "burst":
+        burst(sys.argv[2], int(sys.argv[3]), sys.argv[4])
+    else:
+        stall(sys.argv[2])
