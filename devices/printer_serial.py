@@ -7,12 +7,19 @@
 """
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import serial
 
 from devices.printer import DLE_EOT, Printer
 from devices.printer_basic import url_options
+
+
+def strip_options(url: str, ours: tuple[str, ...]) -> str:
+    """The URL without our own query options (pyserial rejects options it does not know)."""
+    base, _, query = url.partition("?")
+    rest = [(k, v) for k, v in parse_qsl(query) if k not in ours]
+    return f"{base}?{urlencode(rest)}" if rest else base
 
 
 class SerialPrinter(Printer):
@@ -40,7 +47,7 @@ class SerialPrinter(Printer):
                 raise ValueError(f"printer URL {url!r} has no port; use serial:///dev/ttyUSB0")
             port = parts.path
         else:
-            port = url
+            port = strip_options(url, ("baudrate", "status"))
         return cls(url, port, baud, status, **options)
 
     def _open(self) -> None:

@@ -21,6 +21,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import serial
 
+from devices.printer_serial import strip_options
+
 log = logging.getLogger(__name__)
 
 MAX_LEN = 256
@@ -160,7 +162,7 @@ class SerialScanner(_Reader):
                 raise ValueError(f"scanner URL {url!r} has no port; use serial:///dev/ttyACM0")
             port = parts.path
         else:
-            port = url
+            port = strip_options(url, ("baudrate",))
         return cls(url, port, baud, **options)
 
     def _read_once(self) -> bytes:

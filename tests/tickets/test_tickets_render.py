@@ -1,0 +1,105 @@
+"""Ticket layout: text-mode bytes (code pages for Dutch accents, native QR, size), raster
+mode for scripts without a code page, and the picture."""
+import datetime as dt
+
+from escpos.printer import Dummy
+
+from kiosk.i18n import Translator
+from kiosk.pictograms import PICTOGRAMS, pictogram, pictogram_png
+from kiosk.ticket_render import (TicketContent, job_for, raster_image, text_job,
+                                 text_printable)
+from kiosk.ticket_services import ServiceCatalog
+from kiosk.tickets import PrintState, Ticket
+from kiosk.ticket_render import build_content
+
+
+def content(**kw):
+    base = dict(label="A012", lang="nl", your_number="Uw nummer", service_name="Paspoort",
+                service_name_nl="Paspoort", wait_at="Wacht bij: Wachtruimte B",
+                people_line="Er zijn 3 mensen voor u", wait_line="Wachttijd: 10 tot 30 minuten",
+                time_line="Genomen om 10:00 op 02-03-2026",
+                qr_url="https://www.example.nl/wachtrij?t=abc123", qr_hint="Bewaar deze code",
+                pictogram=pictogram("passport", 128))
+    base.update(kw)
+    return TicketContent(**base)
+
+
+def test_text_job_has_the_number_big_qr_and_cut():
+    job = text_job(content())
+    assert b"A012" in job
+    assert b"\x1d!\x55" in job                           # GS ! : 6x wide, 6x high for the number
+    assert b"\x1d(k" in job and b"https://www.example.nl/wachtrij?t=abc123" in job  # native QR
+    assert job.endswith(b"\x1dV\x00")
+    assert b"Wacht bij: Wachtruimte B" in job
+
+
+def test_text_job_is_small():
+    assert len(text_job(content())) <= 2048
+
+
+def test_dutch_accents_use_a_code_page_the_printer_has():
+    c = content(service_name="Verhuizing naar België", wait_at="Wacht bij: café-ruimte",
+                people_line="Één persoon", service_name_nl="Verhuizing naar België")
+    job = text_job(c, "TM-T20II")
+    # the magic encoder selects a code page (ESC t n) and sends one byte per accented letter
+    assert b"\x1bt" in job
+    assert "é".encode("utf-8") not in job
+    for word, cp in (("België", "cp437"), ("café", "cp437"), ("Één", "cp437")):
+        assert word.encode(cp) in job
+
+
+def test_visitor_language_and_dutch_name_both_printed():
+    job = text_job(content(lang="en", service_name="Passport", service_name_nl="Paspoort"))
+    assert b"Passport" in job and b"Paspoort" in job
+
+
+def test_scripts_without_a_code_page_go_raster():
+    arabic = content(lang="ar", service_name="جواز السفر", your_number="رقمك")
+    assert not text_printable(arabic)
+    job, mode = job_for(arabic, "TM-T20II", "text")
+    assert mode == "raster"
+    assert b"\x1dv0" in job and job.endswith(b"\x1dV\x00")   # GS v 0 raster image, cut
+    latin, mode2 = job_for(content(), "TM-T20II", "text")
+    assert mode2 == "text"
+
+
+def test_raster_mode_on_request():
+    job, mode = job_for(content(), "TM-T20II", "raster")
+    assert mode == "raster" and len(job) > 5000
+
+
+def test_raster_picture_width_and_ink():
+    img = raster_image(content(), 576)
+    assert img.width == 576 and 700 < img.height < 2400
+    hist = img.histogram()
+    assert 0.03 < sum(hist[:64]) / (img.width * img.height) < 0.5
+
+
+def test_profile_width_is_used_for_raster():
+    p = Dummy(profile="TM-T20II")
+    assert p.profile.profile_data["media"]["width"]["pixels"] == 576
+
+
+def test_every_builtin_pictogram_draws_something(tmp_path):
+    for name in PICTOGRAMS:
+        img = pictogram(name, 96)
+        ink = sum(img.histogram()[:128]) / (96 * 96)
+        assert 0.02 < ink < 0.6, name
+    path = pictogram_png("passport", 64, tmp_path)
+    assert path.exists() and pictogram_png("passport", 64, tmp_path) == path
+
+
+def test_build_content_uses_local_time_and_the_catalog(make_config):
+    cfg = make_config()
+    cat = ServiceCatalog.from_config(cfg)
+    t = Ticket(1, "tok123", "passport", "2026-07-01", 5, "A005", "en",
+               "2026-07-01T07:05:00.000Z", False, PrintState.PENDING)
+    c = build_content(t, cat.get("passport"), cat, Translator("en"),
+                      qr_pattern="https://x.example/t/{token}", ahead=1, wait=(5, 30),
+                      tz="Europe/Amsterdam", directions="lift to floor 1, then left")
+    assert c.time_line == "Taken at 09:05 on 01-07-2026"   # CEST in summer
+    assert c.qr_url == "https://x.example/t/tok123"
+    assert c.people_line == "There is 1 person ahead of you"
+    assert c.wait_line == "Waiting time: 5 to 30 minutes"
+    assert c.directions == "Route: lift to floor 1, then left"
+    assert c.service_name_nl == "Paspoort"
