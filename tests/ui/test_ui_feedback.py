@@ -160,3 +160,14 @@ def test_physical_buttons_over_loop(ui, caplog):
     ui.frames(4)
     ui.settle()
     assert counts(ui.store) == {"answers": {2: 1}, "suppressed": 1}
+
+
+def test_language_list_for_more_than_two_languages(ui):
+    from screens.language_chooser import open_chooser
+    view = open_chooser(ui.app, ["nl", "en"])
+    ui.frames(3)
+    names = [b.text for b in view.ids.list.children][::-1]
+    assert names == ["Nederlands", "English"]
+    ui.screenshot("chooser")
+    ui.tap(view.ids.list.children[0])  # English
+    assert ui.app.lang == "en"

@@ -1,0 +1,122 @@
+"""Sync and central ingest benchmarks (`python -m bench sync`).
+
+- drain a 100,000-event outbox backlog to a local kiosk-central on SQLite with the real
+  sync code (target <= 20 s), against a bare batched `requests` loop sending the same
+  number of pre-built events to an identical fresh server (target: at least 0.8x its
+  throughput, i.e. time ratio <= 1.25);
+- central ingest rate on PostgreSQL (fsync on) with batches of 500 from 4 client threads
+  (target >= 20,000 events/s).
+"""
+from __future__ import annotations
+
+import json
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+N = 100_000
+BATCH = 500
+
+
+def _seed(store, n: int) -> None:
+    with store.transaction() as c:
+        for i in range(n):
+            store.append_event(c, "feedback.given", {"answer": 1 + i % 5, "scale": 5, "sentiment": "positive",
+                                                     "reasons": ["clarity"], "language": "nl",
+                                                     "time_to_answer_ms": 1000 + i % 500, "ended_by": "done"})
+
+
+def _bodies(device: str, n: int) -> list[bytes]:
+    from central.testing import feedback_payload, make_event
+    evs = [make_event(device, i + 1, "feedback.given", feedback_payload(1 + i % 5, reasons=["clarity"]),
+                      "2026-03-02T09:00:00.000Z") for i in range(n)]
+    return [json.dumps({"events": evs[i:i + BATCH]}).encode() for i in range(0, n, BATCH)]
+
+
+def _bare_loop(url: str, token: str, bodies: list[bytes]) -> float:
+    s = requests.Session()
+    s.headers.update({"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    t0 = time.perf_counter()
+    for body in bodies:
+        r = s.post(url + "/api/v1/events", data=body, timeout=60)
+        assert r.status_code == 200 and r.json()["accepted"] == BATCH, r.text[:200]
+    return time.perf_counter() - t0
+
+
+def bench_drain(report) -> None:
+    import kiosk.sync  # noqa: F401
+    from central.testing import CentralProcess, device_add
+    from kiosk.store import Store
+    from kiosk.sync import drain
+    from kiosk.sync_http import Transport
+
+    with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
+        tmp = Path(tmp)
+        db_bare, db_sync = f"sqlite:///{tmp / 'bare.sqlite3'}", f"sqlite:///{tmp / 'sync.sqlite3'}"
+        tok_bare, tok_sync = device_add(db_bare, "bench-bare"), device_add(db_sync, "bench-sync")
+        bodies = _bodies("bench-bare", N)
+        with CentralProcess(db_bare, log_path=tmp / "bare.log") as c:
+            bare_s = _bare_loop(c.url, tok_bare, bodies)
+        store = Store(tmp / "kiosk", device_id="bench-sync")
+        t0 = time.perf_counter()
+        _seed(store, N)
+        seed_s = time.perf_counter() - t0
+        store.query("PRAGMA wal_checkpoint(TRUNCATE)")  # a real backlog builds up over hours of checkpoints
+        with CentralProcess(db_sync, log_path=tmp / "sync.log") as c:
+            tr = Transport(c.url, tok_sync)
+            t0 = time.perf_counter()
+            res = drain(store, tr, BATCH)
+            drain_s = time.perf_counter() - t0
+            tr.close()
+        assert res.failure is None and res.accepted == N, res
+        assert store.outbox_stats()["pending"] == 0
+        store.close()
+    report.add("sync: drain 100k backlog to central (SQLite)", drain_s, "s", baseline=bare_s,
+               target="<= 20 s, ratio <= 1.25", met=drain_s <= 20 and drain_s <= 1.25 * bare_s,
+               note=f"baseline: bare requests loop, batches of {BATCH}; seeding the outbox took {seed_s:.1f} s")
+    report.add("sync: drain throughput vs bare loop", (N / drain_s) / (N / bare_s), "x",
+               target=">= 0.8", met=(bare_s / drain_s) >= 0.8)
+
+
+def bench_pg_ingest(report, threads: int = 4, n: int = N) -> None:
+    from central.pgtest import PgServer
+    from central.testing import CentralProcess, device_add
+
+    pg = PgServer(fsync=True).start()
+    try:
+        db = pg.create_db("bench")
+        with tempfile.TemporaryDirectory(prefix="bench-pg-") as tmp:
+            tokens = [device_add(db, f"bench-{i}") for i in range(threads)]
+            per = [_bodies(f"bench-{i}", n // threads) for i in range(threads)]
+            with CentralProcess(db, log_path=Path(tmp) / "central.log", workers=2) as c:
+                _bare_loop(c.url, tokens[0], _bodies("bench-0", 1000)[:0])  # connection warm-up only
+                times: list[float] = [0.0] * threads
+                errors: list[BaseException] = []
+
+                def run(i: int) -> None:
+                    try:
+                        times[i] = _bare_loop(c.url, tokens[i], per[i])
+                    except BaseException as e:  # noqa: BLE001 - reported below
+                        errors.append(e)
+                ts = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
+                t0 = time.perf_counter()
+                for t in ts:
+                    t.start()
+                for t in ts:
+                    t.join()
+                wall = time.perf_counter() - t0
+                if errors:
+                    raise errors[0]
+    finally:
+        pg.stop()
+    rate = n / wall
+    report.add("central: ingest rate on PostgreSQL, batches of 500", rate, "ev/s", target=">= 20000",
+               met=rate >= 20000, note=f"{threads} client threads, 2 server workers, fsync on, {n} events")
+
+
+def run(report) -> None:
+    bench_drain(report)
+    bench_pg_ingest(report)
