@@ -45,6 +45,7 @@ class Router:
                 if not e.one_way:
                     self._adj[mode][j].append((i, cost, e.reversed()))
         self.h_flat, self.h_level = self._heuristic_scales()
+        self._trees: dict[tuple[str, bool], tuple[list[float], list[Edge | None]]] = {}
 
     def _heuristic_scales(self) -> tuple[float, float]:
         """(seconds per straight-line metre, seconds per storey) that no edge undercuts.
@@ -66,48 +67,87 @@ class Router:
         level_rates = [(cost - k * flat) / rise for cost, flat, rise in edges if rise]
         return k, max(0.0, min(level_rates, default=0.0))
 
+    def warm(self, src: str) -> None:
+        """Compute every route from `src` (both modes) now, so later routes from it are lookups.
+
+        The kiosk calls this for its own position at start: nearly every route starts there.
+        """
+        for mode in (False, True):
+            self._trees[(src, mode)] = self._tree(self.index[src], mode)
+
+    def _tree(self, s: int, step_free: bool) -> tuple[list[float], list[Edge | None]]:
+        """Plain Dijkstra from s to every node: (best cost, edge each node is reached by)."""
+        adj = self._adj[step_free]
+        best = [math.inf] * len(self.ids)
+        came: list[Edge | None] = [None] * len(self.ids)
+        best[s] = 0.0
+        heap = [(0.0, s)]
+        while heap:
+            g, u = heapq.heappop(heap)
+            if g > best[u]:
+                continue
+            for v, cost, edge in adj[u]:
+                if g + cost < best[v]:
+                    best[v] = g + cost
+                    came[v] = edge
+                    heapq.heappush(heap, (g + cost, v))
+        return best, came
+
     def route(self, src: str, dst: str, step_free: bool = False) -> Route | None:
         """The quickest route between two node ids, or None when there is none."""
         s, t = self.index[src], self.index[dst]
         if s == t:
             return Route((src,), (), 0.0, 0.0, step_free)
+        tree = self._trees.get((src, step_free))
+        if tree is not None:
+            best, came = tree
+            if best[t] == math.inf:
+                return None
+            return self._route_from(src, s, t, came, best[t], step_free)
         adj = self._adj[step_free]
         k, kl = self.h_flat, self.h_level
         tx, ty = self.xy[t]
         tl = self.level[t]
         xy, level = self.xy, self.level
-        inf = math.inf
-        best = [inf] * len(xy)
+        n = len(xy)
+        best = [math.inf] * n
         best[s] = 0.0
-        came: dict[int, tuple[int, Edge]] = {}
-        done = bytearray(len(xy))
-        heap = [(0.0, 0.0, s)]
+        came: list[Edge | None] = [None] * n   # the edge a node was best reached by
+        done = bytearray(n)
+        heap = [(0.0, s)]
         pop, push, hypot = heapq.heappop, heapq.heappush, math.hypot
         while heap:
-            _, g, u = pop(heap)
+            u = pop(heap)[1]
             if u == t:
                 break
             if done[u]:
-                continue
+                continue  # a stale entry: u was already settled by a cheaper one
             done[u] = 1
+            g = best[u]  # the first pop of u carries its best cost (consistent heuristic)
             for v, cost, edge in adj[u]:
                 ng = g + cost
                 if ng < best[v]:
                     best[v] = ng
-                    came[v] = (u, edge)
+                    came[v] = edge
                     vx, vy = xy[v]
-                    push(heap, (ng + k * hypot(tx - vx, ty - vy) + kl * abs(tl - level[v]), ng, v))
+                    push(heap, (ng + k * hypot(tx - vx, ty - vy) + kl * abs(tl - level[v]), v))
         else:
             return None
+        return self._route_from(src, s, t, came, best[t], step_free)
+
+    def _route_from(self, src: str, s: int, t: int, came: list, cost: float,
+                    step_free: bool) -> Route:
         edges: list[Edge] = []
         u = t
+        index = self.index
         while u != s:
-            u, edge = came[u]
+            edge = came[u]
             edges.append(edge)
+            u = index[edge.a]
         edges.reverse()
         nodes = (src, *(e.b for e in edges))
         metres = sum(e.metres for e in edges if e.kind != "lift")
-        return Route(nodes, tuple(edges), metres, best[t], step_free)
+        return Route(nodes, tuple(edges), metres, cost, step_free)
 
     def reachable(self, src: str, step_free: bool = False) -> set[str]:
         """Every node id that can be reached from `src`."""
