@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 DLE_EOT = b"\x10\x04"
 CHUNK = 256
+SETTLE_S = 1.0
 
 
 class PrinterState(str, enum.Enum):
@@ -100,13 +101,16 @@ class Printer:
         """(Re)open the connection if needed; may raise OSError."""
 
     # -- public -------------------------------------------------------------
-    def status(self) -> PrinterState:
+    def status(self, settle: bool = False) -> PrinterState:
+        """Ask the printer. `settle`: just after a job, allow SETTLE_S for the answer to come
+        back behind the job's bytes (the visitor already has their number by then)."""
         if not self.answers_status:
             return PrinterState.UNKNOWN
+        timeout = max(self.status_timeout, SETTLE_S) if settle else self.status_timeout
         with self.lock:
             try:
                 self._open()
-                return decode_status(lambda n: self._ask(n, self.status_timeout))
+                return decode_status(lambda n: self._ask(n, timeout))
             except Exception as e:  # noqa: BLE001 - any I/O problem means we do not know
                 log.info("printer %s: status query failed: %s", self.url, e)
                 self.last_error = str(e)
@@ -132,7 +136,7 @@ class Printer:
                 self._drop()
                 raise PrintFailed(f"printer stopped after {sent} of {len(job)} bytes: {e}",
                                   PrinterState.OFFLINE, sent) from None
-        after = self.status()
+        after = self.status(settle=True)
         if self.answers_status and not after.can_print:
             raise PrintFailed(f"printer is {after.value} after printing", after, sent)
         return after

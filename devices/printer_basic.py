@@ -39,7 +39,7 @@ class DummyPrinter(Printer):
                              + ", ".join(s.value for s in PrinterState)) from None
         return cls(url, state=state, **options)
 
-    def status(self) -> PrinterState:
+    def status(self, settle: bool = False) -> PrinterState:
         return self.state if self.state is not None else PrinterState.UNKNOWN
 
     def _write(self, data: bytes) -> None:

@@ -148,41 +148,57 @@ class PrinterSimulator:
                     self._feed(data, conn.sendall)
 
     def _feed(self, data: bytes, reply) -> None:
+        """Split the stream into job bytes and real-time status queries (DLE EOT n)."""
         buf = self._pending + data
         self._pending = b""
         i = 0
-        while i < len(buf):
-            if buf[i] == 0x10:
-                if len(buf) - i < 3:
-                    self._pending = buf[i:]
-                    break
-                if buf[i + 1] == 0x04 and buf[i + 2] in (1, 2, 3, 4):
-                    self.raw.extend(buf[i:i + 3])
-                    self.queries += 1
-                    self._answer(buf[i + 2], reply)
-                    i += 3
-                    continue
-            self._job_byte(buf[i])
-            i += 1
-            if self.dropped.is_set():
+        while i < len(buf) and not self.dropped.is_set():
+            j = buf.find(b"\x10", i)
+            if j < 0:
+                self._job_bytes(buf[i:])
                 return
+            if j > i:
+                self._job_bytes(buf[i:j])
+                if self.dropped.is_set():
+                    return
+            if len(buf) - j < 3:
+                self._pending = buf[j:]
+                return
+            if buf[j + 1] == 0x04 and buf[j + 2] in (1, 2, 3, 4):
+                self.raw.extend(buf[j:j + 3])
+                self.queries += 1
+                self._answer(buf[j + 2], reply)
+                i = j + 3
+            else:
+                self._job_bytes(buf[j:j + 1])
+                i = j + 1
 
-    def _job_byte(self, b: int) -> None:
+    def _job_bytes(self, chunk: bytes) -> None:
         if self.first_byte_at is None:
             self.first_byte_at = time.monotonic()
-        self.raw.append(b)
-        self.received.append(b)
-        n = len(self.received)
-        if self.paper_out_after is not None and n - self._job_start >= self.paper_out_after:
+        if self.drop_after is not None:
+            room = self.drop_after - (len(self.received) - self._job_start)
+            if len(chunk) >= room:
+                chunk = chunk[:max(room, 0)]
+                self.dropped.set()
+        before = len(self.received)
+        self.raw.extend(chunk)
+        self.received.extend(chunk)
+        if self.paper_out_after is not None and \
+                len(self.received) - self._job_start >= self.paper_out_after:
             self.state = "paper_out"
-        if any(self.received.endswith(c) for c in CUT):
-            job = bytes(self.received[self._job_start:])
+        pos = max(self._job_start, before - 2)
+        while True:
+            hits = [(k, c) for c in CUT if (k := self.received.find(c, pos)) >= 0]
+            if not hits:
+                break
+            k, c = min(hits)
+            end = k + len(c)
+            job = bytes(self.received[self._job_start:end])
             self.jobs.append(job)
-            self._job_start = n
+            self._job_start = pos = end
             if self.record_dir:
                 self._record(job)
-        if self.drop_after is not None and n - self._job_start >= self.drop_after:
-            self.dropped.set()
 
     def _record(self, job: bytes) -> None:
         self.record_dir.mkdir(parents=True, exist_ok=True)
