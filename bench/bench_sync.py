@@ -46,39 +46,47 @@ def _bare_loop(url: str, token: str, bodies: list[bytes]) -> float:
     return time.perf_counter() - t0
 
 
-def bench_drain(report) -> None:
+def _one_round(tmp: Path, k: int) -> tuple[float, float, float]:
+    """(bare loop s, drain s, seeding s) against two fresh, identical servers."""
     import kiosk.sync  # noqa: F401
     from central.testing import CentralProcess, device_add
     from kiosk.store import Store
     from kiosk.sync import drain
     from kiosk.sync_http import Transport
 
-    with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
-        tmp = Path(tmp)
-        db_bare, db_sync = f"sqlite:///{tmp / 'bare.sqlite3'}", f"sqlite:///{tmp / 'sync.sqlite3'}"
-        tok_bare, tok_sync = device_add(db_bare, "bench-bare"), device_add(db_sync, "bench-sync")
-        bodies = _bodies("bench-bare", N)
-        with CentralProcess(db_bare, log_path=tmp / "bare.log") as c:
-            bare_s = _bare_loop(c.url, tok_bare, bodies)
-        store = Store(tmp / "kiosk", device_id="bench-sync")
+    db_bare, db_sync = f"sqlite:///{tmp / f'bare{k}.sqlite3'}", f"sqlite:///{tmp / f'sync{k}.sqlite3'}"
+    tok_bare, tok_sync = device_add(db_bare, "bench-bare"), device_add(db_sync, "bench-sync")
+    bodies = _bodies("bench-bare", N)
+    with CentralProcess(db_bare, log_path=tmp / "bare.log") as c:
+        bare_s = _bare_loop(c.url, tok_bare, bodies)
+    del bodies
+    store = Store(tmp / f"kiosk{k}", device_id="bench-sync")
+    t0 = time.perf_counter()
+    _seed(store, N)
+    seed_s = time.perf_counter() - t0
+    store.query("PRAGMA wal_checkpoint(TRUNCATE)")  # a real backlog builds up over hours of checkpoints
+    with CentralProcess(db_sync, log_path=tmp / "sync.log") as c:
+        tr = Transport(c.url, tok_sync)
         t0 = time.perf_counter()
-        _seed(store, N)
-        seed_s = time.perf_counter() - t0
-        store.query("PRAGMA wal_checkpoint(TRUNCATE)")  # a real backlog builds up over hours of checkpoints
-        with CentralProcess(db_sync, log_path=tmp / "sync.log") as c:
-            tr = Transport(c.url, tok_sync)
-            t0 = time.perf_counter()
-            res = drain(store, tr, BATCH)
-            drain_s = time.perf_counter() - t0
-            tr.close()
-        assert res.failure is None and res.accepted == N, res
-        assert store.outbox_stats()["pending"] == 0
-        store.close()
+        res = drain(store, tr, BATCH)
+        drain_s = time.perf_counter() - t0
+        tr.close()
+    assert res.failure is None and res.accepted == N, res
+    assert store.outbox_stats()["pending"] == 0
+    store.close()
+    return bare_s, drain_s, seed_s
+
+
+def bench_drain(report, rounds: int = 2) -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
+        runs = [_one_round(Path(tmp), k) for k in range(rounds)]
+    bare_s, drain_s = min(r[0] for r in runs), min(r[1] for r in runs)
+    note = (f"best of {rounds} interleaved rounds (bare, drain: "
+            + "; ".join(f"{b:.1f}/{d:.1f} s" for b, d, _ in runs) + f"); seeding the outbox took {runs[0][2]:.1f} s")
     report.add("sync: drain 100k backlog to central (SQLite)", drain_s, "s", baseline=bare_s,
-               target="<= 20 s, ratio <= 1.25", met=drain_s <= 20 and drain_s <= 1.25 * bare_s,
-               note=f"baseline: bare requests loop, batches of {BATCH}; seeding the outbox took {seed_s:.1f} s")
-    report.add("sync: drain throughput vs bare loop", (N / drain_s) / (N / bare_s), "x",
-               target=">= 0.8", met=(bare_s / drain_s) >= 0.8)
+               target="<= 20 s, ratio <= 1.25", met=drain_s <= 20 and drain_s <= 1.25 * bare_s, note=note)
+    report.add("sync: drain throughput vs bare loop", bare_s / drain_s, "x", target=">= 0.8",
+               met=(bare_s / drain_s) >= 0.8, note="bare requests loop with pre-built bodies, batches of 500")
 
 
 def bench_pg_ingest(report, threads: int = 4, n: int = N) -> None:
@@ -92,7 +100,6 @@ def bench_pg_ingest(report, threads: int = 4, n: int = N) -> None:
             tokens = [device_add(db, f"bench-{i}") for i in range(threads)]
             per = [_bodies(f"bench-{i}", n // threads) for i in range(threads)]
             with CentralProcess(db, log_path=Path(tmp) / "central.log", workers=2) as c:
-                _bare_loop(c.url, tokens[0], _bodies("bench-0", 1000)[:0])  # connection warm-up only
                 times: list[float] = [0.0] * threads
                 errors: list[BaseException] = []
 

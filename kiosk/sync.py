@@ -17,6 +17,7 @@ import logging
 import random
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -61,57 +62,75 @@ class SyncStatus:
 
 def drain(store: Store, transport: Transport, batch_size: int = 500,
           stop: threading.Event | None = None) -> DrainResult:
-    """Send until the outbox is empty or a failure stops the pass."""
+    """Send until the outbox is empty or a failure stops the pass.
+
+    Pipelined: while a batch is on the wire, a helper thread reads and encodes the next
+    one (by seq, so it never overlaps) and marks the previous one sent. An event is
+    still marked sent only after the service answered for it.
+    """
     res = DrainResult()
-    size = batch_size
-    while not (stop and stop.is_set()):
-        batch = store.outbox_pending(size)
-        if not batch:
-            break
-        reply = transport.post([e.envelope() for e in batch])
-        res.batches += 1
-        if reply.kind is ReplyKind.SPLIT:
-            if len(batch) == 1:
-                store.outbox_set_aside(batch[0].id, f"refused by the central service: {reply.message}")
-                res.rejected += 1
-                size = batch_size
+    size, after = batch_size, 0
+    with ThreadPoolExecutor(1, thread_name_prefix="kiosk-sync-db") as db:
+        ahead = db.submit(sync_store.read_batch, store, after, size)
+        marking = None
+        while not (stop and stop.is_set()):
+            batch = ahead.result()
+            if not batch:
+                break
+            ahead = db.submit(sync_store.read_batch, store, batch.last_seq, size)
+            reply = transport.post_body(batch.body)
+            res.batches += 1
+            if reply.kind is ReplyKind.SPLIT:
+                ahead.result()  # discard the read-ahead; read again from the same place
+                if len(batch) == 1:
+                    store.outbox_set_aside(batch.ids[0], f"refused by the central service: {reply.message}")
+                    res.rejected += 1
+                    after, size = batch.last_seq, batch_size
+                else:
+                    size = max(1, len(batch) // 2)
+                ahead = db.submit(sync_store.read_batch, store, after, size)
                 continue
-            size = max(1, len(batch) // 2)
-            continue
-        if reply.kind is not ReplyKind.OK:
-            res.failure = reply
-            break
-        rejected = _rejected_ids(batch, reply.rejected)
-        if len(rejected) != len(reply.rejected) or \
-                reply.accepted + reply.duplicates + len(reply.rejected) != len(batch):
-            res.failure = Reply(ReplyKind.RETRY, f"answer does not add up for a batch of {len(batch)}: "
-                                f"{reply.accepted}+{reply.duplicates}+{len(reply.rejected)}")
-            break
-        for ev_id, why in rejected.items():
-            store.outbox_set_aside(ev_id, why)
-        done = [e.id for e in batch if e.id not in rejected]
-        store.outbox_mark_sent(done)
-        res.sent += len(done)
-        res.accepted += reply.accepted
-        res.duplicates += reply.duplicates
-        res.rejected += len(rejected)
-        if rejected:
-            log.warning("sync: %d event(s) rejected and set aside, e.g. %s", len(rejected),
-                        next(iter(rejected.values())))
-        if size < batch_size:
-            size = min(batch_size, size * 2)
+            if reply.kind is not ReplyKind.OK:
+                res.failure = reply
+                break
+            rejected = _rejected_ids(batch.ids, reply.rejected)
+            if len(rejected) != len(reply.rejected) or \
+                    reply.accepted + reply.duplicates + len(reply.rejected) != len(batch):
+                res.failure = Reply(ReplyKind.RETRY, f"answer does not add up for a batch of {len(batch)}: "
+                                    f"{reply.accepted}+{reply.duplicates}+{len(reply.rejected)}")
+                break
+            for ev_id, why in rejected.items():
+                store.outbox_set_aside(ev_id, why)
+            done = [i for i in batch.ids if i not in rejected]
+            if marking is not None:
+                marking.result()  # surfaces a failed write
+            marking = db.submit(store.outbox_mark_sent, done)
+            after = batch.last_seq
+            res.sent += len(done)
+            res.accepted += reply.accepted
+            res.duplicates += reply.duplicates
+            res.rejected += len(rejected)
+            if rejected:
+                log.warning("sync: %d event(s) rejected and set aside, e.g. %s", len(rejected),
+                            next(iter(rejected.values())))
+            if size < batch_size:
+                size = min(batch_size, size * 2)
+                ahead.result()
+                ahead = db.submit(sync_store.read_batch, store, after, size)
+        if marking is not None:
+            marking.result()
     return res
 
 
-def _rejected_ids(batch, rejected: list[dict]) -> dict[str, str]:
+def _rejected_ids(ids: list[str], rejected: list[dict]) -> dict[str, str]:
     """Map the service's rejections (by index, else by id) to event ids in this batch."""
-    ids = {e.id for e in batch}
+    known = set(ids)
     out: dict[str, str] = {}
     for r in rejected:
         idx, ev_id = r.get("index"), r.get("id")
-        if isinstance(idx, int) and not isinstance(idx, bool) and 0 <= idx < len(batch):
-            ev_id = batch[idx].id
-        if ev_id in ids:
+        if isinstance(idx, int) and not isinstance(idx, bool) and 0 <= idx < len(ids):
+            ev_id = ids[idx]
+        if ev_id in known:
             out[ev_id] = str(r.get("error", "rejected"))[:500]
     return out
 

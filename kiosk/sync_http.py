@@ -70,7 +70,11 @@ class Transport:
         self.session.close()
 
     def post(self, envelopes: list[dict]) -> Reply:
-        body = json.dumps({"events": envelopes}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return self.post_body(json.dumps({"events": envelopes}, ensure_ascii=False,
+                                         separators=(",", ":")).encode("utf-8", "surrogatepass"))
+
+    def post_body(self, body: bytes) -> Reply:
+        """POST an encoded {"events": [...]} body; every outcome becomes a Reply."""
         headers = {"X-Kiosk-Boot-Id": self.boot_id, "X-Kiosk-Monotonic": f"{time.monotonic():.3f}"}
         try:
             r = self.session.post(self.endpoint, data=body, headers=headers, timeout=self.timeout)

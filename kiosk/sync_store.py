@@ -5,6 +5,7 @@ drop is counted in meta, logged as an error and recorded as an `outbox.dropped` 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from dataclasses import dataclass
 
@@ -87,3 +88,31 @@ def enforce_bounds(store: Store, max_events: int, max_age_days: float, warn_frac
     if warning:
         log.warning("outbox: %s", warning)
     return OutboxHealth(stats["pending"], stats["set_aside"], oldest, age, dropped_total(store), dropped, warning)
+
+
+@dataclass
+class OutBatch:
+    """Pending events after a given seq, already encoded as the request body."""
+    ids: list[str]
+    last_seq: int
+    body: bytes
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def read_batch(store: Store, after_seq: int, limit: int) -> OutBatch:
+    """The next `limit` pending events with seq > after_seq, as {"events": [...]} bytes.
+
+    Same envelope as `Event.envelope()`; the stored payload text is embedded as it is
+    (it was written by json.dumps), which saves decoding and re-encoding every event.
+    """
+    rows = store.query("SELECT seq, id, type, occurred_at, payload, boot_id, monotonic FROM outbox "
+                       "WHERE state=? AND seq > ? ORDER BY seq LIMIT ?", (OutboxState.PENDING, after_seq, limit))
+    dev = json.dumps(store.device_id)
+    parts = [f'{{"id":{json.dumps(r["id"])},"device_id":{dev},"seq":{r["seq"]},"type":{json.dumps(r["type"])},'
+             f'"occurred_at":{json.dumps(r["occurred_at"])},"payload":{r["payload"]},'
+             f'"boot_id":{json.dumps(r["boot_id"] or "")},"monotonic":{json.dumps(r["monotonic"] or 0.0)}}}'
+             for r in rows]
+    body = ('{"events":[' + ",".join(parts) + "]}").encode("utf-8", "surrogatepass")
+    return OutBatch([r["id"] for r in rows], rows[-1]["seq"] if rows else after_seq, body)

@@ -133,3 +133,17 @@ def test_sync_config_section_defaults_and_problems(tmp_path):
         load(str(site))
     text = str(e.value)
     assert "sync.url" in text and "sync.batch_size" in text and "did you mean 'backoff_cap_s'" in text
+
+
+def test_read_batch_body_is_exactly_the_event_envelopes(tmp_path):
+    import json
+    store = Store(tmp_path, device_id="pillar-ä")
+    store.record_event("feedback.given", {"answer": 4, "scale": 5, "reasons": ["wachttijd", "ü\"q"]})
+    store.record_event("heartbeat", {"nested": {"x": [1, 2.5, None, True]}})
+    store.record_event("route.shown", {})
+    batch = sync_store.read_batch(store, 0, 2)
+    assert json.loads(batch.body) == {"events": [e.envelope() for e in store.outbox_pending(2)]}
+    rest = sync_store.read_batch(store, batch.last_seq, 10)
+    assert [e["type"] for e in json.loads(rest.body)["events"]] == ["route.shown"]
+    assert len(sync_store.read_batch(store, rest.last_seq, 10)) == 0
+    store.close()
