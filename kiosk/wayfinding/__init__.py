@@ -9,6 +9,10 @@ Names are resolved on first use so that kiosk.config can import `settings` witho
 """
 from __future__ import annotations
 
+# kiosk.config's model imports our settings module; loading kiosk.config first (a no-op when
+# it is already loading) keeps `import kiosk.wayfinding.settings` from running into the cycle.
+import kiosk.config  # noqa: F401,E402
+
 _EXPORTS = {
     "build_plan": "kiosk.wayfinding.plan", "Plan": "kiosk.wayfinding.plan",
     "Router": "kiosk.wayfinding.routing", "Route": "kiosk.wayfinding.routing",

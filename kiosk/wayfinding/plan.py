@@ -9,6 +9,7 @@ checks can go on (reachability) and report everything at once.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 from kiosk.config.schema import Problem, build
@@ -259,3 +260,30 @@ def _known(ids) -> str:
         return " (none defined)"
     shown = ", ".join(ids[:8]) + (", ..." if len(ids) > 8 else "")
     return f" (known: {shown})"
+
+
+# Groups on the destination screen, in order, and the place kinds in each.
+PLACE_GROUPS: dict[str, tuple[str, ...]] = {
+    "desks": ("desk", "information", "waiting_area"),
+    "facilities": ("toilet", "accessible_toilet", "baby_changing", "lift", "stairs", "cafe",
+                   "seating", "other"),
+    "exits": ("entrance", "exit"),
+}
+
+
+def place_groups(plan: Plan, lang: str) -> list[tuple[str, list[Place]]]:
+    """Listed places by group (desks, facilities, exits); within a group by kind, then name.
+
+    Names sort with their numbers as numbers ("Balie 2" before "Balie 10"). Empty groups
+    are left out.
+    """
+    def key(p: Place, kinds: tuple[str, ...]):
+        parts = re.split(r"(\d+)", p.name(lang).lower())
+        return kinds.index(p.kind), [int(x) if x.isdigit() else x for x in parts]
+
+    out = []
+    for group, kinds in PLACE_GROUPS.items():
+        members = [p for p in plan.places.values() if p.listed and p.kind in kinds]
+        if members:
+            out.append((group, sorted(members, key=lambda p: key(p, kinds))))
+    return out

@@ -1,0 +1,268 @@
+"""Wayfinding step 2: the map with the route, "you are here" turned the way the visitor
+stands, floor buttons, the step list beside it, the step-free toggle and (when a speech
+device is there) a button that reads the directions aloud.
+
+The map is drawn with canvas instructions from the plan data (kiosk.wayfinding.mapgeom
+computes every point); nothing is loaded from image files unless a floor names one.
+"""
+from __future__ import annotations
+
+import logging
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.graphics import (Color, Ellipse, Line, PopMatrix, PushMatrix, Rectangle, Rotate,
+                           Translate, Triangle)
+from kivy.metrics import dp
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.uix.button import Button
+from kivy.uix.label import Label
+from kivy.uix.screenmanager import Screen
+from kivy.uix.togglebutton import ToggleButton
+from kivy.uix.widget import Widget
+
+from kiosk.wayfinding.directions import get_directions, no_route_text
+from kiosk.wayfinding.mapgeom import MapFrame
+from kiosk.wayfinding.routing import route_floors
+from screens import widgets  # noqa: F401 - TopBar, KLabel, BigButton used in the .kv
+from screens.kvload import load_kv_for
+from screens.wayfinding_destinations import draw_icon, wayfinding_plan
+
+log = logging.getLogger(__name__)
+
+
+def show_route(app, place_id: str, step_free: bool | None = None):
+    """Open the map with the route from this kiosk to `place_id` (the ticket screen's
+    "show me the way" calls this too). Returns the screen."""
+    screen = app.show("wayfinding_map")
+    screen.set_goal(place_id, step_free)
+    return screen
+
+
+class RouteMap(Widget):
+    """Draws one floor: outline (or image), corridors, the route, markers.
+
+    `provider(widget)` gives the FloorDrawing for the widget's current size; the map asks
+    again whenever it moves or resizes.
+    """
+
+    provider = ObjectProperty(None, allownone=True)
+    drawing = ObjectProperty(None, allownone=True)
+    here_text = StringProperty("")
+    goal_text = StringProperty("")
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.here_label = Label(bold=True)   # reused, never re-created (texture leaks)
+        self.goal_label = Label(bold=True)
+        self.add_widget(self.here_label)
+        self.add_widget(self.goal_label)
+        self.draw_count = 0
+        self.bind(pos=self.refresh, size=self.refresh)
+
+    def refresh(self, *_):
+        self.drawing = self.provider(self) if self.provider else None
+        self._draw(self.drawing)
+
+    def _draw(self, d):
+        c = self.canvas.before  # the marker labels (children) draw on top of it
+        c.clear()
+        if d is None:
+            return
+        app = App.get_running_app()
+        self.draw_count += 1
+        c.add(Color(*app.c_panel))
+        c.add(Rectangle(pos=self.pos, size=self.size))
+        if d.image:
+            src, ix, iy, zoom, angle = d.image
+            image = Rectangle(source=src)
+            tw, th = image.texture.size if image.texture else (0, 0)
+            image.size = (tw * zoom, th * zoom)
+            c.add(PushMatrix())
+            c.add(Translate(ix, iy))
+            c.add(Rotate(angle=angle, origin=(0, 0)))
+            c.add(Color(1, 1, 1, 1))
+            c.add(image)
+            c.add(PopMatrix())
+        c.add(Color(*app.c_outline))
+        if d.outline:
+            c.add(Line(points=d.outline, close=True, width=dp(2.5)))
+        c.add(Color(*app.c_text_muted[:3], 0.35))
+        for seg in d.corridors:
+            c.add(Line(points=seg, width=dp(5), cap="round"))
+        c.add(Color(*app.c_primary))
+        for piece in d.route:
+            c.add(Line(points=piece, width=dp(9), cap="round", joint="round"))
+        r = dp(26)
+        for x, y, kind in d.transfers:
+            c.add(Color(*app.c_panel))
+            c.add(Ellipse(pos=(x - r, y - r), size=(2 * r, 2 * r)))
+            c.add(Color(*app.c_primary))
+            c.add(Line(circle=(x, y, r), width=dp(3)))
+            draw_icon(c, "lift" if kind == "lift" else "stairs", x - r * 0.6, y - r * 0.6, r * 1.2,
+                      app.c_primary)
+        self._marker_labels(d)
+        if d.goal:
+            gx, gy = d.goal
+            c.add(Color(*app.c_warn))
+            c.add(Ellipse(pos=(gx - r * 0.7, gy - r * 0.7), size=(r * 1.4, r * 1.4)))
+            c.add(Line(circle=(gx, gy, r * 1.2), width=dp(4)))
+        if d.here:
+            hx, hy, heading = d.here
+            c.add(Color(*app.c_text))
+            c.add(Ellipse(pos=(hx - r * 0.8, hy - r * 0.8), size=(r * 1.6, r * 1.6)))
+            c.add(PushMatrix())
+            c.add(Translate(hx, hy))
+            c.add(Rotate(angle=-heading, origin=(0, 0)))  # heading is clockwise from up
+            c.add(Triangle(points=[0, r * 2.2, -r * 0.8, r * 0.7, r * 0.8, r * 0.7]))
+            c.add(PopMatrix())
+
+    def _marker_labels(self, d):
+        app = App.get_running_app()
+        for label, spot, text, colour in ((self.here_label, d.here, self.here_text, app.c_text),
+                                          (self.goal_label, d.goal, self.goal_text, app.c_warn)):
+            label.opacity = 1 if spot else 0
+            if not spot:
+                continue
+            label.text = text
+            label.font_size = app.fs_small
+            label.color = colour
+            label.texture_update()
+            label.size = label.texture_size
+            x = min(max(spot[0] - label.width / 2, self.x), self.right - label.width)
+            label.pos = (x, spot[1] + dp(34))
+
+
+
+class StepButton(Button):
+    floor_id = StringProperty("")
+
+
+class FloorButton(ToggleButton):
+    floor_id = StringProperty("")
+    on_route = BooleanProperty(False)
+
+
+class WayfindingMapScreen(Screen):
+    goal = StringProperty("")
+    floor = StringProperty("")
+    step_free = BooleanProperty(False)
+    can_speak = BooleanProperty(False)
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.app = App.get_running_app()
+        self.plan = wayfinding_plan(self.app)
+        self.directions = None
+        self._floor_buttons: dict[str, FloorButton] = {}
+        self._step_pool: list[StepButton] = []
+        for fid in self.plan.floors:
+            btn = FloorButton(floor_id=fid, group=f"floors-{id(self)}", allow_no_selection=False)
+            btn.bind(on_release=lambda b: self.set_floor(b.floor_id))
+            self._floor_buttons[fid] = btn
+            self.ids.floors.add_widget(btn)
+        self.ids.map.provider = self.floor_drawing
+        self.app.bind(lang=lambda *_: self._refresh(), accessible=lambda *_: self._redraw_later())
+        self.bind(floor=lambda *_: self._redraw_later())
+
+    def on_pre_enter(self, *_):
+        self.can_speak = self.app.devices.get("speech") is not None
+
+    # -- what the visitor does --------------------------------------------------------
+    def set_goal(self, place_id: str, step_free: bool | None = None):
+        if step_free is not None:
+            self.step_free = step_free
+        self.goal = place_id
+        self._refresh(record=True)
+        if self.directions is not None:
+            self.set_floor(self.plan.nodes[self.directions.route.nodes[0]].floor)
+        elif self.plan.here_node in self.plan.nodes:
+            self.set_floor(self.plan.nodes[self.plan.here_node].floor)
+
+    def set_step_free(self, on: bool):
+        if on != self.step_free:
+            self.step_free = on
+            self._refresh(record=True)
+
+    def set_floor(self, floor_id: str):
+        self.floor = floor_id
+        for fid, btn in self._floor_buttons.items():
+            btn.state = "down" if fid == floor_id else "normal"
+
+    def speak(self):
+        dev = self.app.devices.get("speech")
+        if dev is None or self.directions is None:
+            return
+        try:
+            dev.say(" ".join(self.directions.lines), self.app.lang)
+        except Exception as e:  # noqa: BLE001 - speech must never break the screen
+            log.error("could not speak the directions: %s", e)
+
+    def back(self):
+        self.app.show("wayfinding_destinations")
+
+    # -- building the view --------------------------------------------------------------
+    def _refresh(self, record: bool = False):
+        if not self.goal:
+            return
+        lang = self.app.lang
+        place = self.plan.places.get(self.goal)
+        self.ids.title.text = place.name(lang) if place else self.goal
+        self.ids.map.here_text = self.app.tr("wayfinding.you_are_here")
+        self.ids.map.goal_text = self.ids.title.text
+        d = None
+        if self.plan.here_node in self.plan.nodes:
+            d = get_directions(self.plan, "here", self.goal, lang, self.step_free,
+                               self.plan.router())
+        self.directions = d
+        lines = d.lines[:-1] if d else [no_route_text(self.plan, self.goal, lang, self.step_free)]
+        floors_of_steps = [s.floor for s in d.steps] if d else [""]
+        self._fill_steps(lines, floors_of_steps)
+        self.ids.total.text = d.total_text if d else ""
+        on_route = set(route_floors(self.plan, d.route)) if d else set()
+        for fid, btn in self._floor_buttons.items():
+            name = self.plan.floors[fid].name(lang)
+            btn.text = name[:1].upper() + name[1:]
+            btn.on_route = fid in on_route
+        if self.floor:
+            self.set_floor(self.floor)
+        self._redraw_later()
+        if record:
+            self._record(d)
+
+    def _fill_steps(self, lines: list[str], floors: list[str]):
+        box = self.ids.steps
+        box.clear_widgets()
+        while len(self._step_pool) < len(lines):
+            btn = StepButton()
+            btn.bind(on_release=lambda b: b.floor_id and self.set_floor(b.floor_id))
+            self._step_pool.append(btn)
+        for i, (text, fid) in enumerate(zip(lines, floors)):
+            btn = self._step_pool[i]
+            btn.text = f"{i + 1}. {text}" if len(lines) > 1 else text
+            btn.floor_id = fid
+            box.add_widget(btn)
+
+    def _redraw_later(self, *_):
+        Clock.schedule_once(lambda _dt: self.ids.map.refresh(), 0)
+
+    def floor_drawing(self, widget: RouteMap):
+        if not self.floor:
+            return None
+        frame = MapFrame(self.plan, self.plan.here_facing, widget.x, widget.y, widget.width,
+                         widget.height, margin=dp(36))
+        route = self.directions.route if self.directions else None
+        return frame.floor_drawing(self.floor, route, self.goal)
+
+    def _record(self, d):
+        payload = {"to": self.goal, "step_free": self.step_free, "lang": self.app.lang,
+                   "found": d is not None}
+        if d is not None:
+            payload.update(metres=round(d.route.metres), steps=len(d.steps),
+                           floors=route_floors(self.plan, d.route))
+        store = self.app.store
+        self.app.writer.submit(store.record_event, "route.shown", payload,
+                               errback=lambda e: log.error("route.shown not recorded: %s", e))
+
+
+load_kv_for(__file__)
