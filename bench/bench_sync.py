@@ -42,7 +42,7 @@ def _bare_loop(url: str, token: str, bodies: list[bytes]) -> float:
     t0 = time.perf_counter()
     for body in bodies:
         r = s.post(url + "/api/v1/events", data=body, timeout=60)
-        assert r.status_code == 200 and r.json()["accepted"] == BATCH, r.text[:200]
+        assert r.status_code == 200 and r.json()["accepted"] > 0 and not r.json()["rejected"], r.text[:200]
     return time.perf_counter() - t0
 
 

@@ -61,7 +61,8 @@ class Transport:
         self.endpoint = url.rstrip("/") + "/api/v1/events"
         self.timeout = (connect_timeout, read_timeout)
         self.session = requests.Session()
-        self.session.verify = ca_file if (verify_tls and ca_file) else verify_tls
+        # passed with every request: a Session's own `verify` loses to REQUESTS_CA_BUNDLE in the environment
+        self.verify: bool | str = ca_file if (verify_tls and ca_file) else verify_tls
         self.session.headers.update({"Authorization": f"Bearer {token}", "Content-Type": "application/json",
                                      "User-Agent": f"publiekshal-kiosk/{__version__}"})
         self.boot_id = boot_id
@@ -77,7 +78,7 @@ class Transport:
         """POST an encoded {"events": [...]} body; every outcome becomes a Reply."""
         headers = {"X-Kiosk-Boot-Id": self.boot_id, "X-Kiosk-Monotonic": f"{time.monotonic():.3f}"}
         try:
-            r = self.session.post(self.endpoint, data=body, headers=headers, timeout=self.timeout)
+            r = self.session.post(self.endpoint, data=body, headers=headers, timeout=self.timeout, verify=self.verify)
         except requests.exceptions.SSLError as e:
             return Reply(ReplyKind.RETRY, f"TLS problem: {_short(e)}")
         except requests.exceptions.Timeout:

@@ -93,3 +93,18 @@ def test_two_processes_serve_one_postgres_database(pg, tmp_path):
         for url in (a.url, b.url):
             r = requests.get(url + "/api/v1/stats/feedback", cookies={"kc_session": cookie}, timeout=10)
             assert r.status_code == 200 and r.json()["total"]["answers"] == 200
+
+
+def test_chunked_body_over_the_limit_is_413_not_500(tmp_path):
+    db = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    token = device_add(db, "pillar-1")
+    with CentralProcess(db, env={"KIOSK_CENTRAL_MAX_BODY_BYTES": "10000"}) as c:
+        def body():  # no Content-Length: the limit is enforced while streaming
+            yield b'{"events": ['
+            for _ in range(100):
+                yield b'{"id": "x", "payload": {"a": "' + b"a" * 200 + b'"}},'
+            yield b"1]}"
+        r = requests.post(c.url + "/api/v1/events", data=body(), headers={"Authorization": f"Bearer {token}"},
+                          timeout=30)
+        assert r.status_code == 413 and "limit of 10000" in r.json()["detail"]
+        assert requests.get(c.url + "/healthz", timeout=5).status_code == 200

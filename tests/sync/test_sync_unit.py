@@ -147,3 +147,19 @@ def test_read_batch_body_is_exactly_the_event_envelopes(tmp_path):
     assert [e["type"] for e in json.loads(rest.body)["events"]] == ["route.shown"]
     assert len(sync_store.read_batch(store, rest.last_seq, 10)) == 0
     store.close()
+
+
+def test_scheduled_sends_get_a_random_offset(tmp_path):
+    from kiosk.sync import SyncState, SyncWorker
+    from kiosk.sync_config import SyncSection
+    store = Store(tmp_path, device_id="d")
+    w = SyncWorker(store, SyncSection(url="http://127.0.0.1:9", token="t", interval_s=30, jitter_s=10),
+                   rng=random.Random(5))
+    delays = [w.step() for _ in range(300)]  # empty outbox: no request is made
+    assert w.status.state is SyncState.IDLE
+    assert all(30 <= d <= 40 for d in delays) and max(delays) - min(delays) > 8
+    off = SyncWorker(store, SyncSection())
+    assert off.step() == SyncSection().interval_s and off.status.state is SyncState.OFF
+    assert "sync.url is not set" in off.status.message
+    w.stop()
+    store.close()
