@@ -36,6 +36,19 @@ def default_data_dir() -> str:
     return str(Path.home() / ".local" / "share" / "kiosk")
 
 
+def _escpos_cache(data_dir: str) -> None:
+    """python-escpos parses its 1.6 MB printer-profile YAML at import unless it finds its
+    pickle; by default it looks in a new temp dir every time (over a second on a Pi).
+    Keep the pickle in the data dir instead."""
+    if "ESCPOS_CAPABILITIES_PICKLE_DIR" not in os.environ:
+        cache = Path(data_dir) / "cache"
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(cache)
+        except OSError:
+            pass  # read-only data dir: escpos falls back to a temp dir
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", metavar="FILE", default=None,
@@ -55,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "data_dir", None) is None:
         args.data_dir = default_data_dir()
+    _escpos_cache(args.data_dir)
     if not logging.getLogger().handlers:
         logging.basicConfig(level=os.environ.get("KIOSK_LOG_LEVEL", "INFO"),
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -33,8 +33,12 @@ from ui_helpers import UiDriver  # noqa: E402
 
 
 class FakeKivyTime:
-    def __init__(self):
-        self.t = 1000.0
+    """Kivy's clock time, moved by hand. It starts at the real clock's current reading:
+    starting below it (e.g. at a fixed 1000.0 on a machine up longer than that) leaves
+    every "next frame" trigger, layouts included, waiting forever."""
+
+    def __init__(self, start: float):
+        self.t = start
 
     def __call__(self):
         return self.t
@@ -43,7 +47,7 @@ class FakeKivyTime:
 @pytest.fixture(scope="session")
 def kivy_time():
     from kivy.clock import Clock
-    fake = FakeKivyTime()
+    fake = FakeKivyTime(Clock.time() + 1.0)
     Clock.time = fake
     Clock._max_fps = 0
     return fake

@@ -34,7 +34,7 @@ class UiDriver:
         self.app = KioskApp(cfg, self.store, clock=self.clock)
         EventLoop.ensure_window()
         self.app._run_prepare()
-        self.frames(3)
+        self.frames(10)
         return self
 
     def stop(self):
@@ -73,13 +73,26 @@ class UiDriver:
 
     # -- input -------------------------------------------------------------------
     def tap(self, widget):
-        x, y = widget.to_window(*widget.center)
+        x, y = self._stable_center(widget)
         touch = UnitTestTouch(x, y)
         touch.touch_down()
         self.frames(1)
         touch.touch_up()
         self.frames(2)
         self.settle()
+
+    def _stable_center(self, widget):
+        """Pump frames until the layout has settled, so the touch lands on the widget."""
+        last = None
+        for _ in range(60):
+            self.frames(1)
+            pos = (widget.to_window(*widget.center), tuple(widget.size))
+            if pos == last:
+                break
+            last = pos
+        x, y = last[0]
+        assert widget.get_root_window() is not None, f"{widget} is not on screen"
+        return x, y
 
     def tap_at(self, x: float, y: float):
         touch = UnitTestTouch(x, y)
