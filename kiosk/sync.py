@@ -122,6 +122,31 @@ def drain(store: Store, transport: Transport, batch_size: int = 500,
     return res
 
 
+def make_transport(cfg: SyncSection, boot_id: str = "") -> Transport:
+    """A Transport for the [sync] section (reads token_file; raises OSError if it cannot)."""
+    return Transport(cfg.url, read_token(cfg.token, cfg.token_file), connect_timeout=cfg.connect_timeout_s,
+                     read_timeout=cfg.read_timeout_s, verify_tls=cfg.verify_tls, ca_file=cfg.ca_file,
+                     boot_id=boot_id)
+
+
+def check_connection(cfg: SyncSection) -> tuple[bool, str]:
+    """Try a [sync] setting before it is saved (staff screen, `kiosk doctor`): reach the
+    service and have the token accepted, by sending an empty batch. (ok, one-line message)."""
+    if not cfg.url:
+        return False, "sync.url is not set"
+    try:
+        transport = make_transport(cfg)
+    except OSError as e:
+        return False, f"cannot read sync.token_file {cfg.token_file!r}: {e.strerror}"
+    try:
+        reply = transport.post_body(b'{"events":[]}')
+    finally:
+        transport.close()
+    if reply.kind is ReplyKind.OK:
+        return True, f"central service at {cfg.url} accepts this device"
+    return False, reply.message
+
+
 def _rejected_ids(ids: list[str], rejected: list[dict]) -> dict[str, str]:
     """Map the service's rejections (by index, else by id) to event ids in this batch."""
     known = set(ids)
@@ -152,12 +177,15 @@ class SyncWorker:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
-        token = read_token(cfg.token, cfg.token_file) if cfg.url else ""
-        self.transport = transport or (Transport(cfg.url, token, connect_timeout=cfg.connect_timeout_s,
-                                                 read_timeout=cfg.read_timeout_s, verify_tls=cfg.verify_tls,
-                                                 ca_file=cfg.ca_file, boot_id=store.boot_id)
-                                       if cfg.url else None)
-        if self.transport is None:
+        self.transport = transport
+        if self.transport is None and cfg.url:
+            try:
+                self.transport = make_transport(cfg, store.boot_id)
+            except OSError as e:
+                self.status.state = SyncState.CONFIG_FAULT
+                self.status.message = f"cannot read sync.token_file {cfg.token_file!r}: {e.strerror}"
+                log.error("sync: %s", self.status.message)
+        if self.transport is None and not cfg.url:
             self.status.message = "sync.url is not set; events stay on this device"
 
     # -- lifecycle ------------------------------------------------------------
@@ -216,7 +244,8 @@ class SyncWorker:
         """One drain pass; returns seconds to wait before the next."""
         st = self.status
         if self.transport is None:
-            st.state = SyncState.OFF
+            if st.state is not SyncState.CONFIG_FAULT:
+                st.state = SyncState.OFF
             return self.cfg.interval_s
         if st.state is SyncState.CONFIG_FAULT:
             return self.cfg.backoff_cap_s  # stays stopped until reconfigured (restart)

@@ -178,3 +178,21 @@ def test_retry_after_is_honoured(central, tmp_path):
     proxy.stop()
     w.stop()
     store.close()
+
+
+def test_check_connection_before_saving(central, tmp_path):
+    from kiosk.sync import check_connection
+    dev, token = central.new_device()
+    ok, msg = check_connection(cfg(central.url, token))
+    assert ok and "accepts this device" in msg
+    ok, msg = check_connection(cfg(central.url, "wrong"))
+    assert not ok and "401" in msg
+    ok, msg = check_connection(cfg(f"http://127.0.0.1:{free_port()}", token))
+    assert not ok and "cannot reach" in msg
+    ok, msg = check_connection(SyncSection(url=central.url, token_file=str(tmp_path / "missing")))
+    assert not ok and "token_file" in msg
+    store = Store(tmp_path / "k", device_id=dev)
+    w = SyncWorker(store, SyncSection(url=central.url, token_file=str(tmp_path / "missing")))
+    assert w.status.state is SyncState.CONFIG_FAULT and w.step() > 0
+    assert w.status.state is SyncState.CONFIG_FAULT  # stays a fault, does not crash the app
+    store.close()
