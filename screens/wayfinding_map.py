@@ -94,6 +94,8 @@ class RouteMap(Widget):
         for piece in d.route:
             c.add(Line(points=piece, width=dp(9), cap="round", joint="round"))
         r = dp(26)
+        for x, y, kind in d.places:  # small pictograms help to recognise the hall
+            draw_icon(c, kind, x - r * 0.5, y - r * 0.5, r, app.c_text_muted)
         for x, y, kind in d.transfers:
             c.add(Color(*app.c_panel))
             c.add(Ellipse(pos=(x - r, y - r), size=(2 * r, 2 * r)))
@@ -130,7 +132,9 @@ class RouteMap(Widget):
             label.texture_update()
             label.size = label.texture_size
             x = min(max(spot[0] - label.width / 2, self.x), self.right - label.width)
-            label.pos = (x, spot[1] + dp(34))
+            # "you are here" under its marker (the arrow points up), the goal's name above it
+            y = spot[1] - dp(30) - label.height if label is self.here_label else spot[1] + dp(34)
+            label.pos = (x, min(max(y, self.y), self.top - label.height))
 
 
 

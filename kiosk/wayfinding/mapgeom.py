@@ -22,6 +22,7 @@ class FloorDrawing:
     here: tuple[float, float, float] | None = None  # x, y, screen heading (deg, 0 = up)
     goal: tuple[float, float] | None = None
     transfers: list[tuple[float, float, str]] = field(default_factory=list)  # x, y, kind
+    places: list[tuple[float, float, str]] = field(default_factory=list)  # x, y, kind (listed)
     # background image: source, screen x, y of its bottom-left corner, screen pixels per image
     # pixel, rotation (deg, counter-clockwise) about that corner
     image: tuple[str, float, float, float, float] | None = None
@@ -102,6 +103,8 @@ class MapFrame:
         here = nodes.get(plan.here_node)
         if here is not None and here.floor == floor_id:
             d.here = (*self.to_screen(here.x, here.y), self.screen_heading(plan.here_facing))
+        d.places = [(*self.to_screen(p.x, p.y), p.kind) for p in plan.places.values()
+                    if p.floor == floor_id and p.listed and p.id != goal_place]
         place = plan.places.get(goal_place or "")
         if place is not None and place.floor == floor_id:
             d.goal = self.to_screen(place.x, place.y)

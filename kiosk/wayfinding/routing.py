@@ -6,7 +6,9 @@ quickest for a visitor, which is what they care about; the route also reports me
 
 The graph is indexed once into integer adjacency lists per mode; a query is A* with a
 lower bound from the straight-line distance and the storeys still to climb, scaled from
-the plan so it never overestimates (it is plain Dijkstra when no safe scale exists).
+the plan so it never overestimates (it is plain Dijkstra when no safe scale exists), and on
+big plans also from landmark costs (kiosk/wayfinding/landmarks.py). Routes from the kiosk
+itself are looked up in a tree computed once (`warm`).
 """
 from __future__ import annotations
 
@@ -14,7 +16,10 @@ import heapq
 import math
 from dataclasses import dataclass
 
+from kiosk.wayfinding.landmarks import Landmarks
 from kiosk.wayfinding.plan import STEP_KINDS, Edge, Plan
+
+LANDMARK_MIN_NODES = 300  # smaller plans are quick enough without landmark bounds
 
 
 @dataclass(frozen=True)
@@ -44,18 +49,22 @@ class Router:
                 self._adj[mode][i].append((j, cost, e))
                 if not e.one_way:
                     self._adj[mode][j].append((i, cost, e.reversed()))
-        self.h_flat, self.h_level = self._heuristic_scales()
+        self._scales = {mode: self._heuristic_scales(mode) for mode in (False, True)}
         self._trees: dict[tuple[str, bool], tuple[list[float], list[Edge | None]]] = {}
+        self._landmarks: dict[bool, Landmarks | None] = {False: None, True: None}
 
-    def _heuristic_scales(self) -> tuple[float, float]:
-        """(seconds per straight-line metre, seconds per storey) that no edge undercuts.
+    def _heuristic_scales(self, step_free: bool) -> tuple[float, float]:
+        """(seconds per straight-line metre, seconds per storey) that no usable edge undercuts.
 
-        Every edge costs at least h_flat * its plan distance + h_level * the storeys it
-        climbs, so h(n) = h_flat * distance + h_level * storeys to the goal never
-        overestimates and is consistent: A* then returns the true optimum.
+        Every edge a route of this mode may use costs at least h_flat * its plan distance +
+        h_level * the storeys it climbs, so h(n) = h_flat * distance + h_level * storeys to
+        the goal never overestimates and is consistent: A* then returns the true optimum.
+        (Step-free routes can only climb by lift, so their bound per storey is much higher.)
         """
         flat_rates, edges = [], []
         for e in self.plan.edges:
+            if step_free and e.kind in STEP_KINDS:
+                continue
             i, j = self.index[e.a], self.index[e.b]
             flat = math.dist(self.xy[i], self.xy[j])
             rise = abs(self.level[i] - self.level[j])
@@ -66,6 +75,14 @@ class Router:
         k = min(flat_rates, default=0.0)
         level_rates = [(cost - k * flat) / rise for cost, flat, rise in edges if rise]
         return k, max(0.0, min(level_rates, default=0.0))
+
+    def prepare(self, count: int = 8) -> None:
+        """Compute landmark bounds for both modes now (else done at the first route on a big
+        plan): a few exact all-node searches that make every later A* search much smaller."""
+        first = max(range(len(self.ids)), key=lambda i: self.xy[i][0] + self.xy[i][1], default=0)
+        for mode in (False, True):
+            if self.ids:
+                self._landmarks[mode] = Landmarks(self._adj[mode], count, first)
 
     def warm(self, src: str) -> None:
         """Compute every route from `src` (both modes) now, so later routes from it are lookups.
@@ -104,8 +121,12 @@ class Router:
             if best[t] == math.inf:
                 return None
             return self._route_from(src, s, t, came, best[t], step_free)
+        if self._landmarks[step_free] is None and len(self.ids) >= LANDMARK_MIN_NODES:
+            self.prepare()
+        lm = self._landmarks[step_free]
+        to_t, from_t = lm.terms(t) if lm else ([], [])
         adj = self._adj[step_free]
-        k, kl = self.h_flat, self.h_level
+        k, kl = self._scales[step_free]
         tx, ty = self.xy[t]
         tl = self.level[t]
         xy, level = self.xy, self.level
@@ -114,10 +135,10 @@ class Router:
         best[s] = 0.0
         came: list[Edge | None] = [None] * n   # the edge a node was best reached by
         done = bytearray(n)
-        heap = [(0.0, s)]
+        heap = [(0.0, 0.0, s)]
         pop, push, hypot = heapq.heappop, heapq.heappush, math.hypot
         while heap:
-            u = pop(heap)[1]
+            u = pop(heap)[2]
             if u == t:
                 break
             if done[u]:
@@ -130,7 +151,16 @@ class Router:
                     best[v] = ng
                     came[v] = edge
                     vx, vy = xy[v]
-                    push(heap, (ng + k * hypot(tx - vx, ty - vy) + kl * abs(tl - level[v]), v))
+                    h = k * hypot(tx - vx, ty - vy) + kl * abs(tl - level[v])
+                    for lt, lv in to_t:      # cost(L, t) - cost(L, v)
+                        if lt - lv[v] > h:
+                            h = lt - lv[v]
+                    for tl_, vl in from_t:   # cost(v, L) - cost(t, L)
+                        if vl[v] - tl_ > h:
+                            h = vl[v] - tl_
+                    if h < math.inf:  # inf: the goal cannot be reached from v at all
+                        # among equal estimates, go on with the node furthest along
+                        push(heap, (ng + h, -ng, v))
         else:
             return None
         return self._route_from(src, s, t, came, best[t], step_free)

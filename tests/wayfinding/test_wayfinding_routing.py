@@ -152,18 +152,20 @@ def random_plans(draw):
     return dict(nodes=nodes, edges=edges), draw(st.booleans())
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(random_plans())
 def test_router_matches_reference_dijkstra(case):
-    """Both ways of answering (A* per query, and a tree warmed for the start) are exact."""
+    """Every way of answering is exact: A* per query, A* with landmark bounds, and a tree
+    warmed for the start."""
     graph, step_free = case
     plan = make_plan(**graph)
-    cold, warm = Router(plan), Router(plan)
+    cold, landmarks, warm = Router(plan), Router(plan), Router(plan)
+    landmarks.prepare(count=3)
     warm.warm("n0")
     forward = {(e.a, e.b) for e in plan.edges}
     for dst in plan.nodes:
         want = _reference(plan, "n0", dst, step_free)
-        for router in (cold, warm):
+        for router in (cold, landmarks, warm):
             route = router.route("n0", dst, step_free)
             if want is None:
                 assert route is None
@@ -175,3 +177,16 @@ def test_router_matches_reference_dijkstra(case):
                 assert (e.a, e.b) == (u, v)
                 assert not (step_free and e.kind in STEP_KINDS)
                 assert not e.one_way or (e.a, e.b) in forward
+
+
+def test_big_plan_uses_landmarks_and_stays_exact():
+    from kiosk.wayfinding.compact import generated_plan
+    plan = generated_plan(floors=3, nodes=450)
+    router = Router(plan)
+    ids = sorted(plan.nodes)
+    pairs = [(ids[(i * 37) % len(ids)], ids[(i * 91 + 5) % len(ids)], i % 2 == 1)
+             for i in range(40)]
+    for src, dst, step_free in pairs:
+        route = router.route(src, dst, step_free)
+        assert route.seconds == pytest.approx(_reference(plan, src, dst, step_free))
+    assert router._landmarks[False] is not None and router._landmarks[True] is not None
