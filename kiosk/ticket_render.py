@@ -194,6 +194,16 @@ def raster_image(content: TicketContent, width: int = 576) -> Image.Image:
     return canvas.crop((0, 0, width, y + 24))
 
 
+def qr_png(url: str, box: int = 10) -> bytes:
+    """The ticket's QR code as PNG bytes (for the screen: photograph it if no paper)."""
+    import io
+    qr = qrcode.QRCode(border=2, box_size=box)
+    qr.add_data(url)
+    buf = io.BytesIO()
+    qr.make_image(fill_color="black", back_color="white").get_image().save(buf, "PNG")
+    return buf.getvalue()
+
+
 def raster_job(content: TicketContent, profile: str = "TM-T20II") -> bytes:
     p = Dummy(profile=profile)
     width = _profile_width(p)

@@ -9,12 +9,16 @@ SCREENS: dict[str, str] = {
     "feedback_thanks": "screens.feedback_thanks:FeedbackThanksScreen",
     "wayfinding_destinations": "screens.wayfinding_destinations:WayfindingDestinationsScreen",
     "wayfinding_map": "screens.wayfinding_map:WayfindingMapScreen",
+    "ticket_services": "screens.ticket_services:TicketServicesScreen",
+    "ticket_appointment": "screens.ticket_appointment:TicketAppointmentScreen",
+    "ticket_issued": "screens.ticket_issued:TicketIssuedScreen",
 }
 
 # The first screen of each device role.
 ROLE_START = {
     "feedback": "feedback_question",
     "wayfinding": "wayfinding_destinations",
+    "tickets": "ticket_services",
 }
 
 

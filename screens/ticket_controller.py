@@ -1,0 +1,190 @@
+"""The ticket function behind the ticket screens: devices, the issuer and a worker thread.
+
+Screens call `ticket_controller(app)` and bind to its properties. Nothing here blocks the
+Kivy thread: numbering, printing, printer status and appointment checks run on one worker
+(kiosk.writer.Writer); results come back with Clock.schedule_once. The number is shown as
+soon as it is taken, before printing starts, so a slow or broken printer never keeps a
+visitor waiting for it.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import weakref
+
+from kivy.clock import Clock
+from kivy.event import EventDispatcher
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+
+from kiosk.appointments import checker_from_config
+from kiosk.ticket_issue import IssueError, TicketIssuer
+from kiosk.ticket_services import ServiceCatalog
+from kiosk.ticket_setup import open_ticket_devices
+from kiosk.writer import Writer
+
+log = logging.getLogger(__name__)
+
+STATUS_POLL_S = 30.0
+_controllers: "weakref.WeakKeyDictionary[object, TicketController]" = weakref.WeakKeyDictionary()
+
+
+def ticket_controller(app) -> "TicketController":
+    c = _controllers.get(app)
+    if c is None:
+        c = TicketController(app)
+        _controllers[app] = c
+    return c
+
+
+class TicketController(EventDispatcher):
+    paper_ok = BooleanProperty(True)      # False: show the "no paper tickets" path
+    busy = BooleanProperty(False)         # a ticket is being taken: ignore more taps
+    result = ObjectProperty(None, allownone=True)
+    print_status = StringProperty("")     # "", "printing", "printed", "failed"
+    message = StringProperty("")          # catalog id of the last refusal/check result
+    qr_png = ObjectProperty(None, allownone=True)
+
+    def __init__(self, app, **kw):
+        super().__init__(**kw)
+        self.app = app
+        self.cfg = app.kcfg
+        self.catalog = ServiceCatalog.from_config(self.cfg)
+        self.checker = checker_from_config(self.cfg, self.catalog)
+        self.devices = open_ticket_devices(self.cfg, app.store.data_dir, app.simulate,
+                                           kinds=("printer", "speech", "scanner"))
+        self.issuer: TicketIssuer | None = None
+        self.worker = Writer(name="tickets")
+        self.worker.submit(self._make_issuer)
+        self.paper_ok = self.devices.printer is not None
+        self._poll_ev = Clock.schedule_interval(lambda _dt: self.refresh_printer(), STATUS_POLL_S)
+        self.refresh_printer()
+        if self.devices.scanner is not None:
+            try:
+                self.devices.scanner.start(self._scanned_bg)
+            except Exception as e:  # noqa: BLE001 - the keypad still works
+                log.error("scanner not started: %s", e)
+        app.bind(on_stop=lambda *_: self.close())
+
+    def _make_issuer(self):
+        self.issuer = TicketIssuer(self.app.store, self.cfg, printer=self.devices.printer,
+                                   speech=self.devices.speech, translator=self.app.translator)
+
+    # -- taking a ticket ---------------------------------------------------------
+    def take(self, service_id: str, appointment: bool = False) -> bool:
+        if self.busy:
+            return False
+        self.busy = True
+        self.message = ""
+        lang = self.app.lang
+        self.worker.submit(self._issue, service_id, lang, appointment,
+                           callback=self._issued_bg, errback=self._refused_bg)
+        return True
+
+    def _issue(self, service_id, lang, appointment):
+        result = self.issuer.issue(service_id, lang, appointment)
+        from kiosk.ticket_render import qr_png
+        return result, qr_png(result.content.qr_url)
+
+    def _issued_bg(self, pair):
+        result, png = pair
+        Clock.schedule_once(lambda _dt: self._issued(result, png))
+        if not result.repeated:
+            self.worker.submit(self.issuer.print, result, callback=self._printed_bg)
+
+    def _issued(self, result, png):
+        self.busy = False
+        self.qr_png = png
+        self.result = result
+        self.print_status = "printed" if result.repeated else "printing"
+        self.app.show("ticket_issued")
+        if self.cfg.tickets.speak:
+            self.speak()
+
+    def _printed_bg(self, outcome):
+        ok = self.issuer.paper_tickets_available()
+        Clock.schedule_once(lambda _dt: self._printed(outcome, ok))
+
+    def _printed(self, outcome, paper_ok):
+        self.print_status = "printed" if outcome.printed else "failed"
+        self.paper_ok = paper_ok
+
+    def _refused_bg(self, exc):
+        msg = exc.message if isinstance(exc, IssueError) else "ticket.error"
+        Clock.schedule_once(lambda _dt: self._refused(msg))
+
+    def _refused(self, msg):
+        self.busy = False
+        self.message = msg
+
+    # -- appointments ----------------------------------------------------------------
+    def check_in(self, code: str) -> bool:
+        if self.busy:
+            return False
+        self.busy = True
+        self.message = ""
+        self.worker.submit(self.checker.check, code, callback=self._checked_bg,
+                           errback=self._refused_bg)
+        return True
+
+    def _checked_bg(self, res):
+        Clock.schedule_once(lambda _dt: self._checked(res))
+
+    def _checked(self, res):
+        self.busy = False
+        if not res.ok:
+            self.message = res.message
+            return
+        if not res.service_id:
+            self.message = "appointment.no_service"
+            return
+        self.take(res.service_id, appointment=True)
+
+    def _scanned_bg(self, code: str):
+        Clock.schedule_once(lambda _dt: self._scanned(code))
+
+    def _scanned(self, code: str):
+        if self.app.sm.current not in ("ticket_services", "ticket_appointment"):
+            return  # a scan while a ticket is on screen: ignore
+        self.app.show("ticket_appointment")
+        self.check_in(code)
+
+    # -- printer state and speech -------------------------------------------------
+    def refresh_printer(self):
+        def ask():
+            if self.issuer is None or self.devices.printer is None:
+                return False
+            self.issuer.printer_state()
+            return self.issuer.paper_tickets_available()
+        self.worker.submit(ask, callback=lambda ok: Clock.schedule_once(
+            lambda _dt: setattr(self, "paper_ok", ok)))
+
+    def speak(self) -> bool:
+        """Read the ticket aloud; a second tap while speaking stops it."""
+        sp = self.devices.speech
+        if sp is None or self.result is None or self.issuer is None:
+            return False
+        if sp.speaking():
+            sp.stop()
+            return False
+        text = self.issuer.spoken_text(self.result)
+        threading.Thread(target=sp.say, args=(text, self.result.ticket.lang), daemon=True,
+                         name="speech").start()
+        return True
+
+    def done(self):
+        if self.devices.speech is not None:
+            self.devices.speech.stop()
+        self.result = None
+        self.message = ""
+        self.app.show("ticket_services")
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait for the worker (tests)."""
+        return self.worker.flush(timeout)
+
+    def close(self):
+        if self._poll_ev is not None:
+            self._poll_ev.cancel()
+            self._poll_ev = None
+        self.worker.close(5)
+        self.devices.close()

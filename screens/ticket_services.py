@@ -1,0 +1,88 @@
+"""Tickets step 1: what are you here for? Services as big tiles (pictogram + short word in
+the visitor's language), an "I have an appointment" path, and a clear notice when no paper
+tickets can be printed (the number is then shown on screen)."""
+from __future__ import annotations
+
+from kivy.app import App
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.screenmanager import Screen
+
+from kiosk.pictograms import load_pictogram
+from screens import widgets  # noqa: F401 - TopBar, KLabel, BigButton used in the .kv
+from screens.kvload import load_kv_for
+from screens.ticket_controller import ticket_controller
+from screens.ticket_widgets import mask_texture
+
+
+class ServiceTile(ButtonBehavior, BoxLayout):
+    service_id = StringProperty("")
+    label = StringProperty("")
+    note = StringProperty("")
+    texture = ObjectProperty(None, allownone=True)
+    is_open = BooleanProperty(True)
+    pressed = BooleanProperty(False)
+
+    def on_state(self, _inst, state):
+        self.pressed = state == "down"
+
+
+class TicketServicesScreen(Screen):
+    ctl = ObjectProperty(None)
+
+    def __init__(self, **kw):
+        self.app = App.get_running_app()
+        kw.setdefault("ctl", ticket_controller(self.app))  # the .kv binds to it
+        super().__init__(**kw)
+        self.tiles: dict[str, ServiceTile] = {}
+        self.app.bind(lang=lambda *_: self.relabel())
+        self.ctl.bind(message=lambda *_: self._show_message())
+        self._build()
+
+    def _build(self):
+        box = self.ids.tiles
+        for s in self.ctl.catalog.walk_in():
+            try:
+                tex = mask_texture(load_pictogram(s.pictogram, 192))
+            except (OSError, KeyError, ValueError):
+                tex = mask_texture(load_pictogram("general", 192))
+            tile = ServiceTile(service_id=s.id, texture=tex)
+            tile.bind(on_release=self._tapped)
+            box.add_widget(tile)
+            self.tiles[s.id] = tile
+        self.ids.appointment.opacity = 1 if self.ctl.catalog.appointment_service() else 0
+        self.ids.appointment.disabled = self.ctl.catalog.appointment_service() is None
+        self.relabel()
+
+    def on_pre_enter(self, *_):
+        self.ctl.message = ""
+        self.relabel()
+
+    def relabel(self):
+        now = self.app.store.clock.wall()
+        for sid, tile in self.tiles.items():
+            s = self.ctl.catalog.get(sid)
+            tile.label = self.ctl.catalog.name(s, self.app.lang)
+            tile.is_open = self.ctl.catalog.open_now(s, now)
+            tile.note = "" if tile.is_open else self.app.tr("tickets.closed")
+        self._show_message()
+
+    def _tapped(self, tile):
+        if not tile.is_open:
+            self.ctl.message = "tickets.closed"
+            return
+        self.ctl.take(tile.service_id)
+
+    def _show_message(self):
+        m = self.ctl.message
+        self.ids.message.text = self.app.tr(m) if m and self.app.sm.current == self.name else ""
+
+    def appointment(self):
+        self.app.show("ticket_appointment")
+
+    def show_error(self, text: str):
+        self.ids.message.text = text
+
+
+load_kv_for(__file__)
