@@ -107,7 +107,8 @@ def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> Fa
     engine = engine or db.make_engine(settings.db_url())
     db.upgrade(engine)
     app = FastAPI(title="Public-hall kiosk central service", version=__version__,
-                  description="Devices post their events; staff read stats, CSV and the dashboard.")
+                  description="Devices post their events; staff read stats, CSV and the dashboard.",
+                  docs_url=None, redoc_url=None)  # those pages load scripts from a CDN; the service is offline
     app.state.settings = settings
     app.state.engine = engine
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import re
 
 from central.testing import feedback_payload as fb, make_event, ticket_payload as tk
 
@@ -123,6 +124,8 @@ def test_login_cookie_dashboard_and_logout(client, device):
     assert page.text.count("<svg") >= 5 and 'class="bar"' in page.text
     assert 'id="kpi-answers">5<' in page.text and 'id="kpi-tickets">3<' in page.text
     assert "pillar-1" in page.text  # device table
+    assert not re.search(r'(src|href|url)\s*[=(]\s*["\']?(https?:)?//', page.text)  # nothing fetched from outside
+    assert client.get("/docs").status_code == 404  # FastAPI's docs page would load a CDN script
     assert client.get("/api/v1/stats/feedback").status_code == 200  # the cookie works for the API too
     client.get("/logout")
     assert client.get("/dashboard", follow_redirects=False).status_code == 303
