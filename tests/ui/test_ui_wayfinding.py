@@ -1,6 +1,5 @@
 """Wayfinding screens driven with real touches (headless): choose a destination, see the
 route, switch floors, step-free, language, speech. Screenshots go to build/screenshots/."""
-import time
 import tomllib
 from pathlib import Path
 
@@ -10,14 +9,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SITE = tomllib.loads((ROOT / "config" / "example-floorplan.toml").read_text(encoding="utf-8"))
 
 pytestmark = pytest.mark.parametrize("ui", [SITE], indirect=True)
-
-
-@pytest.fixture(autouse=True)
-def _fake_kivy_time_not_behind_the_real_one(kivy_time):
-    """tests/ui/conftest.py starts the fake Kivy clock at 1000 s, but Kivy's own clock is the
-    machine's uptime (CLOCK_MONOTONIC_RAW): on a machine up longer than 1000 s time would go
-    backwards for the first app of the run and nothing gets laid out. (Reported to the lead.)"""
-    kivy_time.t = max(kivy_time.t, time.clock_gettime(time.CLOCK_MONOTONIC_RAW) + 1)
 
 
 def shown(ui):
