@@ -2,8 +2,8 @@
 
 Errors (the config is refused): duplicate ids, unknown floors or nodes, an unknown
 kiosk position, places that cannot be reached from the kiosk at all, lifts that connect
-no floors. Warnings (reported, the config is still used): places that cannot be reached
-without stairs or escalators.
+no floors, ticket services naming a place the plan does not have. Warnings (reported,
+the config is still used): places that cannot be reached without stairs or escalators.
 
 The loader has no warning channel yet, so warnings go to the `kiosk.wayfinding` logger
 (printed on stderr by the `kiosk` command) and are kept in `LAST_WARNINGS` for callers
@@ -12,6 +12,7 @@ kiosk.config.VALIDATORS (kiosk/validators.py imports it).
 """
 from __future__ import annotations
 
+import difflib
 import logging
 
 from kiosk.config import VALIDATORS, KioskConfig, Problem
@@ -62,9 +63,25 @@ def check_section(section: WayfindingSection) -> tuple[Plan, list[Problem], list
     return plan, errors, warnings
 
 
+def check_service_places(cfg: KioskConfig, plan: Plan) -> list[Problem]:
+    """Ticket services that name a waiting place (for printed directions) must name one the
+    floor plan has."""
+    out = []
+    if plan.empty:
+        return out
+    for i, service in enumerate(getattr(cfg, "services", None) or []):
+        ref = getattr(service, "place", "") if service is not None else ""
+        if ref and ref not in plan.places:
+            close = difflib.get_close_matches(ref, list(plan.places), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            out.append(Problem(f"services[{i}].place", f"no place {ref!r} in the floor plan{hint}"))
+    return out
+
+
 def check_wayfinding(cfg: KioskConfig, problems: list[Problem]) -> None:
-    _, errors, warnings = check_section(cfg.wayfinding)
+    plan, errors, warnings = check_section(cfg.wayfinding)
     problems.extend(errors)
+    problems.extend(check_service_places(cfg, plan))
     LAST_WARNINGS[:] = warnings
     for w in warnings:
         log.warning("warning: %s", w.render().replace("<config>: ", "", 1))

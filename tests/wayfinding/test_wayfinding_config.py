@@ -185,3 +185,22 @@ def test_problems_in_the_plan_file_name_it(tmp_path, body, reason):
     lines = [p.render() for p in check_file(str(site))]
     assert any(f"{site}:2: wayfinding.plan_file: " in line and str(plan_path) in line
                and reason in line for line in lines), lines
+
+
+SERVICE = '''
+[[services]]
+id = "passport"
+prefix = "A"
+names = {{ nl = "Paspoort", en = "Passport" }}
+place = "{place}"
+'''
+
+
+@pytest.mark.parametrize("place,expected", [
+    ("desk-2", []),
+    ("", []),
+    ("desk-9", ["services[0].place: no place 'desk-9' in the floor plan (did you mean 'desk-2'?)"]),
+])
+def test_ticket_service_places_must_be_in_the_plan(tmp_path, place, expected):
+    lines = problems_of(tmp_path, toml_plan() + SERVICE.format(place=place))
+    assert [line.split(": ", 1)[1] for line in lines] == expected
