@@ -85,7 +85,7 @@ def build_content(ticket, service, catalog, tr, *, qr_pattern: str, ahead: int,
         qr_url=qr_pattern.replace("{token}", ticket.token),
         qr_hint=tr("ticket.qr_hint", lang),
         pictogram=pictogram,
-        directions=tr("ticket.directions", lang, route=directions) if directions else "",
+        directions=tr("ticket.directions", lang, route=directions.strip()) if directions else "",
     )
 
 
@@ -182,7 +182,8 @@ def raster_image(content: TicketContent, width: int = 576) -> Image.Image:
         block(content.service_name_nl, 28)
     if content.wait_at:
         block(content.wait_at, 38, bold=True)
-    for line in (content.people_line, content.wait_line, content.directions, content.time_line):
+    for line in (content.people_line, content.wait_line, *content.directions.splitlines(),
+                 content.time_line):
         if line:
             block(line, 28)
     qr = qrcode.QRCode(border=2, box_size=8)

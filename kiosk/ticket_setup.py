@@ -38,6 +38,25 @@ class TicketDevices:
                     log.exception("closing %s", dev)
 
 
+def make_directions(cfg):
+    """A `directions(place_id, lang) -> str` for the printed ticket, from the wayfinding
+    floor plan in config (kiosk.wayfinding.directions.short_directions from `here`), or
+    None when the config has no floor plan."""
+    try:
+        from kiosk.wayfinding import plan_from_config
+        from kiosk.wayfinding.directions import short_directions
+        plan = plan_from_config(cfg)
+    except Exception as e:  # noqa: BLE001 - no directions is fine, no ticket is not
+        log.warning("no floor plan for ticket directions: %s", e)
+        return None
+    if plan.empty or plan.here_node not in plan.nodes:
+        return None
+
+    def directions(place_id: str, lang: str) -> str:
+        return short_directions(plan, "here", place_id, lang)
+    return directions
+
+
 def device_urls(cfg, data_dir: str | Path, simulate: bool = False) -> dict[str, str]:
     d = cfg.devices
     if simulate:

@@ -19,7 +19,7 @@ from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kiosk.appointments import checker_from_config
 from kiosk.ticket_issue import IssueError, TicketIssuer
 from kiosk.ticket_services import ServiceCatalog
-from kiosk.ticket_setup import open_ticket_devices
+from kiosk.ticket_setup import make_directions, open_ticket_devices
 from kiosk.writer import Writer
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,8 @@ class TicketController(EventDispatcher):
 
     def _make_issuer(self):
         self.issuer = TicketIssuer(self.app.store, self.cfg, printer=self.devices.printer,
-                                   speech=self.devices.speech, translator=self.app.translator)
+                                   speech=self.devices.speech, translator=self.app.translator,
+                                   directions=make_directions(self.cfg))
 
     # -- taking a ticket ---------------------------------------------------------
     def take(self, service_id: str, appointment: bool = False) -> bool:

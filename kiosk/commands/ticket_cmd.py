@@ -41,7 +41,7 @@ def _setup(args, devices=True):
     from kiosk.i18n import available_languages
     from kiosk.store import Store
     from kiosk.ticket_issue import TicketIssuer
-    from kiosk.ticket_setup import open_ticket_devices
+    from kiosk.ticket_setup import make_directions, open_ticket_devices
 
     cfg = load_config(args)
     lang = getattr(args, "lang", None) or cfg.ui.default_language
@@ -59,7 +59,8 @@ def _setup(args, devices=True):
     from kiosk.config.loader import site_path
     site = site_path(args.config)
     issuer = TicketIssuer(store, cfg, printer=devs.printer,
-                          config_dir=Path(site).parent if site else None)
+                          config_dir=Path(site).parent if site else None,
+                          directions=make_directions(cfg))
     return issuer, devs, store, lang
 
 

@@ -101,5 +101,39 @@ def test_build_content_uses_local_time_and_the_catalog(make_config):
     assert c.qr_url == "https://x.example/t/tok123"
     assert c.people_line == "There is 1 person ahead of you"
     assert c.wait_line == "Waiting time: 5 to 30 minutes"
-    assert c.directions == "Route: lift to floor 1, then left"
+    assert c.directions == "How to get there:\nlift to floor 1, then left"
     assert c.service_name_nl == "Paspoort"
+
+
+def test_directions_to_the_waiting_area_from_the_floor_plan():
+    """With the example site and its floor plan, the ticket carries the walking directions
+    from this kiosk to the service's waiting area, and text mode stays small."""
+    from pathlib import Path
+
+    import kiosk.validators  # noqa: F401
+    from kiosk.clock import FakeClock
+    from kiosk.config.loader import read_layer, validate_layers
+    from kiosk.store import Store
+    from kiosk.ticket_issue import TicketIssuer
+    from kiosk.ticket_setup import make_directions
+    import tempfile
+    root = Path(__file__).resolve().parents[2] / "config"
+    layers = [read_layer(root / n)[0] for n in ("example-site.toml", "example-floorplan.toml")]
+    cfg, _ = validate_layers(layers)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(tmp, clock=FakeClock())   # Monday 10:00 local: open
+        issuer = TicketIssuer(store, cfg, directions=make_directions(cfg))
+        c = issuer.issue("moving", "en").content       # waiting area on the 1st floor
+        store.close()
+    lines = c.directions.splitlines()
+    assert lines[0] == "How to get there:"
+    assert any("1st floor" in line for line in lines[1:])
+    assert lines[-1].startswith("In total about")
+    job = text_job(c)
+    assert lines[-1].encode() in job
+    assert len(job) <= 2048
+
+
+def test_no_floor_plan_no_directions(make_config):
+    from kiosk.ticket_setup import make_directions
+    assert make_directions(make_config()) is None
