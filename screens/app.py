@@ -21,7 +21,7 @@ from kiosk.feedback import FeedbackFlow, Outcome, Phase, Settings
 from kiosk.feedback_store import FeedbackRecorder, QueuedRecorder
 from kiosk.i18n import Translator
 from kiosk.writer import Writer
-from screens import registry
+from screens import appliance, registry
 
 log = logging.getLogger(__name__)
 
@@ -95,8 +95,11 @@ class KioskApp(App):
     def on_start(self):
         self._tick_ev = Clock.schedule_interval(self._tick, TICK_S)
         self._open_buttons()
+        self._appliance = appliance.start(self)  # systemd watchdog + kiosk-mode lockdown
 
     def on_stop(self):
+        if getattr(self, "_appliance", None):
+            self._appliance.stop()  # STOPPING=1 to systemd
         if self._tick_ev:
             self._tick_ev.cancel()
         for dev in self.devices.values():
