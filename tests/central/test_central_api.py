@@ -3,6 +3,7 @@ rejection, auth and size limits, health and the OpenAPI document."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 
 import sqlalchemy as sa
@@ -23,8 +24,9 @@ def ev(device_id="pillar-1", seq=1, type_="feedback.given", payload=None, **over
 
 
 def post(client, token, events_, **kw):
-    return client.post("/api/v1/events", json={"events": events_},
-                       headers={"Authorization": f"Bearer {token}", **kw.pop("headers", {})}, **kw)
+    return client.post("/api/v1/events", content=json.dumps({"events": events_}),  # ASCII: escapes surrogates
+                       headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json",
+                                **kw.pop("headers", {})}, **kw)
 
 
 def count(engine, **where):
@@ -83,6 +85,8 @@ def test_bad_events_are_rejected_alone(client, device, engine):
         ("NUL", ev(type_="x.y", payload={"t": "a\x00b"})),
         ("device_id", ev(device_id=5)),
         ("monotonic", ev(monotonic="soon")),
+        ("lone surrogate", ev(type_="x.y", payload={"t": "\ud800"})),
+        ("huge integer", ev(type_="x.y", payload={"n": 2 ** 70})),
     ]
     r = post(client, token, [good[0]] + [b for _, b in bad] + [good[1]])
     assert r.status_code == 200, r.text
