@@ -202,6 +202,7 @@ class SimScanner(_Reader):
         self._server.listen(1)
         self._server.settimeout(0)
         self.port = self._server.getsockname()[1]
+        log.info("scanner simulator: send codes as lines to 127.0.0.1:%d", self.port)
         super().start(on_code)
         return self
 

@@ -53,10 +53,11 @@ def _draw(name: str, d: ImageDraw.ImageDraw, s: int) -> None:
         d.ellipse([s * .44, s * .30, s * .88, s * .74], outline=0, width=w)
     elif name == "parking":
         d.rounded_rectangle([s * .15, s * .10, s * .85, s * .90], s * .08, outline=0, width=w)
-        d.line([s * .38, s * .25, s * .38, s * .75], fill=0, width=w * 2)
-        d.arc([s * .28, s * .25, s * .68, s * .55], 270, 90, fill=0, width=w * 2)
-        d.line([s * .38, s * .25, s * .48, s * .25], fill=0, width=w * 2)
-        d.line([s * .38, s * .55, s * .48, s * .55], fill=0, width=w * 2)
+        bar = w * 1.6
+        d.rectangle([s * .34, s * .24, s * .34 + bar, s * .76], fill=0)
+        d.arc([s * .30, s * .24, s * .70, s * .56], 270, 90, fill=0, width=int(bar))
+        d.rectangle([s * .34, s * .24, s * .50, s * .24 + bar], fill=0)
+        d.rectangle([s * .34, s * .56 - bar, s * .50, s * .56], fill=0)
     elif name == "waste":
         d.line([s * .18, s * .25, s * .82, s * .25], fill=0, width=w)
         d.polygon([(s * .25, s * .25), (s * .32, s * .88), (s * .68, s * .88), (s * .75, s * .25)],

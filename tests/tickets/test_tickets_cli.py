@@ -131,3 +131,30 @@ def test_preview_refuses_a_non_png_name(tmp_path, site):
     r = kiosk("ticket", "preview", "--config", site(), "--data-dir", str(tmp_path / "d"),
               "--service", "passport", "--out", str(tmp_path / "t.jpg"))
     assert r.returncode == 2 and "must end in .png" in r.stderr
+
+
+def test_reprint_and_status_for_staff(tmp_path, site):
+    data = tmp_path / "data"
+    out_file = tmp_path / "printer.bin"
+    r = kiosk("ticket", "issue", "--config", site("dummy://?state=paper_out"), "--data-dir",
+              str(data), "--service", "passport")
+    assert r.returncode == 3 and r.stdout == "A001\n"
+    # paper is back (here: the site file now names a working printer); staff reprint
+    conf = site(f"file://{out_file}")
+    r = kiosk("ticket", "reprint", "1", "--config", conf, "--data-dir", str(data))
+    assert (r.returncode, r.stdout) == (0, "ticket 1 printed again\n"), r.stderr
+    assert b"A001" in out_file.read_bytes()
+    r = kiosk("ticket", "reprint", "99", "--config", conf, "--data-dir", str(data))
+    assert r.returncode == 2 and "no ticket with id 99" in r.stderr
+    with Store(data) as s:
+        printed = s.outbox_events("ticket.printed")
+        assert [e.payload["reprint"] for e in printed] == [True]
+
+
+def test_status_command(tmp_path, site):
+    r = kiosk("ticket", "status", "--config", site("dummy://?state=cover_open"), "--data-dir",
+              str(tmp_path / "d"))
+    assert r.returncode == 1 and r.stdout == "printer dummy://?state=cover_open: cover_open\n"
+    r = kiosk("ticket", "status", "--config", site("dummy://?state=online"), "--data-dir",
+              str(tmp_path / "d"))
+    assert r.returncode == 0 and r.stdout.endswith(": online\n")
