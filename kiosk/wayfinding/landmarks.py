@@ -63,7 +63,18 @@ class Landmarks:
                 break
             pick = max(finite)[1]
 
-    def terms(self, t: int) -> tuple[list[tuple[float, list[float]]], list[tuple[float, list[float]]]]:
-        """Per goal t: the (cost(L, t), fwd) and (cost(t, L), bwd) pairs that give bounds."""
-        return ([(f[t], f) for f in self.fwd if f[t] < math.inf],
-                [(b[t], b) for b in self.bwd if b[t] < math.inf])
+    def terms(self, s: int, t: int, keep: int = 4):
+        """The bound terms for a search from s to t: (cost(L, t), fwd) pairs and (cost(t, L),
+        bwd) pairs. Only the `keep` terms that bound best at the start are used (the usual
+        "active landmarks" choice): fewer terms per node visited, nearly the same pruning."""
+        ranked = []
+        for f in self.fwd:
+            if f[t] < math.inf:
+                ranked.append((f[t] - f[s], 0, f[t], f))
+        for b in self.bwd:
+            if b[t] < math.inf:
+                ranked.append((b[s] - b[t], 1, b[t], b))
+        ranked.sort(key=lambda r: r[0], reverse=True)
+        best = ranked[:keep]
+        return ([(lt, arr) for _, kind, lt, arr in best if kind == 0],
+                [(lt, arr) for _, kind, lt, arr in best if kind == 1])

@@ -32,8 +32,10 @@ class Route:
 
 
 class Router:
-    def __init__(self, plan: Plan):
+    def __init__(self, plan: Plan, bounds: bool = True):
+        """`bounds=False` gives plain Dijkstra (no A* bounds): the baseline the bench compares with."""
         self.plan = plan
+        self.bounds = bounds
         self.ids = list(plan.nodes)
         self.index = {nid: i for i, nid in enumerate(self.ids)}
         n = len(self.ids)
@@ -49,7 +51,8 @@ class Router:
                 self._adj[mode][i].append((j, cost, e))
                 if not e.one_way:
                     self._adj[mode][j].append((i, cost, e.reversed()))
-        self._scales = {mode: self._heuristic_scales(mode) for mode in (False, True)}
+        self._scales = {mode: self._heuristic_scales(mode) if bounds else (0.0, 0.0)
+                        for mode in (False, True)}
         self._trees: dict[tuple[str, bool], tuple[list[float], list[Edge | None]]] = {}
         self._landmarks: dict[bool, Landmarks | None] = {False: None, True: None}
 
@@ -121,10 +124,11 @@ class Router:
             if best[t] == math.inf:
                 return None
             return self._route_from(src, s, t, came, best[t], step_free)
-        if self._landmarks[step_free] is None and len(self.ids) >= LANDMARK_MIN_NODES:
+        if self.bounds and self._landmarks[step_free] is None and \
+                len(self.ids) >= LANDMARK_MIN_NODES:
             self.prepare()
         lm = self._landmarks[step_free]
-        to_t, from_t = lm.terms(t) if lm else ([], [])
+        to_t, from_t = lm.terms(s, t) if lm else ([], [])
         adj = self._adj[step_free]
         k, kl = self._scales[step_free]
         tx, ty = self.xy[t]
