@@ -29,7 +29,7 @@ def register(sub, common) -> None:
 
 
 def cmd_route(args) -> int:
-    from kiosk.cli import UserError
+    from kiosk.errors import UserError
     from kiosk.config import ConfigError, load
     from kiosk.config.loader import site_path
     from kiosk.i18n import available_languages

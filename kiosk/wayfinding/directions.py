@@ -208,10 +208,10 @@ def resolve(plan: Plan, ref: str) -> str:
 
 
 def get_directions(plan: Plan, start: str, goal: str, lang: str = "nl", step_free: bool = False,
-               router: Router | None = None) -> Directions | None:
+                   router: Router | None = None) -> Directions | None:
     """Directions from `start` to `goal` (place id, node id or 'here'); None if no route."""
     src, dst = resolve(plan, start), resolve(plan, goal)
-    router = router or Router(plan)
+    router = router or plan.router()
     route = router.route(src, dst, step_free)
     if route is None:
         return None
@@ -234,7 +234,8 @@ def get_directions(plan: Plan, start: str, goal: str, lang: str = "nl", step_fre
         if first.kind in VERTICAL_KINDS and plan.nodes[first.a].floor != plan.nodes[leg[-1].b].floor:
             current = plan.nodes[leg[-1].b].facing
         else:
-            current = _last_heading(plan, leg) if _last_heading(plan, leg) is not None else current
+            last = _last_heading(plan, leg)
+            current = current if last is None else last
     if route.edges:
         steps.append(Step(dst, dst, "arrive", 0.0, _arrival(plan, dst, place_id, current, lang),
                           plan.nodes[dst].floor, (dst,)))
@@ -258,7 +259,7 @@ def short_directions(plan: Plan, from_id: str, to_id: str, lang: str = "nl",
 
     Raises UnknownPlace for an id the plan does not have.
     """
-    d = get_directions(plan, from_id, to_id, lang, step_free, router=plan.router())
+    d = get_directions(plan, from_id, to_id, lang, step_free)
     if d is None:
         return no_route_text(plan, to_id, lang, step_free)
     return "\n".join(d.lines)
