@@ -205,6 +205,18 @@ class WayfindingMapScreen(Screen):
     def back(self):
         self.app.show("wayfinding_destinations")
 
+    def reset(self):
+        """For the app's idle reset: forget the destination and the step-free choice, so the
+        next visitor starts afresh."""
+        self.goal = ""
+        self.step_free = False
+        self.directions = None
+        self.ids.steps.clear_widgets()
+        self.ids.total.text = ""
+        self.ids.title.text = ""
+        self.floor = ""
+        self.ids.map.refresh()
+
     # -- building the view --------------------------------------------------------------
     def _refresh(self, record: bool = False):
         if not self.goal:

@@ -71,6 +71,9 @@ def test_step_free_toggle_takes_the_lift(ui):
     ui.frames(3)
     assert ui.screenshot("step-free").exists()
     assert [(e["to"], e["step_free"]) for e in shown(ui)] == [("desk-6", False), ("desk-6", True)]
+    m.reset()  # what the idle reset does for the next visitor
+    ui.frames(2)
+    assert not m.step_free and step_texts(m) == [] and m.ids.map.drawing is None
 
 
 def test_language_and_large_text(ui):
