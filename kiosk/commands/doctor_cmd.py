@@ -7,7 +7,7 @@ One line per check, `LEVEL NAME DETAIL`, e.g.
 Exit 0 when nothing is a FAULT (warnings allowed), 1 otherwise. Each check has a short
 time-out and never shows a traceback. Run it as the service user on the service's data
 dir, ideally with the app stopped (a serial printer answers one asker at a time):
-  sudo -u kiosk KIOSK_DATA_DIR=/var/lib/kiosk /opt/kiosk/.venv/bin/kiosk doctor
+  sudo -u kiosk /opt/kiosk/.venv/bin/kiosk doctor --data-dir /var/lib/kiosk
 """
 from __future__ import annotations
 
