@@ -105,3 +105,4 @@ def test_speak_reads_the_directions_when_there_is_a_speech_device(ui):
     ui.tap(m.ids.speak)
     assert speech.said == [("Ga rechtdoor en loop ongeveer 5 meter. Informatiebalie is aan uw "
                             "rechterkant. Totaal ongeveer 5 meter, minder dan 1 minuut.", "nl")]
+
