@@ -75,10 +75,11 @@ def _fake_timedatectl(tmp_path, answer: str) -> str:
     return f"{bin_dir}:{os.environ['PATH']}"
 
 
-def doctor(tmp_path, site: str, *extra, ntp="yes"):
+def doctor(tmp_path, site: str, *extra, ntp="yes", path_only_fakes=False):
     cfg = tmp_path / "site.toml"
     cfg.write_text(site)
-    env = dict(os.environ, PATH=_fake_timedatectl(tmp_path, ntp))
+    path = _fake_timedatectl(tmp_path, ntp)
+    env = dict(os.environ, PATH=path.split(":")[0] if path_only_fakes else path)
     env.pop("KIOSK_CONFIG", None)
     env.pop("KIOSK_DATA_DIR", None)
     r = subprocess.run([sys.executable, "-m", "kiosk", "doctor", "--config", str(cfg),
@@ -142,6 +143,16 @@ def test_a_printer_that_does_not_answer_is_a_fault(tmp_path, printer, central):
     assert lines["printer"] == ("FAULT", f"no answer ({printer.url})")
     assert lines["database"][0] == "warn"  # no database yet: not a fault
     assert lines["scanner"] == ("ok", "none configured")
+
+
+def test_missing_speech_program_and_buttons_port_are_faults(tmp_path):
+    site = ('[devices.speech]\nurl = "espeak://"\n'
+            '[devices.buttons]\nurl = "serial:///dev/ttyNOPE1?baudrate=9600"\n')
+    r, lines = doctor(tmp_path, site, path_only_fakes=True)  # no espeak-ng on PATH
+    assert r.returncode == 1
+    assert lines["speech"] == ("FAULT", "espeak-ng is not installed (apt install espeak-ng)")
+    assert lines["buttons"][0] == "FAULT" and "/dev/ttyNOPE1" in lines["buttons"][1]
+    assert lines["central"] == ("warn", "sync.url not set: events stay on this device")
 
 
 def test_a_broken_config_is_a_fault_and_the_rest_still_runs(tmp_path):
