@@ -202,13 +202,14 @@ class SyncWorker:
             self.transport.close()
 
     def wake(self) -> None:
-        """Send soon (e.g. after a visitor's answer), without waiting for the interval."""
+        """Send soon (e.g. after a visitor's answer). Does not cut short a backoff or Retry-After."""
         self._wake.set()
 
     # -- the loop -------------------------------------------------------------
     def _run(self) -> None:
-        next_beat = time.monotonic() + self.rng.uniform(0, min(30.0, self.cfg.heartbeat_interval_s or 30.0))
-        next_housekeeping = 0.0
+        now = time.monotonic()
+        next_beat = now + self.rng.uniform(0, min(30.0, self.cfg.heartbeat_interval_s or 30.0))
+        next_housekeeping = next_send = now
         while not self._stop.is_set():
             now = time.monotonic()
             try:
@@ -218,15 +219,18 @@ class SyncWorker:
                 if self.cfg.heartbeat_interval_s and now >= next_beat:
                     self.heartbeat()
                     next_beat = now + self.cfg.heartbeat_interval_s
-                delay = self.step()
+                if now >= next_send:
+                    next_send = time.monotonic() + self.step()
             except Exception:  # noqa: BLE001 - the worker must outlive any one failure
                 log.exception("sync: unexpected error; retrying later")
                 self.status.consecutive_failures += 1
-                delay = self.cfg.backoff_cap_s
-            if self.cfg.heartbeat_interval_s:
-                delay = min(delay, max(0.0, next_beat - time.monotonic()))
-            self._wake.wait(delay)
-            self._wake.clear()
+                next_send = time.monotonic() + self.cfg.backoff_cap_s
+            wake_at = min(next_send, next_housekeeping,
+                          next_beat if self.cfg.heartbeat_interval_s else next_send)
+            if self._wake.wait(max(0.0, wake_at - time.monotonic())):
+                self._wake.clear()
+                if self.status.state in (SyncState.IDLE, SyncState.SENDING):
+                    next_send = 0.0  # new events: send now, unless backing off or misconfigured
 
     def housekeeping(self) -> None:
         sync_store.prune_sent(self.store, self.cfg.keep_sent_days)

@@ -196,3 +196,24 @@ def test_check_connection_before_saving(central, tmp_path):
     assert w.status.state is SyncState.CONFIG_FAULT and w.step() > 0
     assert w.status.state is SyncState.CONFIG_FAULT  # stays a fault, does not crash the app
     store.close()
+
+
+def test_heartbeats_and_wakes_do_not_cut_a_retry_after_short(central, tmp_path):
+    import time
+    dev, token = central.new_device()
+    proxy = FaultProxy(central.proc.port, chooser=lambda: "503_retry").start()  # Retry-After: 1
+    store = Store(tmp_path, device_id=dev)
+    issue_tickets(store, 2)
+    w = SyncWorker(store, cfg(proxy.url, token, heartbeat_interval_s=0.05, backoff_cap_s=60))
+    w.start()
+    try:
+        wait_for(lambda: w.status.state is SyncState.BACKING_OFF, what="first refusal")
+        for _ in range(8):
+            w.wake()
+            time.sleep(0.05)
+    finally:
+        w.stop()
+        proxy.stop()
+    assert sum(proxy.applied.values()) <= 2  # about 0.4 s passed: no second try before the 1 s asked for
+    assert len(store.outbox_events("heartbeat")) >= 3  # heartbeats went on being recorded meanwhile
+    store.close()
