@@ -16,7 +16,7 @@ import difflib
 import logging
 
 from kiosk.config import VALIDATORS, KioskConfig, Problem
-from kiosk.wayfinding.plan import Plan, build_plan, plan_data
+from kiosk.wayfinding.plan import Plan, build_plan
 from kiosk.wayfinding.settings import WayfindingSection
 
 log = logging.getLogger("kiosk.wayfinding")
@@ -29,37 +29,26 @@ def check_section(section: WayfindingSection) -> tuple[Plan, list[Problem], list
     warnings: list[Problem] = []
     if plan.here_node not in plan.nodes:
         return plan, errors, warnings
-    data, _ = plan_data(section)
-    index = {p.id: i for i, p in enumerate(data.places) if p is not None}
 
-    def path(pid: str, key: str = "") -> str:
-        inner = f"places[{index[pid]}]{key}"
-        if section.plan_file:
-            return "wayfinding.plan_file"
-        return f"wayfinding.{inner}"
-
-    def why(pid: str, reason: str) -> str:
-        prefix = f"{section.plan_file}: places[{index[pid]}]: " if section.plan_file else ""
-        return prefix + reason
+    def at(pid: str, reason: str) -> Problem:
+        return plan.problem(f"places[{plan.place_index[pid]}].node", reason)
 
     router = plan.router()
     anyway = router.reachable(plan.here_node)
     step_free = router.reachable(plan.here_node, step_free=True)
     for pid, place in plan.places.items():
         if place.node not in anyway:
-            errors.append(Problem(path(pid, ".node"), why(
-                pid, f"place {pid!r} (node {place.node!r}) cannot be reached from the kiosk "
-                     f"(node {plan.here_node!r}); is an edge missing, or one-way the wrong way?")))
+            errors.append(at(pid, f"place {pid!r} (node {place.node!r}) cannot be reached from "
+                                  f"the kiosk (node {plan.here_node!r}); is an edge missing, or "
+                                  "one-way the wrong way?"))
         elif place.node not in step_free:
-            warnings.append(Problem(path(pid, ".node"), why(
-                pid, f"place {pid!r} cannot be reached from the kiosk without stairs or "
-                     "escalators; wheelchair users get no route")))
+            warnings.append(at(pid, f"place {pid!r} cannot be reached from the kiosk without "
+                                    "stairs or escalators; wheelchair users get no route"))
     lift_nodes = {n for e in plan.edges if e.kind == "lift" for n in (e.a, e.b)}
     for pid, place in plan.places.items():
         if place.kind == "lift" and place.node not in lift_nodes:
-            errors.append(Problem(path(pid, ".node"), why(
-                pid, f"lift {pid!r} connects no floors: node {place.node!r} has no edge of "
-                     "kind 'lift' to another floor")))
+            errors.append(at(pid, f"lift {pid!r} connects no floors: node {place.node!r} has no "
+                                  "edge of kind 'lift' to another floor"))
     return plan, errors, warnings
 
 

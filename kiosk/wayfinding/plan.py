@@ -93,6 +93,15 @@ class Plan:
     walking_speed_mps: float = 1.0
     stairs_factor: float = 2.0
     lift_time_s: float = 40.0
+    source: str = ""  # the plan_file it came from, "" when written in the config itself
+    place_index: dict[str, int] = field(default_factory=dict)  # place id -> its places[i]
+
+    def problem(self, path: str, reason: str) -> Problem:
+        """A problem at `path` inside the plan (e.g. places[3].node), reported where the
+        plan was written: the config key, or `wayfinding.plan_file` naming the file."""
+        if self.source:
+            return Problem("wayfinding.plan_file", f"{self.source}: {path}: {reason}")
+        return Problem(f"wayfinding.{path}", reason)
 
     @property
     def empty(self) -> bool:
@@ -173,20 +182,16 @@ def _line(lines: dict[str, int], path: str) -> str:
     return "?"
 
 
-def build_plan(section: WayfindingSection, prefix: str = "wayfinding") -> tuple[Plan, list[Problem]]:
+def build_plan(section: WayfindingSection) -> tuple[Plan, list[Problem]]:
     """A Plan from the config section, with every structural problem found."""
     section, problems = plan_data(section)
-    where = "wayfinding.plan_file" if section.plan_file else None
-
-    def problem(path: str, reason: str) -> None:
-        if where:
-            problems.append(Problem(where, f"{section.plan_file}: {path}: {reason}"))
-        else:
-            problems.append(Problem(f"{prefix}.{path}", reason))
-
     plan = Plan(here_node=section.here.node, here_facing=section.here.facing,
                 walking_speed_mps=section.walking_speed_mps, stairs_factor=section.stairs_factor,
-                lift_time_s=section.lift_time_s)
+                lift_time_s=section.lift_time_s, source=section.plan_file)
+
+    def problem(path: str, reason: str) -> None:
+        problems.append(plan.problem(path, reason))
+
     levels: dict[int, str] = {}
     for i, f in enumerate(section.floors):
         if f is None:  # an entry the schema already reported as broken
@@ -237,11 +242,12 @@ def build_plan(section: WayfindingSection, prefix: str = "wayfinding") -> tuple[
             continue
         x, y = p.position if p.position else (node.x, node.y)
         plan.places[p.id] = Place(p.id, p.kind, p.node, dict(p.name), x, y, node.floor, p.listed)
+        plan.place_index[p.id] = i
     if plan.places and not section.here.node:
-        problems.append(Problem(f"{prefix}.here.node", "is required when the plan has places: "
+        problems.append(Problem("wayfinding.here.node", "is required when the plan has places: "
                                 "the graph node where this kiosk stands"))
     elif section.here.node and section.here.node not in plan.nodes:
-        problems.append(Problem(f"{prefix}.here.node", f"unknown node {section.here.node!r}"
+        problems.append(Problem("wayfinding.here.node", f"unknown node {section.here.node!r}"
                                 f"{_known(plan.nodes)}"))
     return plan, problems
 

@@ -170,6 +170,9 @@ PLAN_FILE_BAD = [
      .replace('kind = "desk"', 'kind = "dsk"', 1), "places[0].kind: 'dsk' is not one of"),
     ("stray key in plan file", "here = 1\n" + toml_plan(here=None).replace("wayfinding.", ""),
      "here: unknown key"),
+    ("unreachable place in plan file",
+     toml_plan(here=None, edges=[e for e in EDGES if e[:2] != ("b", "c")]).replace("wayfinding.", ""),
+     "places[0].node: place 'desk-1' (node 'c') cannot be reached from the kiosk"),
 ]
 
 
