@@ -8,6 +8,7 @@ checks can go on (reachability) and report everything at once.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass, field
@@ -167,10 +168,8 @@ def plan_data(section: WayfindingSection) -> tuple[WayfindingSection, list[Probl
                                 f"{layer.file}:{_line(layer.lines, p.path)}: {p.path}: {p.reason}"))
     if plan_only is None:
         return section, problems
-    merged = WayfindingSection(**{**section.__dict__, "floors": plan_only.floors,
-                                  "nodes": plan_only.nodes, "edges": plan_only.edges,
-                                  "places": plan_only.places})
-    return merged, problems
+    return dataclasses.replace(section, floors=plan_only.floors, nodes=plan_only.nodes,
+                               edges=plan_only.edges, places=plan_only.places), problems
 
 
 def _line(lines: dict[str, int], path: str) -> str:
