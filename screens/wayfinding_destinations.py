@@ -5,10 +5,12 @@ from __future__ import annotations
 import weakref
 
 from kivy.app import App
+from kivy.clock import Clock
 from kivy.graphics import Color, Ellipse, Line, Rectangle, Triangle
 from kivy.properties import ListProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
 from kivy.uix.screenmanager import Screen
 from kivy.uix.widget import Widget
 
@@ -60,7 +62,8 @@ class PlaceIcon(Widget):
 
     def __init__(self, **kw):
         super().__init__(**kw)
-        self.bind(pos=self._draw, size=self._draw, kind=self._draw, rgba=self._draw)
+        self._redraw = Clock.create_trigger(self._draw)  # once per frame, at the final place
+        self.bind(pos=self._redraw, size=self._redraw, kind=self._redraw, rgba=self._redraw)
 
     def _draw(self, *_):
         self.canvas.clear()
@@ -124,7 +127,7 @@ class GroupHeader(BoxLayout):
     text = StringProperty("")
 
 
-class DestinationGrid(BoxLayout):
+class DestinationGrid(GridLayout):
     pass
 
 
