@@ -62,14 +62,15 @@ class PlaceIcon(Widget):
 
     def __init__(self, **kw):
         super().__init__(**kw)
+        self.drawn_at: tuple[float, float, float] | None = None  # x, y, side of the last drawing
         self._redraw = Clock.create_trigger(self._draw)  # once per frame, at the final place
         self.bind(pos=self._redraw, size=self._redraw, kind=self._redraw, rgba=self._redraw)
 
     def _draw(self, *_):
         self.canvas.clear()
         side = min(self.size) * 0.9
-        draw_icon(self.canvas, self.kind, self.center_x - side / 2, self.center_y - side / 2,
-                  side, self.rgba)
+        self.drawn_at = (self.center_x - side / 2, self.center_y - side / 2, side)
+        draw_icon(self.canvas, self.kind, *self.drawn_at, self.rgba)
 
 
 class DestinationButton(ButtonBehavior, BoxLayout):

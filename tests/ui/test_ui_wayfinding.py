@@ -23,6 +23,11 @@ def test_choose_a_destination_and_see_the_route(ui):
     assert ui.current == "wayfinding_destinations"
     dest = ui.screen()
     assert ui.screenshot("destinations").exists()
+    for place_id in ("desk-1", "toilets", "room-1", "entrance", "side-exit"):
+        btn = dest.button(place_id)
+        icon = btn.ids.icon
+        x, y, side = icon.drawn_at  # each pictogram is drawn inside its own button
+        assert btn.x <= x and x + side <= btn.right and btn.y <= y and y + side <= btn.top
     ui.tap(dest.button("desk-5"))
     assert ui.current == "wayfinding_map"
     m = ui.screen()
