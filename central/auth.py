@@ -35,6 +35,15 @@ def add_device(engine: sa.Engine, device_id: str) -> str:
     return token
 
 
+def new_token(engine: sa.Engine, device_id: str) -> str | None:
+    """Give a device a new token (the old one stops working at once); None if unknown."""
+    token = pysecrets.token_urlsafe(32)
+    with engine.begin() as conn:
+        done = conn.execute(devices.update().where(devices.c.id == device_id)
+                            .values(token_hash=token_hash(token))).rowcount
+    return token if done else None
+
+
 def device_for_token(conn: sa.Connection, token: str) -> str | None:
     row = conn.execute(sa.select(devices.c.id).where(devices.c.token_hash == token_hash(token))).first()
     return row[0] if row else None

@@ -2,6 +2,7 @@
 
   kiosk-central serve [--db URL] [--host H] [--port P] [--workers N] [--config FILE]
   kiosk-central device add DEVICE_ID [--db URL]     (prints the token as the last word)
+  kiosk-central device new-token DEVICE_ID [--db URL]  (the old token stops working)
   kiosk-central device list [--db URL]
   kiosk-central admin hash-password                 (reads the password from stdin)
   kiosk-central db upgrade [--db URL]
@@ -84,6 +85,15 @@ def cmd_device_add(args) -> int:
     return 0
 
 
+def cmd_device_new_token(args) -> int:
+    from central import auth
+    token = auth.new_token(_engine(_settings(args)), args.device_id)
+    if token is None:
+        raise UserError(f"no device {args.device_id!r} is registered")
+    print(f"New token for {args.device_id}; the old one no longer works. Shown only once:\n{token}")
+    return 0
+
+
 def cmd_device_list(args) -> int:
     from central import aggregate
     cfg = _settings(args)
@@ -132,6 +142,10 @@ def build_parser() -> argparse.ArgumentParser:
     a = dsub.add_parser("add", parents=[common], help="register a device and print its token")
     a.add_argument("device_id")
     a.set_defaults(func=cmd_device_add)
+    nt = dsub.add_parser("new-token", parents=[common],
+                         help="replace a device's token (a lost or stolen device): print the new one")
+    nt.add_argument("device_id")
+    nt.set_defaults(func=cmd_device_new_token)
     ls = dsub.add_parser("list", parents=[common], help="list devices")
     ls.set_defaults(func=cmd_device_list)
     ad = sub.add_parser("admin", help="dashboard login")

@@ -18,9 +18,11 @@ from kiosk.errors import UserError  # noqa: F401 - re-exported for command modul
 COMMAND_MODULES = [
     "kiosk.commands.run",
     "kiosk.commands.config_cmd",
+    "kiosk.commands.staff_cmd",
     "kiosk.commands.ticket_cmd",
     "kiosk.commands.sync_cmd",
     "kiosk.commands.route_cmd",
+    "kiosk.commands.doctor_cmd",
 ]
 
 log = logging.getLogger("kiosk")

@@ -21,14 +21,17 @@ from kiosk.feedback import FeedbackFlow, Outcome, Phase, Settings
 from kiosk.feedback_store import FeedbackRecorder, QueuedRecorder
 from kiosk.i18n import Translator
 from kiosk.writer import Writer
+from kiosk import staff
 from screens import appliance, registry
+from screens.staff_mode import StaffMode
 
 log = logging.getLogger(__name__)
 
 TICK_S = 0.25
+SIMULATE_PIN = "1234"  # staff PIN in --simulate when none is configured
 
 
-class KioskApp(App):
+class KioskApp(StaffMode, App):
     title = "Kiosk"
     lang = StringProperty("nl")
     accessible = BooleanProperty(False)
@@ -44,6 +47,12 @@ class KioskApp(App):
     min_target = NumericProperty(60)
     portrait = BooleanProperty(True)
     flow = ObjectProperty(None, allownone=True)
+    # staff-visible settings (strings for the staff screens)
+    kcfg_role = StringProperty("")
+    kcfg_language = StringProperty("")
+    kcfg_volume = NumericProperty(100)
+    corner_pad_left = NumericProperty(0)
+    corner_pad_right = NumericProperty(0)
     # colours, one property per palette name (c_<name>)
     c_bg = ListProperty([1, 1, 1, 1])
     c_panel = ListProperty([1, 1, 1, 1])
@@ -59,12 +68,21 @@ class KioskApp(App):
     c_face_line = ListProperty([0, 0, 0, 1])
     c_outline = ListProperty([0, 0, 0, 1])
 
-    def __init__(self, kcfg, store, clock=None, simulate: bool = False, **kw):
+    def __init__(self, kcfg, store, clock=None, simulate: bool = False, site: str | None = None,
+                 safe_problems=None, **kw):
         super().__init__(**kw)
         self.kcfg = kcfg
         self.store = store
         self.kclock = clock or SystemClock()
         self.simulate = simulate
+        self.site = site
+        self.safe_problems = list(safe_problems or [])
+        self.restart_requested = False
+        self.staff_session = None
+        pin_hash = kcfg.staff.pin_hash or (staff.hash_pin(SIMULATE_PIN) if simulate else "")
+        self.staff_gate = staff.PinGate(pin_hash, self.kclock, store)
+        self.gesture = staff.CornerGesture(self.kclock, kcfg.staff.corner, kcfg.staff.corner_size_px,
+                                           kcfg.staff.taps, kcfg.staff.taps_window_s)
         self.translator = Translator(kcfg.ui.default_language,
                                      extra=_reason_labels(kcfg.feedback.reason_labels))
         self.writer = Writer()
@@ -78,6 +96,10 @@ class KioskApp(App):
         self._tick_ev = None
         self.lang = kcfg.ui.default_language
         self.accessible = kcfg.ui.accessible_default
+        self._config_changed()
+        if self.safe_problems:
+            log.error("SAFE MODE: local overrides not used:\n%s",
+                      "\n".join(p.render() for p in self.safe_problems))
 
     # -- building ---------------------------------------------------------------
     def build(self):
@@ -89,8 +111,11 @@ class KioskApp(App):
         self._update_metrics()
         self._update_language_button()
         self.sm = ScreenManager(transition=NoTransition())
-        self.show(registry.ROLE_START.get(self.kcfg.device.role, "feedback_question"))
+        self.show(self.start_screen())
         return self.sm
+
+    def start_screen(self) -> str:
+        return registry.ROLE_START.get(self.kcfg.device.role, "feedback_question")
 
     def on_start(self):
         self._tick_ev = Clock.schedule_interval(self._tick, TICK_S)
@@ -208,16 +233,27 @@ class KioskApp(App):
         self.show("feedback_thanks")
 
     # -- time ---------------------------------------------------------------------
-    def _any_touch(self, *_args):
+    def _any_touch(self, _win, touch):
         self.flow.touch()
+        if self.staff_session:
+            self.staff_session.touch()
+        elif self.gesture.touch(touch.x, touch.y, Window.width, Window.height):
+            Clock.schedule_once(lambda _dt: self.show("staff_pin"))
         return False
 
     def _tick(self, _dt=None):
+        if self.staff_session is not None or self.sm.current == "staff_pin":
+            if self.staff_session is not None and self.staff_session.expired():
+                log.info("staff mode closed after %.0f s without a touch", self.kcfg.staff.idle_timeout_s)
+                self.close_staff()
+            elif self.staff_session is None and self.flow.idle_for() >= self.kcfg.ui.idle_timeout_s:
+                self.close_staff()
+            return
         if self.flow.tick():
             self.lang = self.flow.language
             self.accessible = self.flow.accessible
             if self.flow.phase is Phase.QUESTION:
-                self.show(registry.ROLE_START.get(self.kcfg.device.role, "feedback_question"))
+                self.show(self.start_screen())
         left = self.flow.countdown()
         text = self.tr("idle.countdown", n=left) if left else ""
         if text != self.countdown_text:

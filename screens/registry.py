@@ -7,6 +7,10 @@ SCREENS: dict[str, str] = {
     "feedback_question": "screens.feedback_question:FeedbackQuestionScreen",
     "feedback_reasons": "screens.feedback_reasons:FeedbackReasonsScreen",
     "feedback_thanks": "screens.feedback_thanks:FeedbackThanksScreen",
+    "home": "screens.home:HomeScreen",
+    "staff_pin": "screens.staff_pin:StaffPinScreen",
+    "staff_home": "screens.staff_home:StaffHomeScreen",
+    "staff_printer": "screens.staff_printer:StaffPrinterScreen",
     "wayfinding_destinations": "screens.wayfinding_destinations:WayfindingDestinationsScreen",
     "wayfinding_map": "screens.wayfinding_map:WayfindingMapScreen",
     "ticket_services": "screens.ticket_services:TicketServicesScreen",
@@ -17,6 +21,7 @@ SCREENS: dict[str, str] = {
 # The first screen of each device role.
 ROLE_START = {
     "feedback": "feedback_question",
+    "home": "home",
     "wayfinding": "wayfinding_destinations",
     "tickets": "ticket_services",
 }

@@ -53,8 +53,28 @@ def _prepare_kivy(cfg, data_dir: str) -> None:
         Config.set("graphics", "show_cursor", "0")
 
 
+def load_config_safe(args):
+    """Like load_config, but broken local overrides start safe mode instead of stopping:
+    the last good overrides are used and staff see why (see kiosk.local_config)."""
+    import kiosk.validators  # noqa: F401
+    from kiosk.config import ConfigError
+    from kiosk.config.loader import site_path
+    from kiosk.errors import UserError
+    from kiosk.local_config import load_or_safe_mode
+    site = site_path(args.config)
+    try:
+        cfg, _layers, problems = load_or_safe_mode(site, args.data_dir)
+    except ConfigError as e:
+        for p in e.problems:
+            print(p.render(), file=sys.stderr)
+        raise UserError(f"{len(e.problems)} problem(s) in the configuration") from None
+    for p in problems:
+        log.error("safe mode: %s", p.render())
+    return cfg, site, problems
+
+
 def cmd_run(args) -> int:
-    cfg = load_config(args)
+    cfg, site, safe_problems = load_config_safe(args)
     Path(args.data_dir).mkdir(parents=True, exist_ok=True)
     _prepare_kivy(cfg, args.data_dir)
     from kiosk.store import Store
@@ -63,7 +83,7 @@ def cmd_run(args) -> int:
     from screens.app import KioskApp
 
     store = Store(args.data_dir, device_id=cfg.device.id or None)
-    app = KioskApp(cfg, store, simulate=args.simulate)
+    app = KioskApp(cfg, store, simulate=args.simulate, site=site, safe_problems=safe_problems)
 
     def _terminate(signum, _frame):
         log.info("signal %d: stopping", signum)
@@ -84,4 +104,7 @@ def cmd_run(args) -> int:
     finally:
         store.close()
     log.info("kiosk stopped")
+    if app.restart_requested:
+        log.info("restarting as staff asked")
+        os.execv(sys.executable, [sys.executable, "-m", "kiosk"] + sys.argv[1:])
     return 0

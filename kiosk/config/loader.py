@@ -120,9 +120,10 @@ def _locate(problem: Problem, layers: list[Layer]) -> Problem:
         while path:
             if path in layer.lines:
                 return Problem(problem.path, problem.reason, layer.file, layer.lines[path])
-            path = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", path)
-            if path == problem.path:
+            shorter = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", path)
+            if shorter == path:
                 break
+            path = shorter
         if _has_path(layer.data, problem.path):
             return Problem(problem.path, problem.reason, layer.file, None)
     return Problem(problem.path, problem.reason, layers[-1].file if layers else "", None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk.config.schema import setting
+from kiosk.staff import StaffSection
 from kiosk.config.tickets import (PrinterSection, ScannerSection, ServiceEntry, SpeechSection,
                                  TicketsSection)
 from kiosk.sync_config import SyncSection
@@ -115,3 +116,4 @@ class KioskConfig:
                                             "(kiosk/wayfinding/settings.py).")
     sync: SyncSection = setting(SyncSection, "Sending events to the central service "
                                 "(kiosk/sync_config.py).")
+    staff: StaffSection = setting(StaffSection, "The hidden, PIN-protected staff screen.")

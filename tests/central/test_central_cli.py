@@ -108,3 +108,17 @@ def test_chunked_body_over_the_limit_is_413_not_500(tmp_path):
                           timeout=30)
         assert r.status_code == 413 and "limit of 10000" in r.json()["detail"]
         assert requests.get(c.url + "/healthz", timeout=5).status_code == 200
+
+
+def test_new_token_revokes_the_old_one(tmp_path):
+    db = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    old = device_add(db, "pillar-lost")
+    out = run("device", "new-token", "pillar-lost", "--db", db)
+    assert out.returncode == 0, out.stderr
+    new = out.stdout.split()[-1]
+    assert new != old
+    assert run("device", "new-token", "nobody", "--db", db).returncode == 2
+    with CentralProcess(db, log_path=tmp_path / "central.log") as c:
+        batch = [make_event("pillar-lost", 1, "route.shown", {}, "2026-03-02T09:00:00.000Z")]
+        assert post(c.url, old, batch).status_code == 401
+        assert post(c.url, new, batch).json()["accepted"] == 1

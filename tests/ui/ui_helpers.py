@@ -10,7 +10,6 @@ from kivy.core.window import Window
 from kivy.tests.common import UnitTestTouch
 
 from kiosk.clock import FakeClock
-from kiosk.config.loader import Layer, validate_layers
 from kiosk.store import Store
 
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
@@ -27,11 +26,20 @@ class UiDriver:
     def start(self):
         import kiosk.validators  # noqa: F401
         from screens.app import KioskApp
-        cfg, _ = validate_layers([Layer("<test overrides>", self.overrides)])
+        from kiosk.local_config import dumps, load_or_safe_mode
+        overrides = dict(self.overrides)
+        local_bytes = overrides.pop("_local_toml", None)  # raw local overrides, maybe broken
+        site = self.tmp / "site.toml"
+        site.write_text(dumps(overrides), encoding="utf-8")
+        data = self.tmp / "data"
+        data.mkdir(parents=True, exist_ok=True)
+        if local_bytes is not None:
+            (data / "local.toml").write_bytes(local_bytes)
+        cfg, _layers, safe = load_or_safe_mode(str(site), data)
         self.cfg = cfg
-        self.store = Store(self.tmp / "data")
+        self.store = Store(data)
         self.clock = FakeClock()
-        self.app = KioskApp(cfg, self.store, clock=self.clock)
+        self.app = KioskApp(cfg, self.store, clock=self.clock, site=str(site), safe_problems=safe)
         EventLoop.ensure_window()
         self.app._run_prepare()
         self.frames(10)

@@ -1,0 +1,159 @@
+"""Staff mode rules, as plain Python: the PIN (salted scrypt hash), lockout after wrong
+PINs with growing delays, the hidden corner gesture, and the staff session's inactivity
+time-out. Timers use the monotonic clock passed in.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+
+from kiosk.config.schema import setting
+
+FREE_TRIES = 5
+FIRST_LOCK_S = 30.0
+MAX_LOCK_S = 900.0
+_SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
+
+
+def _pin_hash_check(v: str) -> str | None:
+    if v and not v.startswith("scrypt$"):
+        return "must be a hash made by `kiosk staff set-pin` (starts with 'scrypt$'), never the PIN itself"
+    return None
+
+
+@dataclass
+class StaffSection:
+    pin_hash: str = setting("", "Salted scrypt hash of the staff PIN, made by `kiosk staff set-pin`. "
+                                "Empty: staff mode cannot be opened (with --simulate the PIN is 1234).",
+                            check=_pin_hash_check)
+    idle_timeout_s: float = setting(120.0, "Staff mode closes itself after this many seconds without "
+                                    "a touch.", min=15, max=3600)
+    corner: str = setting("top-left", "Corner for the hidden gesture.",
+                          choices=("top-left", "top-right", "bottom-left", "bottom-right"))
+    corner_size_px: int = setting(120, "Size of the corner square that counts for the gesture.",
+                                  min=40, max=400)
+    taps: int = setting(5, "Taps in the corner that open the PIN screen.", min=3, max=10)
+    taps_window_s: float = setting(3.0, "...all within this many seconds.", min=1, max=10)
+
+
+def valid_pin(pin: str) -> str | None:
+    """Why a new PIN is not acceptable, or None."""
+    if not pin.isdigit():
+        return "a PIN has digits only"
+    if not 4 <= len(pin) <= 8:
+        return "a PIN has 4 to 8 digits"
+    if len(set(pin)) == 1:
+        return "a PIN of one repeated digit is too easy to guess"
+    return None
+
+
+def hash_pin(pin: str, salt: bytes | None = None) -> str:
+    salt = salt or os.urandom(16)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, dklen=32, **_SCRYPT)
+    b64 = lambda b: base64.b64encode(b).decode()  # noqa: E731
+    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${b64(salt)}${b64(digest)}"
+
+
+def verify_pin(pin: str, stored: str) -> bool:
+    try:
+        kind, n, r, p, salt, digest = stored.split("$")
+        if kind != "scrypt":
+            return False
+        got = hashlib.scrypt(pin.encode(), salt=base64.b64decode(salt), dklen=32,
+                             n=int(n), r=int(r), p=int(p))
+        return hmac.compare_digest(got, base64.b64decode(digest))
+    except (ValueError, TypeError):
+        return False
+
+
+@dataclass
+class PinResult:
+    ok: bool
+    locked_for_s: float = 0.0
+    tries_left: int = 0
+
+
+class PinGate:
+    """Checks PINs; after FREE_TRIES wrong ones, each further wrong PIN locks for twice as
+    long (30 s, 60 s, 120 s ... up to 15 min). The failure count survives a restart when a
+    store is given (kept in its meta table)."""
+
+    def __init__(self, pin_hash: str, clock, store=None):
+        self.pin_hash = pin_hash
+        self.clock = clock
+        self.store = store
+        self.failures = int(store.meta_get("staff_pin_failures", "0")) if store else 0
+        self.locked_until = 0.0
+        if self.failures >= FREE_TRIES:  # restarted while locked: lock again from now
+            self.locked_until = clock.monotonic() + self._lock_s()
+
+    def _lock_s(self) -> float:
+        return min(MAX_LOCK_S, FIRST_LOCK_S * 2 ** (self.failures - FREE_TRIES))
+
+    def locked_for(self) -> float:
+        return max(0.0, self.locked_until - self.clock.monotonic())
+
+    def attempt(self, pin: str) -> PinResult:
+        if self.locked_for() > 0:
+            return PinResult(False, self.locked_for(), 0)
+        if self.pin_hash and verify_pin(pin, self.pin_hash):
+            self._set_failures(0)
+            self.locked_until = 0.0
+            return PinResult(True)
+        self._set_failures(self.failures + 1)
+        if self.failures >= FREE_TRIES:
+            self.locked_until = self.clock.monotonic() + self._lock_s()
+            return PinResult(False, self.locked_for(), 0)
+        return PinResult(False, 0.0, FREE_TRIES - self.failures)
+
+    def _set_failures(self, n: int) -> None:
+        self.failures = n
+        if self.store:
+            self.store.meta_set("staff_pin_failures", str(n))
+
+
+class CornerGesture:
+    """`taps` touches inside the corner square within `window_s` seconds."""
+
+    def __init__(self, clock, corner: str = "top-left", size_px: int = 120, taps: int = 5,
+                 window_s: float = 3.0):
+        self.clock = clock
+        self.corner, self.size, self.taps, self.window_s = corner, size_px, taps, window_s
+        self._times: list[float] = []
+
+    def in_corner(self, x: float, y: float, width: float, height: float) -> bool:
+        """Kivy coordinates: y grows upwards, (0, 0) is bottom-left."""
+        left = x <= self.size
+        right = x >= width - self.size
+        top = y >= height - self.size
+        bottom = y <= self.size
+        return {"top-left": left and top, "top-right": right and top,
+                "bottom-left": left and bottom, "bottom-right": right and bottom}[self.corner]
+
+    def touch(self, x: float, y: float, width: float, height: float) -> bool:
+        """Feed every touch; True when this touch completes the gesture."""
+        if not self.in_corner(x, y, width, height):
+            self._times.clear()
+            return False
+        now = self.clock.monotonic()
+        self._times = [t for t in self._times if now - t <= self.window_s] + [now]
+        if len(self._times) >= self.taps:
+            self._times.clear()
+            return True
+        return False
+
+
+class StaffSession:
+    def __init__(self, clock, idle_timeout_s: float):
+        self.clock = clock
+        self.idle_timeout_s = idle_timeout_s
+        self.last = clock.monotonic()
+
+    def touch(self) -> None:
+        self.last = self.clock.monotonic()
+
+    def expired(self) -> bool:
+        return self.clock.monotonic() - self.last >= self.idle_timeout_s

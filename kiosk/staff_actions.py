@@ -1,0 +1,62 @@
+"""What the staff screens do, as plain Python (run on a worker thread by the screens):
+try a printer before saving it, save settings with an audited `config.changed` event,
+reprint the last ticket. Nothing is saved unless its test passed."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from kiosk.config import ConfigError
+from kiosk.local_config import apply_changes
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ActionResult:
+    ok: bool
+    message: str
+    detail: str = ""
+
+
+def test_job(text: str) -> bytes:
+    """A tiny ESC/POS job: initialise, centred text, feed, partial cut."""
+    body = text.encode("cp858", errors="replace")
+    return b"\x1b@" + b"\x1ba\x01" + body + b"\n\n\n\n" + b"\x1dV\x01"
+
+
+def test_print(url: str, profile: str, text: str, status_timeout: float = 0.5) -> ActionResult:
+    """Open the printer by URL and print a test slip. Never raises."""
+    from devices.factory import DeviceUrlError, open_device
+    from devices.printer import PrintFailed
+    try:
+        printer = open_device("printer", url, profile=profile, status_timeout=status_timeout)
+    except DeviceUrlError as e:
+        return ActionResult(False, str(e))
+    except Exception as e:  # noqa: BLE001 - any driver error is a failed test
+        return ActionResult(False, f"cannot open {url}: {e}")
+    try:
+        state = printer.print_job(test_job(text))
+        return ActionResult(True, state.value)
+    except PrintFailed as e:
+        return ActionResult(False, str(e))
+    except Exception as e:  # noqa: BLE001
+        return ActionResult(False, f"{type(e).__name__}: {e}")
+    finally:
+        try:
+            printer.close()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def save_settings(store, site: str | None, data_dir, changes: dict) -> tuple[ActionResult, object]:
+    """Validate, write atomically, and record `config.changed` (secrets hidden)."""
+    try:
+        cfg, audit = apply_changes(site, data_dir, changes)
+    except ConfigError as e:
+        return ActionResult(False, "; ".join(p.reason for p in e.problems), str(e)), None
+    except OSError as e:
+        return ActionResult(False, f"cannot write the settings: {e.strerror}"), None
+    if audit:
+        store.record_event("config.changed", {"changes": audit, "by": "staff"})
+    return ActionResult(True, "saved"), cfg

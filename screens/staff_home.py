@@ -1,0 +1,75 @@
+"""Staff mode, the menu: status, safe-mode reason, and the settings staff can change."""
+from __future__ import annotations
+
+import threading
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.properties import StringProperty
+from kivy.uix.screenmanager import Screen
+
+from kiosk.config.model import ROLES
+from screens.kvload import load_kv_for
+
+
+class StaffHomeScreen(Screen):
+    status = StringProperty("")
+    message = StringProperty("")
+    safe_text = StringProperty("")
+
+    def on_pre_enter(self, *_):
+        self.message = ""
+        self.refresh()
+
+    def refresh(self):
+        app = App.get_running_app()
+        st = app.store.outbox_stats()
+        self.status = app.tr("staff.status", device=app.store.device_id, role=app.kcfg.device.role,
+                             printer=app.printer_state_text(), pending=st["pending"],
+                             aside=st["set_aside"])
+        self.safe_text = ("\n".join([app.tr("staff.safe_mode")] + [p.render() for p in app.safe_problems])
+                          if app.safe_problems else "")
+
+    def cycle_role(self):
+        app = App.get_running_app()
+        roles = [r for r in ROLES if r != "display"]
+        cur = app.kcfg.device.role
+        nxt = roles[(roles.index(cur) + 1) % len(roles)] if cur in roles else roles[0]
+        self._save({"device.role": nxt})
+
+    def cycle_language(self):
+        app = App.get_running_app()
+        langs = app.kcfg.ui.languages
+        cur = app.kcfg.ui.default_language
+        self._save({"ui.default_language": langs[(langs.index(cur) + 1) % len(langs)]})
+
+    def volume(self, delta: int):
+        app = App.get_running_app()
+        v = min(100, max(0, app.speech_volume() + delta))
+        self._save({"devices.speech.volume": v} if app.has_volume_setting() else {})
+
+    def _save(self, changes: dict):
+        app = App.get_running_app()
+        app.staff_touch()
+        if not changes:
+            return
+        res = app.save_settings(changes)
+        self.message = app.tr("staff.saved") if res.ok else app.tr("staff.not_saved", why=res.message)
+        self.refresh()
+
+    def reprint(self):
+        app = App.get_running_app()
+        app.staff_touch()
+
+        def work():
+            res = app.reprint_last()
+            Clock.schedule_once(lambda _dt: self._done(res))
+        threading.Thread(target=work, daemon=True).start()
+
+    def _done(self, res):
+        app = App.get_running_app()
+        self.message = app.tr("staff.done") if res.ok else app.tr("staff.failed", why=res.message)
+        self.refresh()
+
+
+load_kv_for(__file__)
