@@ -58,7 +58,8 @@ class RouteMap(Widget):
         self.add_widget(self.here_label)
         self.add_widget(self.goal_label)
         self.draw_count = 0
-        self.bind(pos=self.refresh, size=self.refresh)
+        self._refresh_soon = Clock.create_trigger(self.refresh)  # once per frame at most
+        self.bind(pos=self._refresh_soon, size=self._refresh_soon)
 
     def refresh(self, *_):
         self.drawing = self.provider(self) if self.provider else None

@@ -41,6 +41,9 @@ def test_choose_a_destination_and_see_the_route(ui):
     assert m.floor == "0" and drawing.here is not None and drawing.route
     assert drawing.here[2] == 0.0  # the kiosk faces up the plan: the arrow points up the screen
     assert drawing.goal is None  # desk 5 is upstairs
+    mp = m.ids.map
+    points = [drawing.here[:2]] + [tuple(p[i:i + 2]) for p in drawing.route for i in (0, len(p) - 2)]
+    assert all(mp.x <= x <= mp.right and mp.y <= y <= mp.top for x, y in points)
     assert ui.screenshot("route-ground-floor").exists()
     assert shown(ui) == [{"to": "desk-5", "step_free": False, "lang": "nl", "found": True,
                           "metres": 28, "steps": 7, "floors": ["0", "1"]}]
