@@ -104,7 +104,7 @@ def drain(store: Store, transport: Transport, batch_size: int = 500,
             done = [i for i in batch.ids if i not in rejected]
             if marking is not None:
                 marking.result()  # surfaces a failed write
-            marking = db.submit(store.outbox_mark_sent, done)
+            marking = db.submit(sync_store.mark_sent, store, batch, set(rejected))
             after = batch.last_seq
             res.sent += len(done)
             res.accepted += reply.accepted

@@ -94,6 +94,7 @@ def enforce_bounds(store: Store, max_events: int, max_age_days: float, warn_frac
 class OutBatch:
     """Pending events after a given seq, already encoded as the request body."""
     ids: list[str]
+    first_seq: int
     last_seq: int
     body: bytes
 
@@ -115,4 +116,21 @@ def read_batch(store: Store, after_seq: int, limit: int) -> OutBatch:
              f'"boot_id":{json.dumps(r["boot_id"] or "")},"monotonic":{json.dumps(r["monotonic"] or 0.0)}}}'
              for r in rows]
     body = ('{"events":[' + ",".join(parts) + "]}").encode("utf-8", "surrogatepass")
-    return OutBatch([r["id"] for r in rows], rows[-1]["seq"] if rows else after_seq, body)
+    return OutBatch([r["id"] for r in rows], rows[0]["seq"] if rows else after_seq,
+                    rows[-1]["seq"] if rows else after_seq, body)
+
+
+def mark_sent(store: Store, batch: OutBatch, except_ids: set[str]) -> int:
+    """Mark a sent batch in one statement: every pending row in its seq range is one of
+    its events (a batch takes all pending rows in seq order, new rows get higher seqs)."""
+    now = utc_rfc3339(store.clock.wall())
+    with store.transaction() as c:
+        if except_ids:
+            marks = ",".join("?" * len(except_ids))
+            return c.execute(f"UPDATE outbox SET state=?, sent_at=?, attempts=attempts+1 WHERE state=? "
+                             f"AND seq BETWEEN ? AND ? AND id NOT IN ({marks})",
+                             (OutboxState.SENT, now, OutboxState.PENDING, batch.first_seq, batch.last_seq,
+                              *except_ids)).rowcount
+        return c.execute("UPDATE outbox SET state=?, sent_at=?, attempts=attempts+1 WHERE state=? "
+                         "AND seq BETWEEN ? AND ?", (OutboxState.SENT, now, OutboxState.PENDING,
+                                                     batch.first_seq, batch.last_seq)).rowcount

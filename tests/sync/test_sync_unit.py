@@ -163,3 +163,16 @@ def test_scheduled_sends_get_a_random_offset(tmp_path):
     assert "sync.url is not set" in off.status.message
     w.stop()
     store.close()
+
+
+def test_mark_sent_marks_exactly_the_batch(tmp_path):
+    store = Store(tmp_path, device_id="d")
+    _fill(store, 10)
+    batch = sync_store.read_batch(store, 0, 5)
+    store.record_event("route.shown", {})  # made while the batch was on its way
+    store.outbox_set_aside(batch.ids[2], "rejected by the service")
+    assert sync_store.mark_sent(store, batch, {batch.ids[2]}) == 4
+    states = {r["id"]: r["state"] for r in store.query("SELECT id, state FROM outbox")}
+    assert [states[i] for i in batch.ids] == ["sent", "sent", "set_aside", "sent", "sent"]
+    assert store.outbox_stats()["pending"] == 6
+    store.close()
