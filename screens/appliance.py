@@ -25,8 +25,7 @@ log = logging.getLogger(__name__)
 
 # Kivy key codes (kivy.core.window.Keyboard.keycodes); F4 = 285.
 _KEY_ESCAPE, _KEY_F4 = 27, 285
-_BLOCKED = {
-    (_KEY_ESCAPE, ""): "Escape",
+_BLOCKED = {  # (key, modifier) -> name; Escape is refused with any modifier
     (_KEY_F4, "alt"): "Alt+F4",
     (ord("c"), "ctrl"): "Ctrl+C",
     (ord("q"), "ctrl"): "Ctrl+Q",
