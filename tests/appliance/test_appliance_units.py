@@ -107,3 +107,16 @@ def test_central_unit_keeps_its_state_and_secrets_apart():
     assert s["DynamicUser"] == ["yes"] and s["StateDirectory"] == ["kiosk-central"]
     assert s["EnvironmentFile"] == ["-/etc/kiosk-central/central.env"]
     assert s["PrivateDevices"] == ["yes"] and s["ProtectSystem"] == ["strict"]
+
+
+def test_exec_start_command_lines_are_accepted_by_the_programs():
+    """The arguments in ExecStart still exist in the command-line parsers."""
+    import shlex
+
+    from central.cli import build_parser as central_parser
+    from kiosk.cli import build_parser as kiosk_parser
+    kiosk_args = shlex.split(_settings("kiosk.service")["ExecStart"][0])[1:]
+    central_args = shlex.split(_settings("kiosk-central.service")["ExecStart"][0])[1:]
+    assert kiosk_parser().parse_args(kiosk_args).command == "run"
+    ns = central_parser().parse_args(central_args)
+    assert (ns.command, ns.host, ns.port) == ("serve", "127.0.0.1", 8080)
