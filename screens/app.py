@@ -28,7 +28,8 @@ from screens.staff_mode import StaffMode
 log = logging.getLogger(__name__)
 
 TICK_S = 0.25
-SIMULATE_PIN = "1234"  # staff PIN in --simulate when none is configured
+# Staff PIN in --simulate when none is configured: 1234 (hashed once, here, to keep start-up fast)
+SIMULATE_PIN_HASH = "scrypt$16384$8$1$cEvBSQyRrsGzYxTClWOzdQ==$L6yaZ97SMZvH0m0hrJJ9XDMbNAwux1bIkIbOMMLXWNI="
 
 
 class KioskApp(StaffMode, App):
@@ -79,7 +80,7 @@ class KioskApp(StaffMode, App):
         self.safe_problems = list(safe_problems or [])
         self.restart_requested = False
         self.staff_session = None
-        pin_hash = kcfg.staff.pin_hash or (staff.hash_pin(SIMULATE_PIN) if simulate else "")
+        pin_hash = kcfg.staff.pin_hash or (SIMULATE_PIN_HASH if simulate else "")
         self.staff_gate = staff.PinGate(pin_hash, self.kclock, store)
         self.gesture = staff.CornerGesture(self.kclock, kcfg.staff.corner, kcfg.staff.corner_size_px,
                                            kcfg.staff.taps, kcfg.staff.taps_window_s)

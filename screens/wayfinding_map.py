@@ -55,8 +55,9 @@ class RouteMap(Widget):
         super().__init__(**kw)
         self.here_label = Label(bold=True)   # reused, never re-created (texture leaks)
         self.goal_label = Label(bold=True)
-        self.add_widget(self.here_label)
-        self.add_widget(self.goal_label)
+        for label in (self.here_label, self.goal_label):
+            label.bind(texture_size=self._place_labels)
+            self.add_widget(label)
         self.draw_count = 0
         self._refresh_soon = Clock.create_trigger(self.refresh)  # once per frame at most
         self.bind(pos=self._refresh_soon, size=self._refresh_soon)
@@ -122,21 +123,26 @@ class RouteMap(Widget):
 
     def _marker_labels(self, d):
         app = App.get_running_app()
-        for label, spot, text, colour in ((self.here_label, d.here, self.here_text, app.c_text),
-                                          (self.goal_label, d.goal, self.goal_text, app.c_warn)):
-            label.opacity = 1 if spot else 0
-            if not spot:
-                continue
+        self._spots = {self.here_label: d.here, self.goal_label: d.goal}
+        for label, text, colour in ((self.here_label, self.here_text, app.c_text),
+                                    (self.goal_label, self.goal_text, app.c_warn)):
+            label.opacity = 1 if self._spots[label] else 0
             label.text = text
             label.font_size = app.fs_small
             label.color = colour
-            label.texture_update()
+        self._place_labels()
+
+    def _place_labels(self, *_):
+        """Beside their markers once their texture size is known (never forced: rendering a
+        label's texture inside a canvas update stalled the next frame by about a second)."""
+        for label, spot in getattr(self, "_spots", {}).items():
+            if not spot:
+                continue
             label.size = label.texture_size
             x = min(max(spot[0] - label.width / 2, self.x), self.right - label.width)
             # "you are here" under its marker (the arrow points up), the goal's name above it
             y = spot[1] - dp(30) - label.height if label is self.here_label else spot[1] + dp(34)
             label.pos = (x, min(max(y, self.y), self.top - label.height))
-
 
 
 class StepButton(Button):
