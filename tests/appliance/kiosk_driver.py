@@ -7,7 +7,7 @@ scheduled on the Kivy clock. Used by the appliance tests as a subprocess:
   python kiosk_driver.py sdl-events -- run --simulate [--config FILE]
       after the first frame, push real SDL events into SDL's queue (Alt+F4, Ctrl+C,
       Ctrl+Q, Escape key presses, then an SDL_QUIT as a window manager sends it), let the
-      loop handle them, then print ALIVE refused=N
+      loop handle them, then print ALIVE refused=N and SDL's screensaver and cursor state
 
 Nothing here changes the app: the actions only use Kivy's clock and SDL's event queue.
 """
@@ -76,9 +76,13 @@ def action_sdl_events():
 
     def report(_dt):
         from kivy.app import App
+        from kivy.core.window import Window
         app = App.get_running_app()
         refused = app._appliance.refused if app is not None else -1
-        say(f"ALIVE refused={refused}")
+        lib = _sdl()
+        say(f"ALIVE refused={refused} screensaver={lib.SDL_IsScreenSaverEnabled()} "
+            f"cursor={lib.SDL_ShowCursor(-1)} fullscreen={Window.fullscreen} "
+            f"borderless={Window.borderless}")
     return push
 
 

@@ -23,7 +23,10 @@ def test_kiosk_mode_refuses_keyboard_exits_and_close(tmp_path):
     try:
         proc.wait_for("PUSHED")
         alive = proc.wait_for("ALIVE refused=")
-        assert alive.strip() == "ALIVE refused=5"  # 4 key combinations + 1 close request
+        # 4 key combinations + 1 close request refused; SDL's own state: no screensaver,
+        # no cursor; Kivy's window fullscreen and without decorations
+        assert alive.split() == ["ALIVE", "refused=5", "screensaver=0", "cursor=0",
+                                 "fullscreen=auto", "borderless=True"]
         assert proc.p.poll() is None
         assert proc.stop(signal.SIGTERM) == 0
     finally:
