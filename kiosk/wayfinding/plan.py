@@ -192,24 +192,14 @@ def build_plan(section: WayfindingSection) -> tuple[Plan, list[Problem]]:
         problems.append(plan.problem(path, reason))
 
     levels: dict[int, str] = {}
-    for i, f in enumerate(section.floors):
-        if f is None:  # an entry the schema already reported as broken
-            continue
-        if f.id in plan.floors:
-            problem(f"floors[{i}].id", f"duplicate floor id {f.id!r}")
-            continue
+    for i, f in _fresh(section.floors, plan.floors, "floor", problem):
         if f.level in levels:
             problem(f"floors[{i}].level", f"level {f.level} is also floor {levels[f.level]!r}")
         levels[f.level] = f.id
         plan.floors[f.id] = Floor(f.id, f.level, dict(f.name), tuple(tuple(p) for p in f.outline),
                                   f.image, f.image_scale, tuple(f.image_origin))
     plan.floors = dict(sorted(plan.floors.items(), key=lambda kv: kv[1].level))
-    for i, n in enumerate(section.nodes):
-        if n is None:  # an entry the schema already reported as broken
-            continue
-        if n.id in plan.nodes:
-            problem(f"nodes[{i}].id", f"duplicate node id {n.id!r}")
-            continue
+    for i, n in _fresh(section.nodes, plan.nodes, "node", problem):
         if n.floor not in plan.floors:
             problem(f"nodes[{i}].floor", f"unknown floor {n.floor!r}{_known(plan.floors)}")
             continue
@@ -229,12 +219,7 @@ def build_plan(section: WayfindingSection) -> tuple[Plan, list[Problem]]:
             continue
         metres = e.length or _length(a, b, e.kind, plan.floors, section.floor_height_m)
         plan.edges.append(Edge(a.id, b.id, e.kind, metres, e.one_way))
-    for i, p in enumerate(section.places):
-        if p is None:  # an entry the schema already reported as broken
-            continue
-        if p.id in plan.places:
-            problem(f"places[{i}].id", f"duplicate place id {p.id!r}")
-            continue
+    for i, p in _fresh(section.places, plan.places, "place", problem):
         node = plan.nodes.get(p.node)
         if node is None:
             problem(f"places[{i}].node", f"unknown node {p.node!r}{_known(plan.nodes)}")
@@ -249,6 +234,18 @@ def build_plan(section: WayfindingSection) -> tuple[Plan, list[Problem]]:
         problems.append(Problem("wayfinding.here.node", f"unknown node {section.here.node!r}"
                                 f"{_known(plan.nodes)}"))
     return plan, problems
+
+
+def _fresh(entries, seen: dict, what: str, problem):
+    """(index, entry) for each entry worth building: not one the schema already reported as
+    broken (None), and not a second entry with an id already taken (reported here)."""
+    for i, entry in enumerate(entries):
+        if entry is None:
+            continue
+        if entry.id in seen:
+            problem(f"{what}s[{i}].id", f"duplicate {what} id {entry.id!r}")
+            continue
+        yield i, entry
 
 
 def _length(a: Node, b: Node, kind: str, floors: dict[str, Floor], storey_m: float) -> float:
