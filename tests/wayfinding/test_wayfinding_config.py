@@ -93,6 +93,9 @@ BAD = [
      "wayfinding.floors[2].level", "level 1 is also floor '1'"),
     ("unknown edge kind", toml_plan(edges=EDGES + [("a", "c", "slide")]),
      "wayfinding.edges[5].kind", "'slide' is not one of: walk, door, ramp, stairs, escalator, lift"),
+    ("node without a position (no crash in the later checks)",
+     toml_plan(extra='[[wayfinding.nodes]]\nid = "z"\nfloor = "0"\ny = 1\n'),
+     "wayfinding.nodes[6].x", "is required"),
     ("misspelt key", toml_plan(extra='[wayfinding]\nwalking_sped_mps = 1.2\n'),
      "wayfinding.walking_sped_mps", "did you mean 'walking_speed_mps'"),
 ]

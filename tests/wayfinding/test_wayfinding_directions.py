@@ -172,6 +172,12 @@ def test_already_there_and_no_route_and_unknown_place():
         get_directions(plan, "here", "upstair", "en")
 
 
+def test_to_a_node_that_is_no_place():
+    d = get_directions(l_shaped(), "here", "b", "en")
+    assert d.lines == ["Go straight on and walk about 20 metres. You pass the information desk.",
+                       "You have arrived.", "In total about 20 metres, less than 1 minute."]
+
+
 def test_short_directions_for_the_ticket():
     text = short_directions(l_shaped(), "here", "desk-7", "nl")
     assert text.splitlines() == EXPECTED["nl"]
