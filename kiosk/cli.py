@@ -53,9 +53,10 @@ def _escpos_cache(data_dir: str) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", metavar="FILE", default=None,
+    # SUPPRESS: a value given before the subcommand is not reset by the subcommand's own copy
+    common.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS,
                         help="site config file (default: $KIOSK_CONFIG or /etc/kiosk/site.toml)")
-    common.add_argument("--data-dir", metavar="DIR", default=None,
+    common.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS,
                         help="where the database and local overrides live (default: $KIOSK_DATA_DIR)")
     parser = argparse.ArgumentParser(prog="kiosk", parents=[common],
                                      description="Public-hall kiosk: feedback, tickets, wayfinding.")
@@ -68,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.config = getattr(args, "config", None)
     if getattr(args, "data_dir", None) is None:
         args.data_dir = default_data_dir()
     _escpos_cache(args.data_dir)

@@ -122,12 +122,15 @@ class KioskApp(StaffMode, App):
         self._tick_ev = Clock.schedule_interval(self._tick, TICK_S)
         self._open_buttons()
         self._appliance = appliance.start(self)  # systemd watchdog + kiosk-mode lockdown
+        self._start_sync()
 
     def on_stop(self):
         if getattr(self, "_appliance", None):
             self._appliance.stop()  # STOPPING=1 to systemd
         if self._tick_ev:
             self._tick_ev.cancel()
+        if getattr(self, "sync", None) is not None:
+            self.sync.stop()
         for dev in self.devices.values():
             try:
                 dev.close()

@@ -11,6 +11,7 @@ SCREENS: dict[str, str] = {
     "staff_pin": "screens.staff_pin:StaffPinScreen",
     "staff_home": "screens.staff_home:StaffHomeScreen",
     "staff_printer": "screens.staff_printer:StaffPrinterScreen",
+    "staff_central": "screens.staff_central:StaffCentralScreen",
     "wayfinding_destinations": "screens.wayfinding_destinations:WayfindingDestinationsScreen",
     "wayfinding_map": "screens.wayfinding_map:WayfindingMapScreen",
     "ticket_services": "screens.ticket_services:TicketServicesScreen",

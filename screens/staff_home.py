@@ -16,6 +16,7 @@ class StaffHomeScreen(Screen):
     status = StringProperty("")
     message = StringProperty("")
     safe_text = StringProperty("")
+    sync_text = StringProperty("")
 
     def on_pre_enter(self, *_):
         self.message = ""
@@ -27,6 +28,11 @@ class StaffHomeScreen(Screen):
         self.status = app.tr("staff.status", device=app.store.device_id, role=app.kcfg.device.role,
                              printer=app.printer_state_text(), pending=st["pending"],
                              aside=st["set_aside"])
+        sync = getattr(app, "sync", None)
+        if sync is not None:
+            s = sync.status
+            self.sync_text = app.tr("staff.sync", state=s.state.value, last=s.last_success_wall or "-",
+                                    message=s.message or "")
         self.safe_text = ("\n".join([app.tr("staff.safe_mode")] + [p.render() for p in app.safe_problems])
                           if app.safe_problems else "")
 

