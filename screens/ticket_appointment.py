@@ -32,6 +32,7 @@ class TicketAppointmentScreen(Screen):
         self.key_buttons: dict[str, SecondaryButton] = {}
         for ch in KEYS:
             b = SecondaryButton(text=ch, bold=True)
+            b.size_hint_y = 1   # the keypad fills the free height: bigger keys
             b.bind(on_release=lambda btn: self.key(btn.text))
             self.ids.keypad.add_widget(b)
             self.key_buttons[ch] = b
