@@ -5,9 +5,10 @@ walking speed, stairs slower, a lift ride a fixed time. "Shortest" therefore mea
 quickest for a visitor, which is what they care about; the route also reports metres.
 
 The graph is indexed once into integer adjacency lists per mode; a query is A* with a
-lower bound from the straight-line distance and the storeys still to climb, scaled from
-the plan so it never overestimates (it is plain Dijkstra when no safe scale exists), and on
-big plans also from landmark costs (kiosk/wayfinding/landmarks.py). Routes from the kiosk
+lower bound from the straight-line distance (via the nearest way off the floor when the
+goal is on another one) and the storeys still to climb, scaled from the plan so it never
+overestimates (it is plain Dijkstra when no safe scale exists), and on big plans also from
+landmark costs (kiosk/wayfinding/landmarks.py). Routes from the kiosk
 itself are looked up in a tree computed once (`warm`).
 """
 from __future__ import annotations
@@ -19,7 +20,8 @@ from dataclasses import dataclass
 from kiosk.wayfinding.landmarks import Landmarks
 from kiosk.wayfinding.plan import STEP_KINDS, Edge, Plan
 
-LANDMARK_MIN_NODES = 300  # smaller plans are quick enough without landmark bounds
+LANDMARK_MIN_NODES = 300
+hypot_ = math.dist  # smaller plans are quick enough without landmark bounds
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,15 @@ class Router:
                         for mode in (False, True)}
         self._trees: dict[tuple[str, bool], tuple[list[float], list[Edge | None]]] = {}
         self._landmarks: dict[bool, Landmarks | None] = {False: None, True: None}
+        # floor of each node (as a small int), and per mode the nodes of each floor that have
+        # an edge to another floor: every way off a floor starts at one of them
+        floor_no = {fid: i for i, fid in enumerate(plan.floors)}
+        self.floor = [floor_no[plan.nodes[nid].floor] for nid in self.ids]
+        self._exits = {mode: [[] for _ in floor_no] for mode in (False, True)}
+        for mode in (False, True):
+            for u, entries in enumerate(self._adj[mode]):
+                if any(self.floor[v] != self.floor[u] for v, _, _ in entries):
+                    self._exits[mode][self.floor[u]].append(u)
 
     def _heuristic_scales(self, step_free: bool) -> tuple[float, float]:
         """(seconds per straight-line metre, seconds per storey) that no usable edge undercuts.
@@ -133,7 +144,12 @@ class Router:
         k, kl = self._scales[step_free]
         tx, ty = self.xy[t]
         tl = self.level[t]
-        xy, level = self.xy, self.level
+        xy, level, floor = self.xy, self.level, self.floor
+        tf = floor[t]
+        # Off the goal's floor a route must first reach one of that floor's exits, so the
+        # straight line via the nearest exit is a bound too (never below the direct line).
+        via = [[(xy[e][0], xy[e][1], hypot_(xy[e], xy[t])) for e in exits]
+               for exits in self._exits[step_free]] if self.bounds else []
         n = len(xy)
         best = [math.inf] * n
         best[s] = 0.0
@@ -155,7 +171,14 @@ class Router:
                     best[v] = ng
                     came[v] = edge
                     vx, vy = xy[v]
-                    h = k * hypot(tx - vx, ty - vy) + kl * abs(tl - level[v])
+                    fv = floor[v]
+                    if fv == tf or not via:
+                        h = k * hypot(tx - vx, ty - vy)
+                    elif via[fv]:
+                        h = k * min(hypot(ex - vx, ey - vy) + d for ex, ey, d in via[fv]) + \
+                            kl * abs(tl - level[v])
+                    else:
+                        continue  # no way off this floor: the goal is out of reach from v
                     for lt, lv in to_t:      # cost(L, t) - cost(L, v)
                         if lt - lv[v] > h:
                             h = lt - lv[v]
