@@ -57,6 +57,8 @@ class PgServer:
                                f"\n(server log: {self.log})")
 
     def start(self) -> "PgServer":
+        reap_orphans()
+        (self.base / "owner.pid").write_text(str(os.getpid()))
         self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", "kiosk", "--auth=trust", "-E", "UTF8",
                   "--no-sync", "--no-instructions")
         opts = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.base} -c max_connections=200 "
@@ -79,3 +81,27 @@ class PgServer:
             self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
         finally:
             shutil.rmtree(self.base, ignore_errors=True)
+
+
+def reap_orphans() -> int:
+    """Stop and delete servers left by test runs that were killed (their owner is gone)."""
+    n = 0
+    for base in Path(tempfile.gettempdir()).glob("kiosk-pg-*"):
+        try:
+            owner = int((base / "owner.pid").read_text())
+        except (OSError, ValueError):
+            continue  # not ours, or still starting
+        try:
+            os.kill(owner, 0)
+            continue  # its test run is still going
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            continue
+        as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        subprocess.run(as_user + [str(bindir() / "pg_ctl"), "-D", str(base / "data"), "-m", "immediate", "-w",
+                                  "stop"], capture_output=True, timeout=60)
+        shutil.rmtree(base, ignore_errors=True)
+        n += 1
+    return n
+
