@@ -1,10 +1,10 @@
 """The ticket function behind the ticket screens: devices, the issuer and a worker thread.
 
 Screens call `ticket_controller(app)` and bind to its properties. Nothing here blocks the
-Kivy thread: numbering, printing, printer status and appointment checks run on one worker
-(kiosk.writer.Writer); results come back with Clock.schedule_once. The number is shown as
-soon as it is taken, before printing starts, so a slow or broken printer never keeps a
-visitor waiting for it.
+Kivy thread: numbering and appointment checks run on one worker, printing and printer status
+on another (kiosk.writer.Writer each); results come back with Clock.schedule_once. The
+number is shown as soon as it is taken, before printing starts, and a slow print (a raster
+ticket over a slow serial line) never holds up the next visitor's number.
 """
 from __future__ import annotations
 
@@ -53,7 +53,9 @@ class TicketController(EventDispatcher):
         self.devices = open_ticket_devices(self.cfg, app.store.data_dir, app.simulate,
                                            kinds=("printer", "speech", "scanner"))
         self.issuer: TicketIssuer | None = None
+        self._ready = threading.Event()
         self.worker = Writer(name="tickets")
+        self.printing = Writer(name="tickets-print")
         self.worker.submit(self._make_issuer)
         self.paper_ok = self.devices.printer is not None
         self._poll_ev = Clock.schedule_interval(lambda _dt: self.refresh_printer(), STATUS_POLL_S)
@@ -69,6 +71,7 @@ class TicketController(EventDispatcher):
         self.issuer = TicketIssuer(self.app.store, self.cfg, printer=self.devices.printer,
                                    speech=self.devices.speech, translator=self.app.translator,
                                    directions=make_directions(self.cfg))
+        self._ready.set()
 
     # -- taking a ticket ---------------------------------------------------------
     def take(self, service_id: str, appointment: bool = False) -> bool:
@@ -90,7 +93,7 @@ class TicketController(EventDispatcher):
         result, png = pair
         Clock.schedule_once(lambda _dt: self._issued(result, png))
         if not result.repeated:
-            self.worker.submit(self.issuer.print, result, callback=self._printed_bg)
+            self.printing.submit(self.issuer.print, result, callback=self._printed_bg)
 
     def _issued(self, result, png):
         self.busy = False
@@ -152,11 +155,11 @@ class TicketController(EventDispatcher):
     # -- printer state and speech -------------------------------------------------
     def refresh_printer(self):
         def ask():
-            if self.issuer is None or self.devices.printer is None:
+            if not self._ready.wait(10) or self.devices.printer is None:
                 return False
             self.issuer.printer_state()
             return self.issuer.paper_tickets_available()
-        self.worker.submit(ask, callback=lambda ok: Clock.schedule_once(
+        self.printing.submit(ask, callback=lambda ok: Clock.schedule_once(
             lambda _dt: setattr(self, "paper_ok", ok)))
 
     def speak(self) -> bool:
@@ -180,12 +183,13 @@ class TicketController(EventDispatcher):
         self.app.show("ticket_services")
 
     def flush(self, timeout: float = 10.0) -> bool:
-        """Wait for the worker (tests)."""
-        return self.worker.flush(timeout)
+        """Wait for both workers (tests)."""
+        return self.worker.flush(timeout) and self.printing.flush(timeout)
 
     def close(self):
         if self._poll_ev is not None:
             self._poll_ev.cancel()
             self._poll_ev = None
         self.worker.close(5)
+        self.printing.close(5)
         self.devices.close()

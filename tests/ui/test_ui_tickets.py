@@ -228,3 +228,52 @@ def test_large_text_high_contrast(ui):
     ui.frames(4)
     assert s.tiles["passport"].height > normal
     ui.screenshot("large-text")
+
+
+class BlockingPrinter:
+    """A printer whose jobs take as long as the test says (a raster ticket on 19200 baud)."""
+
+    answers_status = False
+    profile = "TM-T20II"
+    preview_dir = None
+    url = "test://blocking"
+
+    def __init__(self):
+        import threading
+        self.release = threading.Event()
+        self.jobs = []
+
+    def status(self, settle=False):
+        from devices.printer import PrinterState
+        return PrinterState.UNKNOWN
+
+    def print_job(self, job):
+        from devices.printer import PrinterState
+        self.release.wait(20)
+        self.jobs.append(job)
+        return PrinterState.UNKNOWN
+
+    def close(self):
+        self.release.set()
+
+
+@pytest.mark.parametrize("ui", [site()], indirect=True)
+def test_a_slow_print_does_not_hold_up_the_next_number(ui):
+    drain(ui)
+    c = ctl(ui)
+    slow = BlockingPrinter()
+    c.issuer.printer = slow
+    s = ui.screen("ticket_services")
+    ui.tap(s.tiles["passport"])
+    assert wait_until(ui, lambda: ui.current == "ticket_issued", timeout=5)
+    assert ui.screen().ids.status.text == "Uw bon wordt geprint"     # still printing
+    ui.tap(ui.screen().ids.done)
+    assert wait_until(ui, lambda: ui.current == "ticket_services", timeout=5)
+    ui.tap(s.tiles["moving"])                                        # the next visitor
+    assert wait_until(ui, lambda: ui.current == "ticket_issued", timeout=5)
+    assert ui.screen().ids.number.text == "C001"
+    assert slow.jobs == []                                           # first job still going
+    slow.release.set()
+    drain(ui)
+    assert len(slow.jobs) == 2
+    assert ui.screen().ids.status.text == "Neem uw bon uit de printer"
