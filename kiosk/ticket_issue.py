@@ -102,7 +102,11 @@ class TicketIssuer:
                 prev = last[1]
                 return IssueResult(prev.ticket, prev.service, prev.content, prev.people_ahead,
                                    prev.wait, repeated=True)
-            ticket = self.book.issue(service.id, service.prefix, lang, appointment)
+            ticket = self.book.issue(
+                service.id, service.prefix, lang, appointment,
+                estimate=lambda ahead: wait_range(ahead, service.handling_minutes,
+                                                  max(1, service.desks_open)),
+                assume_served_after_min=self.cfg.tickets.assume_served_after_min)
             result = self._result(ticket, service)
             self._last[service_id] = (now, result)
         return result

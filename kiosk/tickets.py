@@ -126,8 +126,13 @@ class TicketBook:
         return local_day(self.store.clock.wall(), self.tz)
 
     def issue(self, service_id: str, prefix: str, lang: str, appointment: bool = False,
-              extra_payload: dict | None = None) -> Ticket:
-        """Take the next number for the service today and record `ticket.issued`."""
+              extra_payload: dict | None = None, estimate=None,
+              assume_served_after_min: int = 120) -> Ticket:
+        """Take the next number for the service today and record `ticket.issued`.
+
+        `estimate(people_ahead) -> (low, high)` minutes, when given, puts `people_ahead` and
+        `estimated_wait_min` in the event (counted in the same transaction).
+        """
         now = self.store.clock.wall()
         day = local_day(now, self.tz)
         issued_at = utc_rfc3339(now)
@@ -145,6 +150,13 @@ class TicketBook:
             payload = {"ticket_id": cur.lastrowid, "service": service_id, "day": day,
                        "number": number, "label": label, "lang": lang,
                        "appointment": bool(appointment)}
+            if estimate is not None:
+                cutoff = utc_rfc3339(now - dt.timedelta(minutes=assume_served_after_min))
+                ahead = c.execute("SELECT COUNT(*) AS n FROM tickets WHERE service_id=? AND day=? "
+                                  "AND number<? AND issued_at>=?",
+                                  (service_id, day, number, cutoff)).fetchone()["n"]
+                payload["people_ahead"] = ahead
+                payload["estimated_wait_min"] = list(estimate(ahead))
             payload.update(extra_payload or {})
             self.store.append_event(c, "ticket.issued", payload)
         return Ticket(cur.lastrowid, token, service_id, day, number, label, lang, issued_at,

@@ -21,6 +21,17 @@ def types(store):
     return [e.type for e in store.outbox_events()]
 
 
+def test_issued_event_carries_the_estimate_the_visitor_saw(store, make_config):
+    issuer = make_issuer(store, make_config, tickets={"double_tap_s": 0})
+    for _ in range(3):
+        issuer.issue("passport", "nl")
+    r = issuer.issue("passport", "nl")
+    ev = store.outbox_events("ticket.issued")[-1].payload
+    assert ev["people_ahead"] == r.people_ahead == 3
+    assert ev["estimated_wait_min"] == list(r.wait) == [10, 30]
+    assert store.outbox_events("ticket.issued")[0].payload["estimated_wait_min"] == [0, 0]
+
+
 def test_issue_and_print_on_a_healthy_printer(store, make_config):
     printer = DummyPrinter(state=PrinterState.ONLINE)
     issuer = make_issuer(store, make_config, printer)
