@@ -1,6 +1,7 @@
 """Spoken output with espeak-ng (offline), one utterance at a time, interruptible.
 
-  espeak://[?rate=150&voice_en=en-gb&out=DIR]   espeak-ng on the default audio device; `rate`
+  espeak://[?rate=150&voice_en=en-gb&out=DIR]   espeak-ng on the default audio device (the
+      `volume` option, 0-100, from devices.speech.volume, is its amplitude); `rate`
       in words per minute; voice_<lang> overrides the voice for a language (default: the
       language code, e.g. nl, en); out=DIR writes each utterance to DIR/speech-N.wav instead
       of playing it (simulation and tests).
@@ -25,14 +26,15 @@ MAX_TEXT = 600
 
 
 class DummySpeech:
-    def __init__(self, url: str = "dummy://"):
+    def __init__(self, url: str = "dummy://", volume: int = 100):
         self.url = url
+        self.volume = volume
         self.said: list[tuple[str, str]] = []
         self.stopped = 0
 
     @classmethod
-    def from_url(cls, url: str, **options) -> "DummySpeech":
-        return cls(url)
+    def from_url(cls, url: str, volume: int = 100, **options) -> "DummySpeech":
+        return cls(url, volume)
 
     def say(self, text: str, lang: str) -> bool:
         self.said.append((text, lang))
@@ -50,9 +52,10 @@ class DummySpeech:
 
 class EspeakSpeech:
     def __init__(self, url: str = "espeak://", rate: int = 150, voices: dict[str, str] | None = None,
-                 out_dir: str | None = None, binary: str = "espeak-ng"):
+                 out_dir: str | None = None, binary: str = "espeak-ng", volume: int = 100):
         self.url = url
         self.rate = rate
+        self.volume = volume  # 0-100, passed as espeak-ng's amplitude
         self.voices = voices or {}
         self.out_dir = Path(out_dir) if out_dir else None
         self.binary = binary
@@ -61,7 +64,7 @@ class EspeakSpeech:
         self._count = 0
 
     @classmethod
-    def from_url(cls, url: str, **options) -> "EspeakSpeech":
+    def from_url(cls, url: str, volume: int = 100, **options) -> "EspeakSpeech":
         q = {k: v[-1] for k, v in parse_qs(urlsplit(url).query).items()}
         try:
             rate = int(q.get("rate", "150"))
@@ -70,7 +73,7 @@ class EspeakSpeech:
         if not 80 <= rate <= 450:
             raise ValueError(f"speech URL {url!r}: rate {rate} is outside 80..450")
         voices = {k[6:]: v for k, v in q.items() if k.startswith("voice_")}
-        return cls(url, rate, voices, q.get("out"))
+        return cls(url, rate, voices, q.get("out"), volume=volume)
 
     def voice(self, lang: str) -> str:
         return self.voices.get(lang, lang)
@@ -79,7 +82,8 @@ class EspeakSpeech:
         return shutil.which(self.binary) is not None
 
     def command(self, text: str, lang: str) -> list[str]:
-        cmd = [self.binary, "-v", self.voice(lang), "-s", str(self.rate)]
+        cmd = [self.binary, "-v", self.voice(lang), "-s", str(self.rate),
+               "-a", str(max(0, min(100, int(self.volume))))]
         if self.out_dir is not None:
             self._count += 1
             cmd += ["-w", str(self.out_dir / f"speech-{self._count:04d}.wav")]

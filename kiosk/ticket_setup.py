@@ -75,7 +75,8 @@ def open_ticket_devices(cfg, data_dir: str | Path, simulate: bool = False,
     problems = []
     p = cfg.devices.printer
     options = {"printer": {"profile": p.profile, "status_timeout": p.status_timeout_s,
-                           "write_timeout": p.write_timeout_s}}
+                           "write_timeout": p.write_timeout_s},
+               "speech": {"volume": cfg.devices.speech.volume}}
     for kind in kinds:
         url = urls[kind]
         if not url:

@@ -170,6 +170,7 @@ class TicketController(EventDispatcher):
         if sp.speaking():
             sp.stop()
             return False
+        sp.volume = self.app.kcfg.devices.speech.volume   # staff may have changed it
         text = self.issuer.spoken_text(self.result)
         threading.Thread(target=sp.say, args=(text, self.result.ticket.lang), daemon=True,
                          name="speech").start()

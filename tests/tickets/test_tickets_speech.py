@@ -44,8 +44,10 @@ def test_url_options():
     sp = open_device("speech", "espeak://?rate=170&voice_en=en-gb")
     assert isinstance(sp, EspeakSpeech)
     assert sp.rate == 170 and sp.voice("en") == "en-gb" and sp.voice("nl") == "nl"
-    assert sp.command("Uw nummer is A 12", "nl") == ["espeak-ng", "-v", "nl", "-s", "170", "--",
-                                                     "Uw nummer is A 12"]
+    assert sp.command("Uw nummer is A 12", "nl") == ["espeak-ng", "-v", "nl", "-s", "170",
+                                                     "-a", "100", "--", "Uw nummer is A 12"]
+    quiet = open_device("speech", "espeak://", volume=40)
+    assert quiet.command("x", "en")[5:7] == ["-a", "40"]
     with pytest.raises(ValueError, match="outside 80..450"):
         open_device("speech", "espeak://?rate=5")
     assert isinstance(open_device("speech", "dummy://"), DummySpeech)
@@ -66,6 +68,21 @@ def test_say_writes_audio_in_the_language(tmp_path):
     with wave.open(str(wav)) as w:
         seconds = w.getnframes() / w.getframerate()
     assert 1.0 < seconds < 10
+
+
+@needs_espeak
+def test_volume_changes_the_loudness(tmp_path):
+    import array
+
+    def peak(volume):
+        out = tmp_path / str(volume)
+        sp = EspeakSpeech.from_url(f"espeak://?out={out}", volume=volume)
+        sp.say("Uw nummer is A 12", "nl")
+        assert sp.wait(10) == 0
+        with wave.open(str(out / "speech-0001.wav")) as w:
+            samples = array.array("h", w.readframes(w.getnframes()))
+        return max(abs(s) for s in samples)
+    assert peak(20) < peak(100) * 0.5
 
 
 @needs_espeak
