@@ -135,27 +135,12 @@ class TicketIssuer:
 
     # -- printing -----------------------------------------------------------------
     def print(self, result: IssueResult, reprint: bool = False) -> PrintOutcome:
+        """Print the ticket; never raises. Records ticket.printed or ticket.print_failed."""
         ticket = result.ticket
         if self.printer is None:
             outcome = PrintOutcome(False, PrinterState.UNKNOWN, "no printer configured")
         else:
-            try:
-                job, mode = job_for(result.content, self.printer.profile,
-                                    self.cfg.tickets.print_mode)
-            except Exception as e:  # noqa: BLE001 - a layout bug must not cost the number
-                log.exception("cannot lay out ticket %s", ticket.label)
-                job, mode = b"", ""
-                outcome = PrintOutcome(False, PrinterState.UNKNOWN, f"layout failed: {e}")
-            if job:
-                try:
-                    state = self.printer.print_job(job)
-                    outcome = PrintOutcome(True, state, "", mode, len(job))
-                except PrintFailed as e:
-                    outcome = PrintOutcome(False, e.state, str(e), mode, len(job))
-                except Exception as e:  # noqa: BLE001 - driver bug: same as a failed print
-                    log.exception("printer driver error")
-                    outcome = PrintOutcome(False, PrinterState.UNKNOWN, f"driver error: {e}", mode,
-                                           len(job))
+            outcome = self._send(result)
             seen = outcome.state
             if outcome.printed and seen == PrinterState.UNKNOWN and not self.printer.answers_status:
                 seen = PrinterState.ONLINE  # it took the job; that is all such a printer says
@@ -169,6 +154,21 @@ class TicketIssuer:
             log.warning("ticket %s not printed: %s", ticket.label, outcome.reason)
             self.book.mark_not_printed(ticket, outcome.reason, details, reprint=reprint)
         return outcome
+
+    def _send(self, result: IssueResult) -> PrintOutcome:
+        try:
+            job, mode = job_for(result.content, self.printer.profile, self.cfg.tickets.print_mode)
+        except Exception as e:  # noqa: BLE001 - a layout bug must not cost the number
+            log.exception("cannot lay out ticket %s", result.ticket.label)
+            return PrintOutcome(False, PrinterState.UNKNOWN, f"layout failed: {e}")
+        try:
+            state = self.printer.print_job(job)
+        except PrintFailed as e:
+            return PrintOutcome(False, e.state, str(e), mode, len(job))
+        except Exception as e:  # noqa: BLE001 - driver bug: same as a failed print
+            log.exception("printer driver error")
+            return PrintOutcome(False, PrinterState.UNKNOWN, f"driver error: {e}", mode, len(job))
+        return PrintOutcome(True, state, "", mode, len(job))
 
     def issue_and_print(self, service_id: str, lang: str, appointment: bool = False):
         result = self.issue(service_id, lang, appointment)

@@ -190,3 +190,13 @@ def test_ticket_content_in_visitor_language_with_dutch_name(store, make_config):
     assert c.wait_line == "Waiting time: 10 to 30 minutes"   # 3 ahead, 10 min, 2 desks
     assert c.time_line == "Taken at 10:00 on 02-03-2026"    # local time, not UTC
     assert c.qr_url.startswith("https://www.example.nl/wachtrij?t=")
+
+
+def test_a_driver_bug_is_a_failed_print_not_a_crash(store, make_config):
+    class Broken(DummyPrinter):
+        def print_job(self, job):
+            raise RuntimeError("bug in a driver")
+    issuer = make_issuer(store, make_config, Broken())
+    result, outcome = issuer.issue_and_print("passport", "nl")
+    assert not outcome.printed and "driver error: bug in a driver" in outcome.reason
+    assert issuer.book.get(result.ticket.id).print_state == PrintState.NOT_PRINTED
