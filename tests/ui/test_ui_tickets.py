@@ -277,3 +277,12 @@ def test_a_slow_print_does_not_hold_up_the_next_number(ui):
     drain(ui)
     assert len(slow.jobs) == 2
     assert ui.screen().ids.status.text == "Neem uw bon uit de printer"
+
+
+@pytest.mark.parametrize("ui", [site(speak=True)], indirect=True)
+def test_audio_on_reads_the_ticket_without_a_tap(ui):
+    drain(ui)
+    ui.tap(ui.app.root.current_screen.tiles["passport"])
+    speech = ctl(ui).devices.speech
+    assert wait_until(ui, lambda: speech.said)
+    assert speech.said[0][0].startswith("Uw nummer is A 1.")
