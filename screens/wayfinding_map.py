@@ -31,6 +31,21 @@ from screens.wayfinding_destinations import draw_icon, wayfinding_plan
 log = logging.getLogger(__name__)
 
 
+def speech_device(app):
+    """The app's speech device. When the app has none yet, the one in config
+    (devices.speech.url; the simulator with --simulate) is opened once, the way the ticket
+    screen opens it, and kept in `app.devices` (closed by the app on stop)."""
+    dev = app.devices.get("speech")
+    if dev is None and not getattr(app, "_wayfinding_speech_tried", False):
+        app._wayfinding_speech_tried = True
+        from kiosk.ticket_setup import open_ticket_devices
+        dev = open_ticket_devices(app.kcfg, app.store.data_dir, app.simulate,
+                                  kinds=("speech",)).speech
+        if dev is not None:
+            app.devices["speech"] = dev
+    return dev
+
+
 def show_route(app, place_id: str, step_free: bool | None = None):
     """Open the map with the route from this kiosk to `place_id` (the ticket screen's
     "show me the way" calls this too). Returns the screen."""
@@ -177,7 +192,7 @@ class WayfindingMapScreen(Screen):
         self.bind(floor=lambda *_: self._redraw_later())
 
     def on_pre_enter(self, *_):
-        self.can_speak = self.app.devices.get("speech") is not None
+        self.can_speak = speech_device(self.app) is not None
 
     # -- what the visitor does --------------------------------------------------------
     def set_goal(self, place_id: str, step_free: bool | None = None):
@@ -201,7 +216,7 @@ class WayfindingMapScreen(Screen):
             btn.state = "down" if fid == floor_id else "normal"
 
     def speak(self):
-        dev = self.app.devices.get("speech")
+        dev = speech_device(self.app)
         if dev is None or self.directions is None:
             return
         try:

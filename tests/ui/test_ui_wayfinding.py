@@ -7,8 +7,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = tomllib.loads((ROOT / "config" / "example-floorplan.toml").read_text(encoding="utf-8"))
+SITE["devices"] = {"speech": {"url": ""}}  # no speech unless a test gives the app a device
 
-pytestmark = pytest.mark.parametrize("ui", [SITE], indirect=True)
+on_example_site = pytest.mark.parametrize("ui", [SITE], indirect=True)
 
 
 def shown(ui):
@@ -19,6 +20,7 @@ def step_texts(screen):
     return [w.text for w in reversed(screen.ids.steps.children)]
 
 
+@on_example_site
 def test_choose_a_destination_and_see_the_route(ui):
     assert ui.current == "wayfinding_destinations"
     dest = ui.screen()
@@ -51,6 +53,7 @@ def test_choose_a_destination_and_see_the_route(ui):
     assert ui.current == "wayfinding_destinations"
 
 
+@on_example_site
 def test_switch_floors(ui):
     ui.tap(ui.screen().button("toilets-1"))
     m = ui.screen()
@@ -69,6 +72,7 @@ def test_switch_floors(ui):
     assert m.floor == "0"
 
 
+@on_example_site
 def test_step_free_toggle_takes_the_lift(ui):
     ui.tap(ui.screen().button("desk-6"))
     m = ui.screen()
@@ -84,6 +88,7 @@ def test_step_free_toggle_takes_the_lift(ui):
     assert not m.step_free and step_texts(m) == [] and m.ids.map.drawing is None
 
 
+@on_example_site
 def test_language_and_large_text(ui):
     dest = ui.screen()
     ui.app.set_language("en")
@@ -100,6 +105,7 @@ def test_language_and_large_text(ui):
     assert ui.screenshot("map-large-text").exists()
 
 
+@on_example_site
 def test_speak_reads_the_directions_when_there_is_a_speech_device(ui):
     from devices.speech import DummySpeech
     ui.tap(ui.screen().button("info"))
@@ -114,3 +120,22 @@ def test_speak_reads_the_directions_when_there_is_a_speech_device(ui):
     assert speech.said == [("Ga rechtdoor en loop ongeveer 5 meter. Informatiebalie is aan uw "
                             "rechterkant. Totaal ongeveer 5 meter, minder dan 1 minuut.", "nl")]
 
+
+
+def _site_with_speech() -> dict:
+    import copy
+    site = copy.deepcopy(SITE)
+    site.setdefault("devices", {})["speech"] = {"url": "dummy://"}
+    return site
+
+
+@pytest.mark.parametrize("ui", [_site_with_speech()], indirect=True)
+def test_speech_device_from_config(ui):
+    ui.tap(ui.screen().button("wait-0"))
+    m = ui.screen()
+    assert m.can_speak
+    ui.app.set_language("en")
+    ui.frames(2)
+    ui.tap(m.ids.speak)
+    (text, lang), = ui.app.devices["speech"].said
+    assert lang == "en" and text.startswith("Go straight on and walk about 10 metres.")

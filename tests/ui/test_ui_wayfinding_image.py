@@ -7,6 +7,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = tomllib.loads((ROOT / "config" / "example-floorplan.toml").read_text(encoding="utf-8"))
+SITE["devices"] = {"speech": {"url": ""}}
 
 
 FLOOR_IMAGE = ROOT / "build" / "test-assets" / "wayfinding-floor0.png"
