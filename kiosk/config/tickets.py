@@ -128,7 +128,8 @@ class ScannerSection:
 
 @dataclass
 class SpeechSection:
-    url: str = setting("espeak://", "Speech output: espeak:// (espeak-ng, offline; "
-                       "?rate=150 words per minute) or dummy:// ; empty for none.")
+    url: str = setting("", "Speech output: espeak:// (espeak-ng, offline; ?rate=150 words per "
+                       "minute) or dummy:// ; empty for none (with --simulate: espeak-ng into "
+                       "WAV files in the data dir).")
     volume: int = setting(100, "Loudness 0-100 (espeak-ng amplitude; 100 is its normal level). "
                           "Staff can change it on the device.", min=0, max=100)
