@@ -45,6 +45,36 @@ MIGRATIONS = [
     CREATE INDEX tickets_pending ON tickets(print_state);
     """,
 ]
+# Step 2: staff can restart today's numbers ("reset"). Tickets keep their history; a reset
+# starts a new `series` for the day, so A001 may be given again in the new series only.
+MIGRATIONS.append("""
+    CREATE TABLE tickets_v2 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        token TEXT NOT NULL UNIQUE,
+        service_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        series INTEGER NOT NULL DEFAULT 0,
+        number INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        issued_at TEXT NOT NULL,
+        appointment INTEGER NOT NULL DEFAULT 0,
+        print_state TEXT NOT NULL DEFAULT 'pending',
+        print_error TEXT,
+        printed_at TEXT,
+        reprints INTEGER NOT NULL DEFAULT 0,
+        owner TEXT NOT NULL DEFAULT '',
+        UNIQUE(service_id, day, series, number)
+    );
+    INSERT INTO tickets_v2 (id, token, service_id, day, series, number, label, lang, issued_at,
+        appointment, print_state, print_error, printed_at, reprints, owner)
+        SELECT id, token, service_id, day, 0, number, label, lang, issued_at, appointment,
+        print_state, print_error, printed_at, reprints, owner FROM tickets;
+    DROP TABLE tickets;
+    ALTER TABLE tickets_v2 RENAME TO tickets;
+    CREATE INDEX tickets_pending ON tickets(print_state);
+    CREATE TABLE number_series (day TEXT PRIMARY KEY, series INTEGER NOT NULL);
+""")
 migrations.register("tickets", MIGRATIONS)
 
 
@@ -73,6 +103,11 @@ class Ticket:
         return cls(r["id"], r["token"], r["service_id"], r["day"], r["number"], r["label"], r["lang"],
                    r["issued_at"], bool(r["appointment"]), PrintState(r["print_state"]),
                    r["print_error"])
+
+
+def _series(c, day: str) -> int:
+    row = c.execute("SELECT series FROM number_series WHERE day=?", (day,)).fetchone()
+    return row["series"] if row else 0
 
 
 def local_day(when: dt.datetime, tz: str) -> str:
@@ -139,22 +174,24 @@ class TicketBook:
         token = secrets.token_urlsafe(9)
         owner = owner_tag(self.store.boot_id)
         with self.store.transaction() as c:
-            row = c.execute("SELECT MAX(number) AS n FROM tickets WHERE service_id=? AND day=?",
-                            (service_id, day)).fetchone()
+            series = _series(c, day)
+            row = c.execute("SELECT MAX(number) AS n FROM tickets WHERE service_id=? AND day=? "
+                            "AND series=?", (service_id, day, series)).fetchone()
             number = self.first_number if row["n"] is None else max(self.first_number, row["n"] + 1)
             label = format_label(prefix, number, self.number_format, self.number_width)
             cur = c.execute(
-                "INSERT INTO tickets(token, service_id, day, number, label, lang, issued_at, "
-                "appointment, owner) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (token, service_id, day, number, label, lang, issued_at, int(appointment), owner))
+                "INSERT INTO tickets(token, service_id, day, series, number, label, lang, issued_at, "
+                "appointment, owner) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (token, service_id, day, series, number, label, lang, issued_at, int(appointment),
+                 owner))
             payload = {"ticket_id": cur.lastrowid, "service": service_id, "day": day,
                        "number": number, "label": label, "lang": lang,
                        "appointment": bool(appointment)}
             if estimate is not None:
                 cutoff = utc_rfc3339(now - dt.timedelta(minutes=assume_served_after_min))
                 ahead = c.execute("SELECT COUNT(*) AS n FROM tickets WHERE service_id=? AND day=? "
-                                  "AND number<? AND issued_at>=?",
-                                  (service_id, day, number, cutoff)).fetchone()["n"]
+                                  "AND series=? AND number<? AND issued_at>=?",
+                                  (service_id, day, series, number, cutoff)).fetchone()["n"]
                 payload["people_ahead"] = ahead
                 payload["estimated_wait_min"] = list(estimate(ahead))
             payload.update(extra_payload or {})
@@ -208,8 +245,21 @@ class TicketBook:
         cutoff = utc_rfc3339(issued - dt.timedelta(minutes=assume_served_after_min))
         row = self.store.query(
             "SELECT COUNT(*) AS n FROM tickets WHERE service_id=? AND day=? AND number<? "
-            "AND issued_at>=?", (ticket.service_id, ticket.day, ticket.number, cutoff))
+            "AND issued_at>=? AND series=(SELECT series FROM tickets WHERE id=?)",
+            (ticket.service_id, ticket.day, ticket.number, cutoff, ticket.id))
         return int(row[0]["n"])
+
+    def reset_today(self, by: str = "staff") -> int:
+        """Start today's numbers again at the first number, for every service. Nothing is
+        deleted: earlier tickets keep their numbers in the previous series. Returns the new
+        series; records `ticket.numbers_reset`."""
+        day = self.today()
+        with self.store.transaction() as c:
+            series = _series(c, day) + 1
+            c.execute("INSERT INTO number_series(day, series) VALUES(?, ?) "
+                      "ON CONFLICT(day) DO UPDATE SET series=excluded.series", (day, series))
+            self.store.append_event(c, "ticket.numbers_reset", {"day": day, "series": series, "by": by})
+        return series
 
     def count_today(self, service_id: str | None = None) -> int:
         if service_id:

@@ -22,7 +22,7 @@ from kiosk.feedback_store import FeedbackRecorder, QueuedRecorder
 from kiosk.i18n import Translator
 from kiosk.writer import Writer
 from kiosk import staff
-from screens import appliance, registry
+from screens import appliance, registry, widgets  # noqa: F401 - widgets: shared kv classes
 from screens.staff_mode import StaffMode
 
 log = logging.getLogger(__name__)
@@ -258,10 +258,33 @@ class KioskApp(StaffMode, App):
             self.accessible = self.flow.accessible
             if self.flow.phase is Phase.QUESTION:
                 self.show(self.start_screen())
+        elif self._idle_elsewhere():
+            self._reset_for_next_visitor()
         left = self.flow.countdown()
         text = self.tr("idle.countdown", n=left) if left else ""
         if text != self.countdown_text:
             self.countdown_text = text
+
+    def _idle_elsewhere(self) -> bool:
+        """Idle on a screen other than the start screen, outside the feedback flow (which
+        times out by its own rules), on a screen without a timer of its own."""
+        current = self.sm.current
+        if current == self.start_screen() or current.startswith("feedback_"):
+            return False
+        if getattr(self.screen(current), "own_idle_timer", False):
+            return False
+        return self.flow.idle_for() >= self.kcfg.ui.idle_timeout_s
+
+    def _reset_for_next_visitor(self):
+        for screen in self._screens.values():
+            reset = getattr(screen, "reset", None)
+            if callable(reset):
+                reset()
+        self.flow.set_language(self.kcfg.ui.default_language)
+        self.flow.set_accessible(self.kcfg.ui.accessible_default)
+        self.lang = self.flow.language
+        self.accessible = self.flow.accessible
+        self.show(self.start_screen())
 
     # -- physical buttons -----------------------------------------------------------
     def _open_buttons(self):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from kivy.uix.screenmanager import Screen
 
+from screens import widgets  # noqa: F401 - TopBar, BigButton
 from screens.kvload import load_kv_for
 
 

@@ -12,6 +12,7 @@ SCREENS: dict[str, str] = {
     "staff_home": "screens.staff_home:StaffHomeScreen",
     "staff_printer": "screens.staff_printer:StaffPrinterScreen",
     "staff_central": "screens.staff_central:StaffCentralScreen",
+    "staff_confirm": "screens.staff_confirm:StaffConfirmScreen",
     "wayfinding_destinations": "screens.wayfinding_destinations:WayfindingDestinationsScreen",
     "wayfinding_map": "screens.wayfinding_map:WayfindingMapScreen",
     "ticket_services": "screens.ticket_services:TicketServicesScreen",

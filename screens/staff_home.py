@@ -63,6 +63,16 @@ class StaffHomeScreen(Screen):
         self.message = app.tr("staff.saved") if res.ok else app.tr("staff.not_saved", why=res.message)
         self.refresh()
 
+    def ask_reset_numbers(self):
+        app = App.get_running_app()
+        app.confirm(app.tr("staff.reset_confirm"), self._reset_numbers)
+
+    def _reset_numbers(self):
+        app = App.get_running_app()
+        res = app.reset_numbers()
+        self.message = app.tr("staff.done") if res.ok else app.tr("staff.failed", why=res.message)
+        self.refresh()
+
     def reprint(self):
         app = App.get_running_app()
         app.staff_touch()

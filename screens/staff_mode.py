@@ -83,6 +83,23 @@ class StaffMode:
         ok = getattr(outcome, "printed", False)
         return ActionResult(bool(ok), getattr(outcome, "reason", "") or outcome.state.value)
 
+    def confirm(self, text: str, on_yes):
+        screen = self.show("staff_confirm")
+        screen.text = text
+        screen.on_yes = on_yes
+
+    def reset_numbers(self) -> ActionResult:
+        """Restart today's ticket numbers (history kept; see kiosk.tickets.reset_today).
+        A small local write, like saving a setting."""
+        from kiosk.tickets import TicketBook
+        try:
+            series = TicketBook.from_config(self.store, self.kcfg).reset_today()
+        except Exception as e:  # noqa: BLE001 - shown to staff, never a traceback
+            log.exception("resetting numbers failed")
+            return ActionResult(False, str(e))
+        log.info("staff restarted today's numbers (series %d)", series)
+        return ActionResult(True, f"series {series}")
+
     def _start_sync(self):
         """The store-and-forward sender (kiosk.sync) on its own thread: heartbeats, bounds
         on the outbox, and sending when sync.url is set."""

@@ -19,6 +19,7 @@ _STATUS = {"printing": "ticket.printing", "printed": "ticket.take_ticket",
 
 
 class TicketIssuedScreen(Screen):
+    own_idle_timer = True  # tickets.show_s, see restart_idle
     ctl = ObjectProperty(None)
 
     def __init__(self, **kw):

@@ -13,7 +13,7 @@ SOURCES = [*ROOT.glob("kiosk/ticket*.py"), ROOT / "kiosk" / "appointments.py",
            *ROOT.glob("screens/ticket_*.py"), *ROOT.glob("screens/ticket_*.kv")]
 MSGID = re.compile(r"""["']((?:tickets?|appointment)\.[a-z_.]+)["']""")
 # strings of that shape that are not messages: event types and config keys
-NOT_MESSAGES = {"ticket.issued", "ticket.printed", "ticket.print_failed",
+NOT_MESSAGES = {"ticket.issued", "ticket.printed", "ticket.print_failed", "ticket.numbers_reset",
                 "tickets.appointments.service"}
 
 

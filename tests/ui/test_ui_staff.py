@@ -171,3 +171,24 @@ def test_central_change_needs_a_working_service(ui):
     ui.tap(scr.ids.save)
     assert "sync" not in read_local(ui.tmp / "data")
     ui.screenshot()
+
+
+@pytest.mark.parametrize("ui", [STAFF], indirect=True, ids=["pin"])
+def test_reset_numbers_with_confirmation(ui):
+    from kiosk.tickets import TicketBook
+    book = TicketBook.from_config(ui.store, ui.cfg)
+    assert [book.issue("passport", "A", "nl").label for _ in range(2)] == ["A001", "A002"]
+    corner_taps(ui)
+    enter_pin(ui, "2468")
+    ui.tap(ui.screen().ids.reset_numbers)
+    assert ui.current == "staff_confirm"
+    ui.screenshot("confirm")
+    ui.tap(ui.screen().ids.no)  # "No" changes nothing
+    assert ui.current == "staff_home"
+    assert book.issue("passport", "A", "nl").label == "A003"
+    ui.tap(ui.screen().ids.reset_numbers)
+    ui.tap(ui.screen().ids.yes)
+    assert ui.current == "staff_home" and ui.screen().ids.message.text == "Gedaan."
+    assert book.issue("passport", "A", "nl").label == "A001"
+    assert len(ui.store.outbox_events("ticket.numbers_reset")) == 1
+    assert ui.store.query("SELECT COUNT(*) AS n FROM tickets")[0]["n"] == 4  # history kept
