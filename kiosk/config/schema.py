@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import types
 import typing
 from dataclasses import MISSING
 from typing import Any, Callable
@@ -94,10 +95,14 @@ def build(cls, data: Any, path: str = "", problems: list[Problem] | None = None)
                 problems.append(Problem(fpath, msg))
                 continue
             kwargs[name] = value
+    missing = False
     for name, f in fields.items():
         if name not in kwargs and f.default is MISSING and f.default_factory is MISSING:
-            problems.append(Problem(_join(path, name), "is required"))
-            return None, problems
+            if name not in data:  # a bad value was reported already
+                problems.append(Problem(_join(path, name), "is required"))
+            missing = True
+    if missing:
+        return None, problems
     return cls(**kwargs), problems
 
 
@@ -115,7 +120,7 @@ def _got(v) -> str:
 
 def _convert(tp, v, path: str, problems: list[Problem]) -> tuple[bool, Any]:
     origin = typing.get_origin(tp)
-    if origin is typing.Union or str(origin) == "types.UnionType":
+    if origin is typing.Union or origin is types.UnionType:
         args = [a for a in typing.get_args(tp) if a is not type(None)]
         if v is None:
             return True, None

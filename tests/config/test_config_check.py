@@ -136,3 +136,22 @@ def test_cli_missing_file_exit_2(tmp_path):
     r = subprocess.run([sys.executable, "-m", "kiosk", "config", "check", str(tmp_path / "x.toml")],
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 2 and "file not found" in r.stdout and "Traceback" not in r.stderr
+
+
+def test_schema_optional_and_required_fields():
+    from dataclasses import dataclass
+    from typing import Optional
+    from kiosk.config.schema import build, setting
+
+    @dataclass
+    class S:
+        name: str = setting(doc="required")
+        limit: float | None = setting(None, "optional number")
+        other: Optional[int] = setting(None, "optional whole number")
+
+    inst, probs = build(S, {"name": "x", "limit": 2, "other": None})
+    assert probs == [] and inst.limit == 2.0 and inst.other is None
+    _, probs = build(S, {"name": 3})
+    assert [p.render() for p in probs] == ["<config>: name: expected text, got int 3"]
+    _, probs = build(S, {})
+    assert [p.render() for p in probs] == ["<config>: name: is required"]
