@@ -56,9 +56,10 @@ def soak(report) -> None:
         raise RuntimeError(f"soak run failed (exit {r.returncode}):\n{r.stdout[-2000:]}\n{r.stderr[-3000:]}")
     growth = float(lines["growth_mib_per_10k"])
     errors = int(lines["errors_logged"])
-    report.add("appliance.soak_memory_growth", growth, "MiB/10k", target="<= 5 MiB",
+    report.add("appliance.soak_memory_growth", growth, "MiB/10k", target="<= 5 MiB per 10k",
                met=growth <= 5 and errors == 0,
-               note=f"{lines['visits']} visits, {lines['taps']} taps over {lines['screens']} screens; "
+               note=f"measured over {lines['visits']} visits (after warm-up) and scaled to 10,000; "
+                    f"{lines['taps']} taps over {lines['screens']} screens; "
                     f"{errors} errors logged; RSS {lines['rss_start_mib']} -> {lines['rss_end_mib']} MiB")
 
 

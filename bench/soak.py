@@ -29,8 +29,8 @@ from kivy.clock import Clock  # noqa: E402
 from kivy.core.window import Window  # noqa: E402,F401
 from kivy.uix.behaviors import ButtonBehavior  # noqa: E402
 
-VISITS = int(os.environ.get("SOAK_VISITS", "400"))
-WARMUP = max(40, VISITS // 10)
+VISITS = int(os.environ.get("SOAK_VISITS", "300"))
+WARMUP = int(os.environ.get("SOAK_WARMUP", str(VISITS // 3)))  # every screen built and warm by then
 
 
 class Errors(logging.Handler):

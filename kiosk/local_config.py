@@ -22,7 +22,8 @@ SECRET_KEYS = {"staff.pin_hash", "sync.token"}
 
 
 # -- a small TOML writer for what staff write (tables, scalars, lists, arrays of tables) ----
-def _val(v: Any) -> str:
+def toml_value(v: Any) -> str:
+    """One TOML value (also used by kiosk.config.render)."""
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, (int, float)):
@@ -30,9 +31,11 @@ def _val(v: Any) -> str:
     if isinstance(v, str):
         return json.dumps(v, ensure_ascii=False)
     if isinstance(v, list):
-        return "[" + ", ".join(_val(x) for x in v) + "]"
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
     if isinstance(v, dict):
-        return "{ " + ", ".join(f"{_key(k)} = {_val(x)}" for k, x in v.items()) + " }"
+        if not v:
+            return "{}"
+        return "{ " + ", ".join(f"{_key(k)} = {toml_value(x)}" for k, x in v.items()) + " }"
     raise TypeError(f"cannot write {type(v).__name__} to TOML")
 
 
@@ -45,7 +48,7 @@ def dumps(data: dict, _prefix: str = "") -> str:
     scalars = {k: v for k, v in data.items() if not isinstance(v, dict)
                and not (isinstance(v, list) and v and all(isinstance(x, dict) for x in v))}
     for k, v in scalars.items():
-        lines.append(f"{_key(k)} = {_val(v)}")
+        lines.append(f"{_key(k)} = {toml_value(v)}")
     for k, v in data.items():
         if k in scalars:
             continue

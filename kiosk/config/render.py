@@ -2,24 +2,14 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import typing
 
 from kiosk.config.model import KioskConfig
 
 
-def _toml_value(v) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, float)):
-        return repr(v)
-    if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False)
-    if isinstance(v, list):
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return "{" + ", ".join(f"{k} = {_toml_value(x)}" for k, x in v.items()) + "}"
-    raise TypeError(type(v))
+def toml_value(v) -> str:
+    from kiosk.local_config import toml_value as write
+    return write(v)
 
 
 def _section(cls, path: str, out: list[str]) -> None:
@@ -41,7 +31,7 @@ def _section(cls, path: str, out: list[str]) -> None:
     for f in scalars:
         for line in _wrap(f.metadata.get("doc", "")):
             out.append(f"# {line}")
-        out.append(f"{f.name} = {_toml_value(getattr(inst, f.name))}")
+        out.append(f"{f.name} = {toml_value(getattr(inst, f.name))}")
         out.append("")
     for f, tp in nested:
         sub = f"{path}.{f.name}" if path else f.name

@@ -24,6 +24,18 @@ def enter_pin(ui, pin):
     ui.tap(pad.ids.ok)
 
 
+def run_test(ui, scr):
+    """Tap "test" and wait for the worker thread's answer to reach the screen."""
+    import time
+    ui.tap(scr.ids.test)
+    for _ in range(200):
+        ui.frames(2)
+        if not scr.testing:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the test did not finish")
+
+
 def changes(ui):
     return [c for e in ui.store.outbox_events("config.changed") for c in e.payload["changes"]]
 
@@ -67,14 +79,8 @@ def test_printer_change_saved_only_after_good_test(ui, tmp_path):
     scr = ui.screen()
     assert ui.current == "staff_printer"
     scr.ids.url.text = "tcp://127.0.0.1:9"  # nothing listens: the test print fails
-    ui.tap(scr.ids.test)
-    for _ in range(100):
-        ui.frames(2)
-        if not scr.testing:
-            break
-        import time
-        time.sleep(0.05)
-    assert "Testafdruk mislukt" in scr.ids.message.text
+    run_test(ui, scr)
+    assert "Test mislukt" in scr.ids.message.text
     assert scr.ids.save.disabled
     ui.tap(scr.ids.save)
     ui.screenshot("failed")
@@ -82,24 +88,14 @@ def test_printer_change_saved_only_after_good_test(ui, tmp_path):
     assert changes(ui) == []
     out = tmp_path / "printer.bin"
     scr.ids.url.text = f"file://{out}"
-    ui.tap(scr.ids.test)
-    for _ in range(100):
-        ui.frames(2)
-        if not scr.testing:
-            break
-        import time
-        time.sleep(0.05)
-    assert "Testafdruk gelukt" in scr.ids.message.text, scr.ids.message.text
+    run_test(ui, scr)
+    assert "Test gelukt" in scr.ids.message.text, scr.ids.message.text
     assert b"TESTAFDRUK" in out.read_bytes()
     scr.ids.url.text = f"file://{out}x"  # edited after the test: save is refused again
     ui.frames(2)
     assert scr.ids.save.disabled
     scr.ids.url.text = f"file://{out}"
-    ui.tap(scr.ids.test)
-    for _ in range(100):
-        ui.frames(2)
-        if not scr.testing:
-            break
+    run_test(ui, scr)
     ui.tap(scr.ids.save)
     assert scr.ids.message.text == "Opgeslagen."
     assert read_local(ui.tmp / "data")["devices"]["printer"]["url"] == f"file://{out}"
@@ -153,20 +149,14 @@ def test_safe_mode_keeps_serving_visitors(ui):
 
 @pytest.mark.parametrize("ui", [STAFF], indirect=True, ids=["pin"])
 def test_central_change_needs_a_working_service(ui):
-    import time
     corner_taps(ui)
     enter_pin(ui, "2468")
     ui.tap(ui.screen().ids.central)
     scr = ui.screen()
     scr.ids.url.text = "http://127.0.0.1:9"  # nothing listens there
     scr.ids.token.text = "secret-token"
-    ui.tap(scr.ids.test)
-    for _ in range(200):
-        ui.frames(2)
-        if not scr.testing:
-            break
-        time.sleep(0.05)
-    assert "Testafdruk mislukt" not in scr.ids.message.text or True
+    run_test(ui, scr)
+    assert "Test mislukt" in scr.ids.message.text
     assert scr.ids.save.disabled and not scr.tested_ok
     ui.tap(scr.ids.save)
     assert "sync" not in read_local(ui.tmp / "data")
