@@ -17,14 +17,17 @@ class StaffHomeScreen(Screen):
     message = StringProperty("")
     safe_text = StringProperty("")
     sync_text = StringProperty("")
+    scanner_text = StringProperty("")
 
     def on_pre_enter(self, *_):
         self.message = ""
         self.refresh()
+        self.build_offered()
 
     def refresh(self):
         app = App.get_running_app()
         st = app.store.outbox_stats()
+        self.scanner_text = app.tr("staff.scanner", code=getattr(app, "last_scan", "") or "-")
         self.status = app.tr("staff.status", device=app.store.device_id, role=app.kcfg.device.role,
                              printer=app.printer_state_text(), pending=st["pending"],
                              aside=st["set_aside"])
@@ -42,6 +45,29 @@ class StaffHomeScreen(Screen):
         cur = app.kcfg.device.role
         nxt = roles[(roles.index(cur) + 1) % len(roles)] if cur in roles else roles[0]
         self._save({"device.role": nxt})
+
+    def toggle_offered(self, lang: str):
+        """Offer or stop offering a language (the default language always stays offered)."""
+        app = App.get_running_app()
+        langs = list(app.kcfg.ui.languages)
+        if lang in langs:
+            langs.remove(lang)
+        else:
+            langs.append(lang)
+        self._save({"ui.languages": langs})
+        self.build_offered()
+
+    def build_offered(self):
+        from kiosk.i18n import available_languages
+        from screens.widgets import ReasonToggle
+        app = App.get_running_app()
+        box = self.ids.offered
+        box.clear_widgets()
+        for code in available_languages():
+            btn = ReasonToggle(reason_id=code, text=app.translator.language_name(code),
+                               state="down" if code in app.kcfg.ui.languages else "normal")
+            btn.bind(on_release=lambda b: self.toggle_offered(b.reason_id))
+            box.add_widget(btn)
 
     def cycle_language(self):
         app = App.get_running_app()

@@ -147,6 +147,8 @@ class TicketController(EventDispatcher):
         Clock.schedule_once(lambda _dt: self._scanned(code))
 
     def _scanned(self, code: str):
+        # for the staff menu's scanner check: in memory only, never stored
+        self.app.last_scan = code[:4] + "*" * max(0, len(code) - 4)
         if self.app.sm.current not in ("ticket_services", "ticket_appointment"):
             return  # a scan while a ticket is on screen: ignore
         self.app.show("ticket_appointment")

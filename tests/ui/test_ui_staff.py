@@ -182,3 +182,21 @@ def test_reset_numbers_with_confirmation(ui):
     assert book.issue("passport", "A", "nl").label == "A001"
     assert len(ui.store.outbox_events("ticket.numbers_reset")) == 1
     assert ui.store.query("SELECT COUNT(*) AS n FROM tickets")[0]["n"] == 4  # history kept
+
+
+@pytest.mark.parametrize("ui", [STAFF], indirect=True, ids=["pin"])
+def test_offered_languages(ui):
+    corner_taps(ui)
+    enter_pin(ui, "2468")
+    home = ui.screen()
+    toggles = {b.reason_id: b for b in home.ids.offered.children}
+    assert set(toggles) == {"nl", "en"} and all(b.state == "down" for b in toggles.values())
+    ui.tap(toggles["nl"])  # the default language cannot be switched off
+    assert "Niet opgeslagen" in home.ids.message.text
+    assert ui.app.kcfg.ui.languages == ["nl", "en"]
+    ui.tap({b.reason_id: b for b in home.ids.offered.children}["en"])
+    assert home.ids.message.text == "Opgeslagen."
+    assert ui.app.kcfg.ui.languages == ["nl"]
+    assert read_local(ui.tmp / "data")["ui"]["languages"] == ["nl"]
+    assert "Scanner" in home.ids.scanner.text
+    ui.screenshot()
