@@ -23,6 +23,7 @@ from kiosk.i18n import Translator
 from kiosk.writer import Writer
 from kiosk import staff
 from screens import appliance, registry, widgets  # noqa: F401 - widgets: shared kv classes
+from screens.idle_throttle import IdleThrottle
 from screens.staff_mode import StaffMode
 
 log = logging.getLogger(__name__)
@@ -123,6 +124,7 @@ class KioskApp(StaffMode, App):
         self._open_buttons()
         self._appliance = appliance.start(self)  # systemd watchdog + kiosk-mode lockdown
         self._start_sync()
+        self._throttle = IdleThrottle(self.flow.idle_for)
 
     def on_stop(self):
         if getattr(self, "_appliance", None):
@@ -246,6 +248,8 @@ class KioskApp(StaffMode, App):
         return False
 
     def _tick(self, _dt=None):
+        if getattr(self, "_throttle", None):
+            self._throttle.check()
         if self.staff_session is not None or self.sm.current == "staff_pin":
             if self.staff_session is not None and self.staff_session.expired():
                 log.info("staff mode closed after %.0f s without a touch", self.kcfg.staff.idle_timeout_s)
