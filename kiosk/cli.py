@@ -24,6 +24,12 @@ COMMAND_MODULES = [
     "kiosk.commands.route_cmd",
     "kiosk.commands.doctor_cmd",
 ]
+# The command each module registers, so that `kiosk run` imports only what `run` needs
+# (the kiosk's cold start); help and unknown commands still import them all.
+COMMAND_NAMES = {"run": "kiosk.commands.run", "config": "kiosk.commands.config_cmd",
+                 "staff": "kiosk.commands.staff_cmd", "ticket": "kiosk.commands.ticket_cmd",
+                 "sync": "kiosk.commands.sync_cmd", "route": "kiosk.commands.route_cmd",
+                 "doctor": "kiosk.commands.doctor_cmd"}
 
 log = logging.getLogger("kiosk")
 
@@ -51,7 +57,27 @@ def _escpos_cache(data_dir: str) -> None:
             pass  # read-only data dir: escpos falls back to a temp dir
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _wanted_modules(argv: list[str] | None) -> list[str]:
+    if argv is None:
+        return COMMAND_MODULES
+    skip_next = False
+    for tok in argv:
+        if skip_next:
+            skip_next = False
+            continue
+        if tok in ("--config", "--data-dir"):
+            skip_next = True
+            continue
+        if tok.startswith("-"):
+            if tok in ("-h", "--help"):
+                return COMMAND_MODULES
+            continue
+        return [COMMAND_NAMES[tok]] if tok in COMMAND_NAMES else COMMAND_MODULES
+    return COMMAND_MODULES
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; given argv, only the chosen command's module is imported."""
     common = argparse.ArgumentParser(add_help=False)
     # SUPPRESS: a value given before the subcommand is not reset by the subcommand's own copy
     common.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS,
@@ -61,13 +87,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", parents=[common],
                                      description="Public-hall kiosk: feedback, tickets, wayfinding.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMAND_MODULES:
+    for name in _wanted_modules(argv):
         importlib.import_module(name).register(sub, common)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     args.config = getattr(args, "config", None)
     if getattr(args, "data_dir", None) is None:

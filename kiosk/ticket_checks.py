@@ -64,6 +64,8 @@ def check_device_urls(cfg: KioskConfig, problems: list[Problem]) -> None:
 
 def check_printer_profile(cfg: KioskConfig, problems: list[Problem]) -> None:
     name = cfg.devices.printer.profile
+    if not cfg.devices.printer.url and not cfg.services:
+        return  # no printing on this device: skip loading python-escpos' profile data
     try:
         from escpos.capabilities import get_profile
         get_profile(name)

@@ -7,6 +7,7 @@ through a background Writer; results hop back with Clock.schedule_once.
 from __future__ import annotations
 
 import logging
+import threading
 
 from kivy.app import App
 from kivy.clock import Clock
@@ -29,6 +30,7 @@ from screens.staff_mode import StaffMode
 log = logging.getLogger(__name__)
 
 TICK_S = 0.25
+SYNC_START_DELAY_S = 3.0
 # Staff PIN in --simulate when none is configured: 1234 (hashed once, here, to keep start-up fast)
 SIMULATE_PIN_HASH = "scrypt$16384$8$1$cEvBSQyRrsGzYxTClWOzdQ==$L6yaZ97SMZvH0m0hrJJ9XDMbNAwux1bIkIbOMMLXWNI="
 
@@ -123,10 +125,14 @@ class KioskApp(StaffMode, App):
         self._tick_ev = Clock.schedule_interval(self._tick, TICK_S)
         self._open_buttons()
         self._appliance = appliance.start(self)  # systemd watchdog + kiosk-mode lockdown
-        self._start_sync()
+        # requests and the sync worker take ~0.4 s to import: not on the Kivy thread, and
+        # only once the first screen is up (an import holds the GIL while the window starts)
+        Clock.schedule_once(lambda _dt: threading.Thread(target=self._start_sync, name="sync-start",
+                                                          daemon=True).start(), SYNC_START_DELAY_S)
         self._throttle = IdleThrottle(self.flow.idle_for)
 
     def on_stop(self):
+        self._stopping = True
         if getattr(self, "_appliance", None):
             self._appliance.stop()  # STOPPING=1 to systemd
         if self._tick_ev:

@@ -104,8 +104,11 @@ class StaffMode:
         """The store-and-forward sender (kiosk.sync) on its own thread: heartbeats, bounds
         on the outbox, and sending when sync.url is set."""
         from kiosk.sync import SyncWorker
-        self.sync = SyncWorker(self.store, self.kcfg.sync, printer_state=self.printer_state_text)
-        self.sync.start()
+        worker = SyncWorker(self.store, self.kcfg.sync, printer_state=self.printer_state_text)
+        if getattr(self, "_stopping", False):
+            return
+        self.sync = worker
+        worker.start()
 
     def restart_app(self):
         """Stop cleanly; `kiosk run` then starts itself again (systemd would too)."""

@@ -155,3 +155,12 @@ def test_schema_optional_and_required_fields():
     assert [p.render() for p in probs] == ["<config>: name: expected text, got int 3"]
     _, probs = build(S, {})
     assert [p.render() for p in probs] == ["<config>: name: is required"]
+
+
+def test_cli_imports_only_the_chosen_command():
+    from kiosk.cli import COMMAND_MODULES, COMMAND_NAMES, _wanted_modules
+    assert sorted(COMMAND_NAMES.values()) == sorted(COMMAND_MODULES)
+    assert _wanted_modules(["--data-dir", "x", "run", "--simulate"]) == ["kiosk.commands.run"]
+    assert _wanted_modules(["--config", "run", "config", "check", "f"]) == ["kiosk.commands.config_cmd"]
+    assert _wanted_modules(["--help"]) == COMMAND_MODULES
+    assert _wanted_modules(["nonsense"]) == COMMAND_MODULES
