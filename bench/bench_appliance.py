@@ -34,7 +34,7 @@ def idle_cpu(report) -> None:
         for line in p.stderr:
             if "first frame drawn" in line:
                 break
-        time.sleep(2)  # let start-up work (texture uploads, first status polls) finish
+        time.sleep(8)  # let start-up work finish (textures, the sync worker starting at 3 s)
         hz = os.sysconf("SC_CLK_TCK")
         t0, c0 = time.monotonic(), _cpu_ticks(p.pid)
         time.sleep(IDLE_S)
