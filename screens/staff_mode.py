@@ -53,7 +53,10 @@ class StaffMode:
         return res
 
     def printer_state_text(self) -> str:
-        ctl = self._ticket_controller(create=False)
+        """Called from the sync worker's heartbeat too: never imports the ticket part."""
+        import sys
+        mod = sys.modules.get("screens.ticket_controller")
+        ctl = mod._controllers.get(self) if mod is not None else None
         if ctl is None or ctl.issuer is None:
             return "-"
         try:
