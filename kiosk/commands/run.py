@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import sys
 from pathlib import Path
 
@@ -37,22 +36,6 @@ def load_config(args):
     return cfg
 
 
-def _prepare_kivy(cfg, data_dir: str) -> None:
-    """Kivy reads its settings at import: set them before anything imports it."""
-    os.environ.setdefault("KIVY_NO_ARGS", "1")
-    os.environ.setdefault("KIVY_NO_FILELOG", "1")
-    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
-    os.environ.setdefault("KIVY_HOME", str(Path(data_dir) / "kivy"))
-    from kivy.config import Config
-    Config.set("graphics", "width", str(cfg.ui.width))
-    Config.set("graphics", "height", str(cfg.ui.height))
-    Config.set("kivy", "exit_on_escape", "0")  # no way out by keyboard
-    if cfg.ui.fullscreen:
-        Config.set("graphics", "fullscreen", "auto")
-        Config.set("graphics", "borderless", "1")
-        Config.set("graphics", "show_cursor", "0")
-
-
 def load_config_safe(args):
     """Like load_config, but broken local overrides start safe mode instead of stopping:
     the last good overrides are used and staff see why (see kiosk.local_config)."""
@@ -76,35 +59,20 @@ def load_config_safe(args):
 def cmd_run(args) -> int:
     cfg, site, safe_problems = load_config_safe(args)
     Path(args.data_dir).mkdir(parents=True, exist_ok=True)
-    _prepare_kivy(cfg, args.data_dir)
+    from screens import launch  # the Kivy side lives in screens/
+    launch.prepare(cfg, args.data_dir)
     from kiosk.store import Store
-    from kivy.clock import Clock
-    from kivy.core.window import Window
-    from screens.app import KioskApp
 
     store = Store(args.data_dir, device_id=cfg.device.id or None)
-    app = KioskApp(cfg, store, simulate=args.simulate, site=site, safe_problems=safe_problems)
-
-    def _terminate(signum, _frame):
-        log.info("signal %d: stopping", signum)
-        Clock.schedule_once(lambda _dt: app.stop(), 0)
-
-    signal.signal(signal.SIGTERM, _terminate)
-    signal.signal(signal.SIGINT, _terminate)
-
-    def _first_frame(*_):
-        Window.unbind(on_flip=_first_frame)
-        log.info("first frame drawn")
-
-    Window.bind(on_flip=_first_frame)
     log.info("kiosk starting: device %s, role %s, data in %s%s", store.device_id, cfg.device.role,
              args.data_dir, " (simulated devices)" if args.simulate else "")
     try:
-        app.run()
+        restart = launch.run(cfg, store, simulate=args.simulate, site=site,
+                             safe_problems=safe_problems)
     finally:
         store.close()
     log.info("kiosk stopped")
-    if app.restart_requested:
+    if restart:
         log.info("restarting as staff asked")
         os.execv(sys.executable, [sys.executable, "-m", "kiosk"] + sys.argv[1:])
     return 0

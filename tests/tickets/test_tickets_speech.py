@@ -67,7 +67,7 @@ def test_say_writes_audio_in_the_language(tmp_path):
     wav = tmp_path / "speech-0001.wav"
     with wave.open(str(wav)) as w:
         seconds = w.getnframes() / w.getframerate()
-    assert 1.0 < seconds < 10
+    assert seconds > 1.0 and seconds < 10  # about 1.5 s of speech, not silence or a hang
 
 
 @needs_espeak
