@@ -64,13 +64,8 @@ class StaffMode:
         except Exception:  # noqa: BLE001 - status is informative only
             return "?"
 
-    def _ticket_controller(self, create: bool = True):
-        try:
-            from screens.ticket_controller import _controllers, ticket_controller
-        except ImportError:
-            return None
-        if not create and self not in _controllers:
-            return None
+    def _ticket_controller(self):
+        from screens.ticket_controller import ticket_controller
         return ticket_controller(self)
 
     def reprint_last(self) -> ActionResult:
