@@ -1,11 +1,14 @@
 """Spoken output with espeak-ng (offline), one utterance at a time, interruptible.
 
-  espeak://[?rate=150&voice_en=en-gb&out=DIR]   espeak-ng on the default audio device (the
-      `volume` option, 0-100, from devices.speech.volume, is its amplitude); `rate`
-      in words per minute; voice_<lang> overrides the voice for a language (default: the
-      language code, e.g. nl, en); out=DIR writes each utterance to DIR/speech-N.wav instead
-      of playing it (simulation and tests).
-  dummy://                                       records (text, lang) in `said`.
+  espeak://[?rate=150&voice_en=en-gb&out=DIR&player=aplay]   espeak-ng on the default audio
+      device (the `volume` option, 0-100, from devices.speech.volume, is its amplitude);
+      `rate` in words per minute; voice_<lang> overrides the voice for a language (default:
+      the language code, e.g. nl, en); out=DIR writes each utterance to DIR/speech-N.wav
+      instead of playing it (simulation and tests); `player` plays sound files such as
+      the hall display's chime (aplay or paplay, default aplay; with out=DIR a copy goes to
+      DIR/speech-N-sound.wav instead).
+  dummy://                                       records (text, lang) in `said`, played
+      sound files in `played`.
 
 `say(text, lang)` returns at once (True when speaking started); a new `say` or `stop()`
 ends the previous utterance. Numbers are left as digits ("A 12") for espeak-ng to read
@@ -23,6 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 600
+PLAYERS = {"aplay": ["aplay", "-q"], "paplay": ["paplay"]}  # closed list: config never names a program
 
 
 class DummySpeech:
@@ -30,6 +34,7 @@ class DummySpeech:
         self.url = url
         self.volume = volume
         self.said: list[tuple[str, str]] = []
+        self.played: list[str] = []
         self.stopped = 0
 
     @classmethod
@@ -38,6 +43,10 @@ class DummySpeech:
 
     def say(self, text: str, lang: str) -> bool:
         self.said.append((text, lang))
+        return True
+
+    def play(self, path: str) -> bool:
+        self.played.append(str(path))
         return True
 
     def stop(self) -> None:
@@ -52,13 +61,15 @@ class DummySpeech:
 
 class EspeakSpeech:
     def __init__(self, url: str = "espeak://", rate: int = 150, voices: dict[str, str] | None = None,
-                 out_dir: str | None = None, binary: str = "espeak-ng", volume: int = 100):
+                 out_dir: str | None = None, binary: str = "espeak-ng", volume: int = 100,
+                 player: str = "aplay"):
         self.url = url
         self.rate = rate
         self.volume = volume  # 0-100, passed as espeak-ng's amplitude
         self.voices = voices or {}
         self.out_dir = Path(out_dir) if out_dir else None
         self.binary = binary
+        self.player = player
         self._proc: subprocess.Popen | None = None
         self._lock = threading.Lock()
         self._count = 0
@@ -73,7 +84,10 @@ class EspeakSpeech:
         if not 80 <= rate <= 450:
             raise ValueError(f"speech URL {url!r}: rate {rate} is outside 80..450")
         voices = {k[6:]: v for k, v in q.items() if k.startswith("voice_")}
-        return cls(url, rate, voices, q.get("out"), volume=volume)
+        player = q.get("player", "aplay")
+        if player not in PLAYERS:
+            raise ValueError(f"speech URL {url!r}: player must be one of {', '.join(PLAYERS)}")
+        return cls(url, rate, voices, q.get("out"), volume=volume, player=player)
 
     def voice(self, lang: str) -> str:
         return self.voices.get(lang, lang)
@@ -102,6 +116,32 @@ class EspeakSpeech:
                                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             except OSError as e:
                 log.warning("cannot start %s: %s", self.binary, e)
+                self._proc = None
+                return False
+        return True
+
+    def play(self, path: str) -> bool:
+        """Play a sound file (WAV) the same way: one at a time, interruptible."""
+        with self._lock:
+            self._stop_locked()
+            if self.out_dir is not None:
+                self.out_dir.mkdir(parents=True, exist_ok=True)
+                self._count += 1
+                try:
+                    shutil.copyfile(path, self.out_dir / f"speech-{self._count:04d}-sound.wav")
+                except OSError as e:
+                    log.warning("cannot keep sound %s: %s", path, e)
+                    return False
+                return True
+            if shutil.which(self.player) is None:
+                log.warning("cannot play %s: %s is not installed", path, self.player)
+                return False
+            try:
+                self._proc = subprocess.Popen([*PLAYERS[self.player], str(path)],
+                                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                              stderr=subprocess.PIPE)
+            except OSError as e:
+                log.warning("cannot start %s: %s", self.player, e)
                 self._proc = None
                 return False
         return True

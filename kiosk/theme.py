@@ -49,7 +49,7 @@ FACE_FILLS = {
 TEXT_PAIRS = [
     ("text", "bg"), ("text", "panel"), ("text_muted", "bg"), ("text_muted", "panel"),
     ("on_primary", "primary"), ("on_selected", "selected"), ("on_bar", "bar"), ("warn", "bg"),
-    ("warn", "panel"),
+    ("warn", "panel"), ("bg", "warn"),  # the hall display's "connection lost" banner
 ]
 GRAPHIC_PAIRS = [("outline", "bg"), ("outline", "panel")]
 

@@ -20,7 +20,9 @@ from pathlib import Path
 
 from devices.printer import PrinterState, PrintFailed
 from kiosk.i18n import Translator
+from kiosk.live_wait import CONFIGURED, LIVE
 from kiosk.pictograms import load_pictogram
+from kiosk.spoken import spoken_number
 from kiosk.ticket_render import TicketContent, build_content, job_for, raster_image
 from kiosk.ticket_services import ServiceCatalog
 from kiosk.tickets import PrintState, Ticket, TicketBook, format_label, wait_range
@@ -45,6 +47,7 @@ class IssueResult:
     people_ahead: int
     wait: tuple[int, int]
     repeated: bool = False
+    wait_source: str = CONFIGURED   # "live" (central's queue) or "configured"
 
 
 @dataclass
@@ -57,7 +60,8 @@ class PrintOutcome:
 
 
 def spoken_label(label: str) -> str:
-    """'A012' -> 'A 12': the letter, then the number as a number (read "A twaalf")."""
+    """'A012' -> 'A 12': the letter, then the number as a number (read "A twaalf").
+    Speech uses kiosk.spoken.spoken_number, which also knows each language's letters."""
     letters = label.rstrip("0123456789")
     digits = label[len(letters):]
     return f"{letters} {int(digits)}" if digits else label
@@ -65,7 +69,7 @@ def spoken_label(label: str) -> str:
 
 class TicketIssuer:
     def __init__(self, store, cfg, printer=None, speech=None, translator: Translator | None = None,
-                 config_dir: str | Path | None = None, directions=None):
+                 config_dir: str | Path | None = None, directions=None, live_waits=None):
         self.store = store
         self.cfg = cfg
         self.printer = printer
@@ -75,6 +79,7 @@ class TicketIssuer:
         self.book = TicketBook.from_config(store, cfg)
         self.config_dir = config_dir
         self.directions = directions  # optional callable(place_id, lang) -> str (wayfinding)
+        self.live_waits = live_waits  # optional kiosk.live_wait.LiveWaits (central's estimates)
         self._last: dict[str, tuple[float, IssueResult]] = {}
         self._lock = threading.Lock()
         self._printer_state = self._stored_state()
@@ -101,19 +106,22 @@ class TicketIssuer:
             if last and now - last[0] < self.cfg.tickets.double_tap_s:
                 prev = last[1]
                 return IssueResult(prev.ticket, prev.service, prev.content, prev.people_ahead,
-                                   prev.wait, repeated=True)
+                                   prev.wait, repeated=True, wait_source=prev.wait_source)
+            # a dict lookup: a slow or absent central service never delays the ticket
+            live = self.live_waits.current(service.id) if self.live_waits is not None else None
             ticket = self.book.issue(
                 service.id, service.prefix, lang, appointment,
-                estimate=lambda ahead: wait_range(ahead, service.handling_minutes,
-                                                  max(1, service.desks_open)),
+                extra_payload={"wait_source": LIVE if live else CONFIGURED},
+                estimate=lambda ahead: live or wait_range(ahead, service.handling_minutes,
+                                                          max(1, service.desks_open)),
                 assume_served_after_min=self.cfg.tickets.assume_served_after_min)
-            result = self._result(ticket, service)
+            result = self._result(ticket, service, live)
             self._last[service_id] = (now, result)
         return result
 
-    def _result(self, ticket: Ticket, service) -> IssueResult:
+    def _result(self, ticket: Ticket, service, live: tuple[int, int] | None = None) -> IssueResult:
         ahead = self.book.people_ahead(ticket, self.cfg.tickets.assume_served_after_min)
-        wait = wait_range(ahead, service.handling_minutes, max(1, service.desks_open))
+        wait = live or wait_range(ahead, service.handling_minutes, max(1, service.desks_open))
         route = ""
         if self.directions and service.place:
             try:
@@ -124,7 +132,8 @@ class TicketIssuer:
                                 qr_pattern=self.cfg.tickets.qr_url, ahead=ahead, wait=wait,
                                 tz=self.cfg.device.timezone, pictogram=self._pictogram(service),
                                 directions=route)
-        return IssueResult(ticket, service, content, ahead, wait)
+        return IssueResult(ticket, service, content, ahead, wait,
+                           wait_source=LIVE if live else CONFIGURED)
 
     def _pictogram(self, service):
         try:
@@ -233,7 +242,7 @@ class TicketIssuer:
     def spoken_text(self, result: IssueResult) -> str:
         lang = result.ticket.lang
         place = self.catalog.wait_at(result.service, lang)
-        return self.tr("ticket.spoken", lang, number=spoken_label(result.ticket.label),
+        return self.tr("ticket.spoken", lang, number=spoken_number(result.ticket.label, lang, self.tr),
                        service=result.content.service_name,
                        place=self.tr("ticket.spoken_wait_at", lang, place=place) if place else "")
 

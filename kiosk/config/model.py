@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kiosk.config.display import DisplaySection
 from kiosk.config.schema import setting
 from kiosk.config.tickets import (PrinterSection, ScannerSection, ServiceEntry, SpeechSection,
                                  TicketsSection)
@@ -137,3 +138,6 @@ class KioskConfig:
     sync: SyncSection = setting(SyncSection, "Sending events to the central service "
                                 "(kiosk/sync_config.py).")
     staff: StaffSection = setting(StaffSection, "The hidden, PIN-protected staff screen.")
+    display: DisplaySection = setting(DisplaySection, "The hall display that shows and announces "
+                                      "called tickets (device.role = \"display\"; "
+                                      "kiosk/config/display.py, docs/calling.md).")

@@ -102,6 +102,12 @@ class TicketsSection:
     assume_served_after_min: int = setting(120, "A ticket older than this many minutes no longer "
                                            "counts as a person ahead in the queue.", min=5,
                                            max=1440)
+    live_wait_interval_s: float = setting(30.0, "With [sync] set: seconds between two background "
+                                          "reads of the central queue for live waiting times.",
+                                          min=2, max=3600)
+    live_wait_max_age_s: float = setting(120.0, "A live waiting time older than this is not "
+                                         "used; the ticket then shows the estimate from "
+                                         "handling_minutes and desks_open.", min=5, max=86400)
     appointments: AppointmentsSection = setting(AppointmentsSection,
                                                 "How appointment codes are checked.")
 

@@ -176,7 +176,7 @@ def test_speak_uses_the_visitor_language(store, make_config):
     assert text.startswith("Uw nummer is A 12.") and "Wachtruimte B" in text
     other = make_issuer(store, make_config, speech=speech)  # a fresh screen: no double tap
     assert other.speak(other.issue("passport", "en"))
-    assert speech.said[-1] == ("Your number is A 13. Passport. Wait at Waiting area B.", "en")
+    assert speech.said[-1] == ("Your number is A13. Passport. Wait at Waiting area B.", "en")  # "ay thirteen"
 
 
 def test_ticket_content_in_visitor_language_with_dutch_name(store, make_config):

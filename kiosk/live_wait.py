@@ -1,0 +1,81 @@
+"""Live estimated waits for the ticket kiosk, read from the central queue in the background.
+
+  waits = LiveWaits(cfg.sync, cfg.tickets)   # only when sync.url is set
+  waits.start()                              # GET /api/v1/queue every tickets.live_wait_interval_s
+  waits.current("passport")                  # (10, 20), or None when there is no fresh answer
+  waits.stop()
+
+`current()` only reads what the reader thread stored (a dict under a lock): issuing a
+ticket never waits for the network. An answer counts as fresh for
+`tickets.live_wait_max_age_s` (monotonic clock); after that, or when central never
+answered or does not know the service, the ticket uses the configured estimate.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Callable
+
+log = logging.getLogger(__name__)
+
+LIVE = "live"
+CONFIGURED = "configured"
+
+
+class LiveWaits:
+    def __init__(self, sync, tickets, clock: Callable[[], float] = time.monotonic, client=None):
+        self.sync = sync
+        self.interval_s = tickets.live_wait_interval_s
+        self.max_age_s = tickets.live_wait_max_age_s
+        self.clock = clock
+        self.client = client
+        self._lock = threading.Lock()
+        self._waits: dict[str, tuple[int, int]] = {}
+        self._at: float | None = None
+        self.message = ""
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def current(self, service_id: str) -> tuple[int, int] | None:
+        with self._lock:
+            if self._at is None or self.clock() - self._at > self.max_age_s:
+                return None
+            return self._waits.get(service_id)
+
+    def refresh(self) -> bool:
+        """One read of the central queue (the thread's step; tests call it directly)."""
+        from kiosk.queue_client import QueueClient, QueueError
+        try:
+            if self.client is None:
+                self.client = QueueClient.from_sync(self.sync, min(10.0, self.interval_s))
+            answer = self.client.fetch()
+        except QueueError as e:
+            if str(e) != self.message:
+                log.warning("live waiting times: %s", e)
+            self.message = str(e)
+            return False
+        waits = {sid: s.est_wait_min for sid, s in answer.services.items() if s.est_wait_min}
+        with self._lock:
+            self._waits, self._at = waits, self.clock()
+        self.message = ""
+        return True
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="live-waits", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        if self.client is not None:
+            self.client.close()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.refresh()
+            except Exception:  # noqa: BLE001 - never let the reader die; tickets go on regardless
+                log.exception("live waiting times: unexpected error")
+            self._stop.wait(self.interval_s)

@@ -1,0 +1,150 @@
+"""Reading the hall's queue from the central service: `GET /api/v1/queue` (docs/calling.md).
+
+  client = QueueClient.from_sync(cfg.sync, timeout=4.0)
+  answer = client.fetch(since=57)          # a QueueAnswer, or QueueError with a clear message
+
+Uses the [sync] url, token (or token_file), TLS settings and requests, like the event
+sender (kiosk/sync_http.py). The answer is checked against the contract before anyone
+uses it: a malformed call or service entry makes the whole answer bad (QueueError), so a
+display never shows half-understood data. Import this module off the Kivy thread
+(requests takes ~0.4 s to import).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import requests
+
+from kiosk import __version__
+from kiosk.sync_http import read_token
+
+
+class QueueError(Exception):
+    """No usable answer: network trouble, a refusal, or an answer outside the contract."""
+
+
+@dataclass(frozen=True)
+class Call:
+    call_id: int
+    ticket: str
+    service: str
+    desk: str
+    lang: str
+    called_at: str
+    recall: bool = False
+
+
+@dataclass(frozen=True)
+class ServiceQueue:
+    waiting: int
+    est_wait_min: tuple[int, int] | None
+    desks: int
+
+
+@dataclass(frozen=True)
+class QueueAnswer:
+    server_time: str
+    services: dict[str, ServiceQueue] = field(default_factory=dict)
+    calls: tuple[Call, ...] = ()
+
+
+def _int(v, what: str, lo: int = 0) -> int:
+    if isinstance(v, bool) or not isinstance(v, int) or v < lo:
+        raise QueueError(f"{what} must be a whole number >= {lo}, got {v!r}")
+    return v
+
+
+def _text(v, what: str, allow_empty: bool = False) -> str:
+    if not isinstance(v, str) or (not allow_empty and not v.strip()):
+        raise QueueError(f"{what} must be text, got {v!r}")
+    return v.strip()
+
+
+def parse_answer(doc) -> QueueAnswer:
+    """A contract-shaped JSON document -> QueueAnswer; QueueError names what is wrong."""
+    if not isinstance(doc, dict):
+        raise QueueError("the answer is not a JSON object")
+    services_doc = doc.get("services", {})
+    calls_doc = doc.get("calls", [])
+    if not isinstance(services_doc, dict):
+        raise QueueError("'services' must be an object")
+    if not isinstance(calls_doc, list):
+        raise QueueError("'calls' must be a list")
+    services = {}
+    for sid, s in services_doc.items():
+        if not isinstance(s, dict):
+            raise QueueError(f"services.{sid} must be an object")
+        est = s.get("est_wait_min")
+        if est is not None:
+            if not (isinstance(est, list) and len(est) == 2):
+                raise QueueError(f"services.{sid}.est_wait_min must be [low, high], got {est!r}")
+            low, high = (_int(x, f"services.{sid}.est_wait_min") for x in est)
+            est = (min(low, high), max(low, high))
+        services[sid] = ServiceQueue(_int(s.get("waiting", 0), f"services.{sid}.waiting"), est,
+                                     _int(s.get("desks", 0), f"services.{sid}.desks"))
+    calls = []
+    for i, c in enumerate(calls_doc):
+        if not isinstance(c, dict):
+            raise QueueError(f"calls[{i}] must be an object")
+        calls.append(Call(_int(c.get("call_id"), f"calls[{i}].call_id", 1),
+                          _text(c.get("ticket"), f"calls[{i}].ticket"),
+                          _text(c.get("service", ""), f"calls[{i}].service", True),
+                          _text(c.get("desk"), f"calls[{i}].desk"),
+                          _text(c.get("lang", "") or "", f"calls[{i}].lang", True),
+                          _text(c.get("called_at", "") or "", f"calls[{i}].called_at", True),
+                          bool(c.get("recall", False))))
+    calls.sort(key=lambda c: c.call_id)
+    return QueueAnswer(_text(doc.get("server_time", "") or "", "server_time", True), services,
+                       tuple(calls))
+
+
+class QueueClient:
+    def __init__(self, url: str, token: str, *, timeout: tuple[float, float] = (3.0, 5.0),
+                 verify_tls: bool = True, ca_file: str = ""):
+        self.endpoint = url.rstrip("/") + "/api/v1/queue"
+        self.timeout = timeout
+        self.verify: bool | str = ca_file if (verify_tls and ca_file) else verify_tls
+        self.session = requests.Session()
+        self.session.headers.update({"Authorization": f"Bearer {token}",
+                                     "User-Agent": f"publiekshal-kiosk/{__version__}"})
+
+    @classmethod
+    def from_sync(cls, sync, timeout: float) -> "QueueClient":
+        """From the [sync] section; each wait is at most `timeout` (and the [sync] timeouts).
+        Raises QueueError when sync.url is not set or the token file cannot be read."""
+        if not sync.url:
+            raise QueueError("sync.url is not set: the central queue cannot be read")
+        try:
+            token = read_token(sync.token, sync.token_file)
+        except OSError as e:
+            raise QueueError(f"cannot read sync.token_file {sync.token_file!r}: {e.strerror}") from None
+        return cls(sync.url, token, timeout=(min(sync.connect_timeout_s, timeout),
+                                             min(sync.read_timeout_s, timeout)),
+                   verify_tls=sync.verify_tls, ca_file=sync.ca_file)
+
+    def fetch(self, since: int | None = None) -> QueueAnswer:
+        params = {"since": str(since)} if since is not None else None
+        try:
+            r = self.session.get(self.endpoint, params=params, timeout=self.timeout,
+                                 verify=self.verify)
+        except requests.exceptions.SSLError as e:
+            raise QueueError(f"TLS problem: {_short(e)}") from None
+        except requests.exceptions.Timeout:
+            raise QueueError("the central service did not answer in time") from None
+        except requests.exceptions.RequestException as e:
+            raise QueueError(f"cannot reach the central service: {_short(e)}") from None
+        if r.status_code != 200:
+            raise QueueError(f"central service answered {r.status_code} for the queue: "
+                             f"{r.text[:200]}")
+        try:
+            doc = r.json()
+        except ValueError:
+            raise QueueError("the queue answer is not JSON") from None
+        return parse_answer(doc)
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def _short(e: Exception) -> str:
+    return str(e).splitlines()[0][:200] if str(e) else type(e).__name__
