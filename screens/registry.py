@@ -18,6 +18,7 @@ SCREENS: dict[str, str] = {
     "ticket_services": "screens.ticket_services:TicketServicesScreen",
     "ticket_appointment": "screens.ticket_appointment:TicketAppointmentScreen",
     "ticket_issued": "screens.ticket_issued:TicketIssuedScreen",
+    "hall_display": "screens.hall_display:HallDisplayScreen",
 }
 
 # The first screen of each device role.
@@ -26,6 +27,7 @@ ROLE_START = {
     "home": "home",
     "wayfinding": "wayfinding_destinations",
     "tickets": "ticket_services",
+    "display": "hall_display",
 }
 
 

@@ -41,7 +41,7 @@ class StaffHomeScreen(Screen):
 
     def cycle_role(self):
         app = App.get_running_app()
-        roles = [r for r in ROLES if r != "display"]
+        roles = list(ROLES)
         cur = app.kcfg.device.role
         nxt = roles[(roles.index(cur) + 1) % len(roles)] if cur in roles else roles[0]
         self._save({"device.role": nxt})

@@ -53,6 +53,7 @@ class TicketController(EventDispatcher):
         self.devices = open_ticket_devices(self.cfg, app.store.data_dir, app.simulate,
                                            kinds=("printer", "speech", "scanner"))
         self.issuer: TicketIssuer | None = None
+        self.live_waits = None  # kiosk.live_wait.LiveWaits when [sync] is set
         self._ready = threading.Event()
         self.worker = Writer(name="tickets")
         self.printing = Writer(name="tickets-print")
@@ -68,9 +69,14 @@ class TicketController(EventDispatcher):
         app.bind(on_stop=lambda *_: self.close())
 
     def _make_issuer(self):
+        if self.cfg.sync.url:
+            from kiosk.live_wait import LiveWaits
+            self.live_waits = LiveWaits(self.cfg.sync, self.cfg.tickets)
+            self.live_waits.start()
         self.issuer = TicketIssuer(self.app.store, self.cfg, printer=self.devices.printer,
                                    speech=self.devices.speech, translator=self.app.translator,
-                                   directions=make_directions(self.cfg))
+                                   directions=make_directions(self.cfg),
+                                   live_waits=self.live_waits)
         self._ready.set()
 
     # -- taking a ticket ---------------------------------------------------------
@@ -195,4 +201,6 @@ class TicketController(EventDispatcher):
             self._poll_ev = None
         self.worker.close(5)
         self.printing.close(5)
+        if self.live_waits is not None:
+            self.live_waits.stop()
         self.devices.close()
