@@ -36,8 +36,8 @@ class DirectionArrow(Widget):
 
 class HallRow(BoxLayout):
     """One line of a list: ticket and desk, or service and people waiting."""
-    left = StringProperty("")
-    right = StringProperty("")
+    name_text = StringProperty("")   # ticket, or service
+    value_text = StringProperty("")  # desk, or people waiting
 
 
 class HallDisplayScreen(Screen):
@@ -66,6 +66,7 @@ class HallDisplayScreen(Screen):
         cfg = self.app.kcfg
         self.poller = HallPoller(cfg.sync, cfg.display, self._update_bg, tz=cfg.device.timezone,
                                  clock=self.app.kclock.monotonic)
+        self.view = self.poller.board.view()  # "connecting" until the first answer
         self.poller.start()
         threading.Thread(target=self._prepare, name="hall-prepare", daemon=True).start()
         self._check_ev = Clock.schedule_interval(lambda _dt: self._check(), CHECK_S)
@@ -153,12 +154,12 @@ class HallDisplayScreen(Screen):
         older = self.view.calls[1:]
         for i, row in enumerate(self._prev_rows):
             call = older[i] if i < len(older) else None
-            row.left = call.ticket if call else ""
-            row.right = app.tr("display.desk", desk=call.desk) if call else ""
+            row.name_text = call.ticket if call else ""
+            row.value_text = app.tr("display.desk", desk=call.desk) if call else ""
         for sid, (service, row) in self._wait_rows.items():
-            row.left = self.catalog.name(service, lang)
+            row.name_text = self.catalog.name(service, lang)
             n = self.view.waiting.get(sid)
-            row.right = "-" if n is None else str(n)
+            row.value_text = "-" if n is None else str(n)
 
     def _direction(self, desk):
         arrow = self.ids.arrow
