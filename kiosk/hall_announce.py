@@ -103,9 +103,9 @@ class Announcer:
         self._q.put(None)
         self._thread.join(2)
         try:
-            self.speech.stop()
+            self.speech.close()
         except Exception:  # noqa: BLE001 - closing must not stop shutdown
-            log.exception("stopping speech")
+            log.exception("closing the speech device")
 
     def _run(self) -> None:
         while not self._stop.is_set():

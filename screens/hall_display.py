@@ -56,6 +56,7 @@ class HallDisplayScreen(Screen):
         self.announcer = None
         self.poller = None
         self._check_ev = None
+        self._closed = False
         self.catalog = ServiceCatalog.from_config(self.app.kcfg)
         self._build_rows()
         self.app.bind(lang=lambda *_: self.render(), on_stop=lambda *_: self.close())
@@ -67,7 +68,6 @@ class HallDisplayScreen(Screen):
         self.poller = HallPoller(cfg.sync, cfg.display, self._update_bg, tz=cfg.device.timezone,
                                  clock=self.app.kclock.monotonic)
         self.view = self.poller.board.view()  # "connecting" until the first answer
-        self.poller.start()
         threading.Thread(target=self._prepare, name="hall-prepare", daemon=True).start()
         self._check_ev = Clock.schedule_interval(lambda _dt: self._check(), CHECK_S)
 
@@ -93,10 +93,16 @@ class HallDisplayScreen(Screen):
         Clock.schedule_once(lambda _dt: self._prepared(finder, announcer))
 
     def _prepared(self, finder, announcer):
+        if self._closed:  # the app stopped while this was being prepared
+            if announcer is not None:
+                announcer.close()
+            return
         self.finder, self.announcer = finder, announcer
         self.render()
+        self.poller.start()  # only now, so the first answer's fresh calls are announced too
 
     def close(self):
+        self._closed = True
         if self._check_ev is not None:
             self._check_ev.cancel()
             self._check_ev = None
