@@ -15,7 +15,7 @@ import sqlite3
 _STEPS: dict[str, list[str]] = {}
 
 # Modules that register migrations; imported by apply_all so that any Store has every table.
-COMPONENT_MODULES = ["kiosk.feedback_store", "kiosk.tickets"]
+COMPONENT_MODULES = ["kiosk.feedback_store", "kiosk.tickets_schema"]
 
 CORE = [
     """
@@ -52,9 +52,12 @@ def apply_all(conn: sqlite3.Connection) -> None:
                  "component TEXT NOT NULL, version INTEGER NOT NULL, "
                  "applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')), "
                  "PRIMARY KEY(component, version))")
+    applied = set(conn.execute("SELECT component, version FROM schema_migrations"))
     order = ["core"] + sorted(c for c in _STEPS if c != "core")
     for comp in order:
         for version, sql in enumerate(_STEPS[comp], start=1):
+            if (comp, version) in applied:
+                continue  # the common case at start-up: no write transaction at all
             conn.execute("BEGIN IMMEDIATE")
             try:
                 done = conn.execute("SELECT 1 FROM schema_migrations WHERE component=? AND version=?",

@@ -6,7 +6,6 @@ They run even when other keys already have problems, so they only rely on typed 
 from __future__ import annotations
 
 from kiosk.config import VALIDATORS, KioskConfig, Problem
-from kiosk.ticket_services import HoursError, parse_hours_line
 
 
 def check_services(cfg: KioskConfig, problems: list[Problem]) -> None:
@@ -38,6 +37,7 @@ def check_services(cfg: KioskConfig, problems: list[Problem]) -> None:
             if missing:
                 problems.append(Problem(f"{where}.wait_at", f"no text in {', '.join(missing)}"))
         for j, line in enumerate(s.hours):
+            from kiosk.ticket_services import HoursError, parse_hours_line  # only with services
             try:
                 parse_hours_line(line)
             except HoursError as e:

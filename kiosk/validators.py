@@ -8,7 +8,7 @@ from __future__ import annotations
 from kiosk.config import VALIDATORS, KioskConfig, Problem
 from kiosk.i18n import Translator, available_languages
 import kiosk.ticket_checks  # noqa: E402,F401 - registers the services/printer checks
-import kiosk.wayfinding.checks  # noqa: E402,F401 - registers the floor-plan checks
+from kiosk.wayfinding.settings import WayfindingSection
 
 
 def check_languages(cfg: KioskConfig, problems: list[Problem]) -> None:
@@ -42,4 +42,13 @@ def check_reasons(cfg: KioskConfig, problems: list[Problem]) -> None:
                     f"[feedback.reason_labels.{rid}] with {' and '.join(missing)} = \"...\""))
 
 
-VALIDATORS.extend([check_languages, check_reasons])
+def check_floor_plan(cfg: KioskConfig, problems: list[Problem]) -> None:
+    """The floor-plan checks (kiosk.wayfinding.checks), loaded only for a config that has a
+    floor plan: a device without one starts without importing the route planner."""
+    if cfg.wayfinding == WayfindingSection():
+        return
+    from kiosk.wayfinding.checks import check_wayfinding
+    check_wayfinding(cfg, problems)
+
+
+VALIDATORS.extend([check_languages, check_reasons, check_floor_plan])

@@ -7,15 +7,15 @@ the config is still used): places that cannot be reached without stairs or escal
 
 The loader has no warning channel yet, so warnings go to the `kiosk.wayfinding` logger
 (printed on stderr by the `kiosk` command) and are kept in `LAST_WARNINGS` for callers
-that want to show them. Importing this module registers `check_wayfinding` with
-kiosk.config.VALIDATORS (kiosk/validators.py imports it).
+that want to show them. kiosk/validators.py runs `check_wayfinding` for any config that has a
+floor plan (importing this module only then).
 """
 from __future__ import annotations
 
 import difflib
 import logging
 
-from kiosk.config import VALIDATORS, KioskConfig, Problem
+from kiosk.config import KioskConfig, Problem
 from kiosk.wayfinding.plan import Plan, build_plan
 from kiosk.wayfinding.settings import WayfindingSection
 
@@ -75,6 +75,3 @@ def check_wayfinding(cfg: KioskConfig, problems: list[Problem]) -> None:
     for w in warnings:
         log.warning("warning: %s", w.render().replace("<config>: ", "", 1))
 
-
-if check_wayfinding not in VALIDATORS:
-    VALIDATORS.append(check_wayfinding)
