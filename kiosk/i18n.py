@@ -56,6 +56,10 @@ def parse_po(text: str, name: str = "<po>") -> dict[str, str]:
             raise PoError(f"{name}:{no}: cannot read line: {raw!r}")
         if key is None:
             raise PoError(f"{name}:{no}: text before the first msgid")
+        if len(rest) >= 2 and rest[0] == '"' and rest[-1] == '"' and "\\" not in rest \
+                and '"' not in rest[1:-1]:
+            cur.setdefault(key, []).append(rest[1:-1])  # the common case, without escapes
+            continue
         try:
             value = ast.literal_eval(rest)
         except (ValueError, SyntaxError):
