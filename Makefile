@@ -10,12 +10,18 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 
 # Stamp files so a second `make` does not reinstall.
+# Bytecode is compiled once at install (as pip does for an installed package): the kiosk
+# service's code directory is read-only, so Python could not cache it at run time.
+PYC := $(BIN)/python -m compileall -q kiosk screens devices central
+
 $(VENV)/.kiosk-installed: $(BIN)/python pyproject.toml
 	$(BIN)/pip install -q -e '.[kiosk]'
+	$(PYC)
 	touch $@
 
 $(VENV)/.test-installed: $(BIN)/python pyproject.toml
 	$(BIN)/pip install -q -e '.[kiosk,central,test]'
+	$(PYC)
 	touch $@
 
 sysdeps-run:
