@@ -107,7 +107,8 @@ def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> Fa
     engine = engine or db.make_engine(settings.db_url())
     db.upgrade(engine)
     app = FastAPI(title="Public-hall kiosk central service", version=__version__,
-                  description="Devices post their events; staff read stats, CSV and the dashboard.",
+                  description="Devices post their events and read the hall's queue; staff read stats, CSV and the "
+                              "dashboard, and call tickets on the desk page.",
                   docs_url=None, redoc_url=None)  # those pages load scripts from a CDN; the service is offline
     app.state.settings = settings
     app.state.engine = engine
@@ -154,9 +155,12 @@ def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> Fa
         return {"status": "ok", "version": __version__, "database": engine.dialect.name,
                 "revision": db.current_revision(engine)}
 
-    from central import dashboard, stats  # routers; imported here to keep app creation in one place
+    from central import dashboard, desk, hall, stats  # routers; imported here to keep app creation in one place
     app.include_router(stats.router)
     app.include_router(dashboard.router)
+    app.include_router(hall.router)
+    app.include_router(desk.page_router)
+    app.include_router(desk.router)
     # make EventBatch appear in components/schemas for the $ref above
     app.openapi_schema = None
     _orig = app.openapi

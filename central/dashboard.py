@@ -99,7 +99,7 @@ def render(f: aggregate.Filters, fb: dict, tk: dict, devs: list[dict]) -> str:
     t = fb["total"]
     share = "-" if t["positive_share"] is None else f"{100 * t['positive_share']:.0f}%"
     avg = "-" if t["average_score"] is None else f"{t['average_score']:.2f} / 5"
-    parts = [f'<h1>Public hall: feedback and tickets</h1><nav><a href="/logout">log out</a>'
+    parts = [f'<h1>Public hall: feedback and tickets</h1><nav><a href="/logout">log out</a><a href="/desk">desk page</a>'
              f'<a href="/api/v1/export/daily.csv?from={f.start}&to={f.end}">daily CSV</a>'
              f'<a href="/api/v1/export/events.csv?from={f.start}&to={f.end}">events CSV</a></nav>',
              f'<form method="get"><label>From <input name="from" type="date" value="{f.start}" style="width:auto">'
@@ -155,6 +155,25 @@ def _tickets(tk: dict) -> str:
                f"<th>Avg. estimated wait (min)</th><th>Max (min)</th></tr>{rows}</table>")
     out.append(svg.hbars([(s["service"], s["avg_estimated_wait_min"] or 0) for s in tk["services"]],
                          title="Average estimated wait per service (min)", color=svg.PALETTE[1]))
+    out.append(_waits(tk["wait_by_hour"]))
+    return "".join(out)
+
+
+def _waits(rows: list[dict]) -> str:
+    """Estimated against real wait per hour of the day (tickets that were called)."""
+    out = ['<h2 id="waits">Estimated vs real wait per hour of the day</h2>']
+    if not rows:
+        return out[0] + "<p>No called tickets with an estimate in this period.</p>"
+    top = max([r["avg_real_wait_min"] for r in rows] + [r["avg_estimated_wait_min"] for r in rows] + [1])
+    out.append(svg.bars([f"{r['hour']:02d}" for r in rows], [r["avg_real_wait_min"] for r in rows],
+                        title="Real wait (bars) and estimated wait (line), minutes, by hour of issue",
+                        vmax=top, line=[r["avg_estimated_wait_min"] for r in rows], line_max=top,
+                        color=svg.PALETTE[2]))
+    body = "".join(f"<tr><td>{r['hour']:02d}:00</td><td>{r['tickets']}</td><td>{r['avg_estimated_wait_min']}</td>"
+                   f"<td>{r['avg_real_wait_min']}</td><td>{100 * r['within_estimate_share']:.0f}%</td></tr>"
+                   for r in rows)
+    out.append('<table id="wait-by-hour"><tr><th>Hour</th><th>Called tickets</th><th>Avg. estimated (min)</th>'
+               f"<th>Avg. real (min)</th><th>Real within the estimate</th></tr>{body}</table>")
     return "".join(out)
 
 

@@ -46,6 +46,59 @@ secrets = sa.Table(
     sa.Column("value", sa.String(256), nullable=False),
 )
 
+# -- calling tickets (docs/calling.md); revision 0002 --------------------------------------
+Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # SQLite: the rowid itself
+
+queue_tickets = sa.Table(
+    "queue_tickets", metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("device_id", sa.String(64), nullable=False),
+    # payload.ticket_id as text, or "e:<event id>" for a ticket.issued without one
+    sa.Column("ticket_ref", sa.String(64), nullable=False),
+    sa.Column("day", sa.String(10), nullable=False),  # payload.day, "" when absent
+    sa.Column("event_id", sa.String(36), nullable=False),
+    sa.Column("service", sa.String(64), nullable=False),
+    sa.Column("label", sa.String(32), nullable=False),
+    sa.Column("lang", sa.String(16)),
+    sa.Column("appointment", sa.Boolean(), nullable=False),
+    sa.Column("est_low_min", sa.Float()),
+    sa.Column("est_high_min", sa.Float()),
+    sa.Column("wait_source", sa.String(16)),
+    sa.Column("people_ahead", sa.Integer()),
+    sa.Column("issued_at", sa.DateTime(), nullable=False),  # the event's effective_at
+    sa.Column("state", sa.String(10), nullable=False),  # waiting, called, served, no_show
+    sa.Column("desk", sa.String(32)),  # the desk of the latest call
+    sa.Column("called_at", sa.DateTime()),  # the latest call
+    sa.Column("first_called_at", sa.DateTime()),
+    sa.Column("real_wait_s", sa.Float()),  # first_called_at - issued_at
+    sa.Column("finished_at", sa.DateTime()),  # served or no_show
+    sa.UniqueConstraint("device_id", "ticket_ref", "day", name="queue_tickets_key"),
+    sa.Index("queue_tickets_issued", "issued_at"),
+    sa.Index("queue_tickets_waiting", "state", "service", "issued_at"),
+    sqlite_autoincrement=True,
+)
+
+queue_calls = sa.Table(
+    "queue_calls", metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),  # call_id: only grows
+    sa.Column("ticket_id", Id, sa.ForeignKey("queue_tickets.id"), nullable=False),
+    sa.Column("desk", sa.String(32), nullable=False),
+    sa.Column("service", sa.String(64), nullable=False),
+    sa.Column("label", sa.String(32), nullable=False),
+    sa.Column("lang", sa.String(16)),
+    sa.Column("called_at", sa.DateTime(), nullable=False),
+    sa.Column("recall", sa.Boolean(), nullable=False),
+    sa.Index("queue_calls_time", "called_at"),
+    sqlite_autoincrement=True,
+)
+
+queue_desks = sa.Table(
+    "queue_desks", metadata,
+    sa.Column("name", sa.String(32), primary_key=True),
+    sa.Column("services", JSONType, nullable=False),
+    sa.Column("seen_at", sa.DateTime(), nullable=False),
+)
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import orjson
 import sqlalchemy as sa
 
+from central import queue
 from central.db import devices, utcnow
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
@@ -211,6 +212,7 @@ def store_batch(engine: sa.Engine, device_id: str, batch: list, max_payload: int
             out.accepted = _insert_rows(conn, list(rows.values()))
             out.duplicates += len(rows) - out.accepted
             _note_heartbeat(conn, device_id, rows.values())
+            queue.project(conn, rows.values())  # one set-based INSERT for the ticket.issued rows
         conn.execute(devices.update().where(devices.c.id == device_id).values(last_seen_at=now))
     return out
 

@@ -28,10 +28,32 @@ def _db_url(v: str) -> str | None:
     return None
 
 
+def _zone(v: str) -> str | None:
+    import zoneinfo
+    try:
+        zoneinfo.ZoneInfo(v)
+    except Exception:  # noqa: BLE001 - ValueError, ZoneInfoNotFoundError, bad paths
+        return f"{v!r} is not a known time zone (for example Europe/Amsterdam)"
+    return None
+
+
 def _pw_hash(v: str) -> str | None:
     if v and not v.startswith("scrypt$"):
         return "expected a hash made by `kiosk-central admin hash-password`, not a plain password"
     return None
+
+
+@dataclass
+class QueueSettings:
+    """[central.queue]: calling tickets (see docs/calling.md)."""
+    timezone: str = setting("Europe/Amsterdam", "Time zone of the site; the queue offers only tickets "
+                                                "issued on today's local day.", check=_zone)
+    walk_in_max_wait_min: float = setting(20.0, "Appointments go ahead of walk-ins, unless the longest-"
+                                                "waiting walk-in has waited longer than this (minutes).",
+                                          min=0, max=1440)
+    default_service_min: float = setting(10.0, "Minutes one visitor takes at a desk, used for the "
+                                               "estimated wait when no ticket was served in the last 2 hours.",
+                                         min=0.5, max=480)
 
 
 @dataclass
@@ -57,6 +79,8 @@ class CentralSettings:
                                      min=256, max=1024 * 1024)
     stale_after_min: float = setting(15.0, "A device with no heartbeat for this long is shown as "
                                            "stale on the dashboard.", min=1, max=10080)
+    queue: QueueSettings = setting(QueueSettings, "Calling tickets: the queue, the desk page and "
+                                                  "GET /api/v1/queue.")
 
     def db_url(self) -> str:
         if self.db:
@@ -72,19 +96,35 @@ class SettingsError(Exception):
         super().__init__("\n".join(p.render() for p in problems))
 
 
-def _from_env() -> dict:
-    hints = typing.get_type_hints(CentralSettings)
+def _from_env(cls=CentralSettings, prefix: str = ENV_PREFIX) -> dict:
+    """KIOSK_CENTRAL_<KEY>; keys of a table as KIOSK_CENTRAL_<TABLE>_<KEY> (QUEUE_TIMEZONE)."""
+    hints = typing.get_type_hints(cls)
     out: dict = {}
-    for f in dataclasses.fields(CentralSettings):
-        raw = os.environ.get(ENV_PREFIX + f.name.upper())
+    for f in dataclasses.fields(cls):
+        tp = hints[f.name]
+        if dataclasses.is_dataclass(tp):
+            sub = _from_env(tp, prefix + f.name.upper() + "_")
+            if sub:
+                out[f.name] = sub
+            continue
+        raw = os.environ.get(prefix + f.name.upper())
         if raw is None:
             continue
-        tp = hints[f.name]
         try:
             out[f.name] = tp(raw) if tp in (int, float) else raw
         except ValueError:
             out[f.name] = raw  # the schema engine names the problem
     return out
+
+
+def _merge(base: dict, top: dict) -> None:
+    """Layer `top` over `base`; tables are merged key by key."""
+    for k, v in top.items():
+        if isinstance(v, dict) and isinstance(base.get(k), dict):
+            base[k] = {**base[k]}
+            _merge(base[k], v)
+        else:
+            base[k] = v
 
 
 def load(path: str | None = None, overrides: dict | None = None) -> CentralSettings:
@@ -102,7 +142,7 @@ def load(path: str | None = None, overrides: dict | None = None) -> CentralSetti
             problems.append(Problem("", "file not found", src))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
             problems.append(Problem("", f"cannot read settings: {e}", src))
-    data.update(_from_env())
+    _merge(data, _from_env())
     data.update({k: v for k, v in (overrides or {}).items() if v is not None})
     cfg, probs = build(CentralSettings, data, "central")
     problems.extend(probs)

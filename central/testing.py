@@ -248,3 +248,102 @@ def wait_for(cond: Callable[[], bool], timeout: float = 30.0, what: str = "condi
             return
         time.sleep(0.05)
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def midday_zone(now=None) -> str:
+    """An Etc/GMT zone where it is about noon now, so tests about 'today' never cross midnight."""
+    import datetime as dt
+    east = 12 - (now or dt.datetime.now(dt.timezone.utc)).hour  # hours east of UTC: -11..12
+    return "Etc/GMT" + (f"-{east}" if east > 0 else f"+{-east}" if east < 0 else "")
+
+
+def issued_payload(service: str, number: int, *, ticket_id: int | None = None, prefix: str = "A",
+                   appointment: bool = False, wait: tuple[int, int] | None = (5, 10), lang: str = "nl",
+                   day: str = "2026-03-02") -> dict:
+    """A ticket.issued payload as kiosk/tickets.py makes it."""
+    p = {"ticket_id": number if ticket_id is None else ticket_id, "service": service, "day": day,
+         "number": number, "label": f"{prefix}{number:03d}", "lang": lang, "appointment": appointment}
+    if wait is not None:
+        p.update(people_ahead=0, estimated_wait_min=list(wait), wait_source="configured")
+    return p
+
+
+def rfc3339(t) -> str:
+    """A naive-UTC or aware datetime as an RFC 3339 UTC time with milliseconds."""
+    import datetime as dt
+    if t.tzinfo is not None:
+        t = t.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
+
+
+class DevTools:
+    """The few Chrome DevTools protocol calls the browser tests need, over a page's websocket."""
+
+    def __init__(self, ws_url: str):
+        import itertools
+        from websockets.sync.client import connect
+        self.ws = connect(ws_url, max_size=64 * 1024 * 1024, open_timeout=10)
+        self.ids = itertools.count(1)
+
+    def call(self, method: str, **params) -> dict:
+        import json
+        msg_id = next(self.ids)
+        self.ws.send(json.dumps({"id": msg_id, "method": method, "params": params}))
+        while True:
+            msg = json.loads(self.ws.recv(timeout=30))
+            if msg.get("id") == msg_id:
+                if "error" in msg:
+                    raise AssertionError(f"{method}: {msg['error']}")
+                return msg["result"]
+
+    def js(self, expr: str):
+        res = self.call("Runtime.evaluate", expression=expr, returnByValue=True, awaitPromise=True)
+        if "exceptionDetails" in res:
+            raise AssertionError(f"JS error in {expr!r}: {res['exceptionDetails']}")
+        return res["result"].get("value")
+
+    def close(self):
+        self.ws.close()
+
+
+class Chromium:
+    """Headless Chromium with a fresh profile and a DevTools port; `page` is its first tab."""
+
+    def __init__(self, profile: Path, window: str = "1280,2000"):
+        self.exe = chromium()
+        if not self.exe:
+            raise RuntimeError("Chromium not found: install Debian's chromium (`make test` does it as root, "
+                               "or `sudo apt-get install -y chromium`)")
+        self.profile, self.window = Path(profile), window
+        self.proc: subprocess.Popen | None = None
+        self.page: DevTools | None = None
+
+    def start(self) -> "Chromium":
+        self.proc = subprocess.Popen(
+            [self.exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--no-first-run", "--no-default-browser-check", f"--user-data-dir={self.profile}",
+             "--remote-debugging-port=0", f"--window-size={self.window}", "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        port_file = self.profile / "DevToolsActivePort"
+        try:
+            wait_for(lambda: port_file.exists() and port_file.read_text().count("\n") >= 1, 30, "Chromium to start")
+            port = int(port_file.read_text().split()[0])
+            pages = [t for t in requests.get(f"http://127.0.0.1:{port}/json/list", timeout=5).json()
+                     if t["type"] == "page"]
+            self.page = DevTools(pages[0]["webSocketDebuggerUrl"])
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        if self.page:
+            self.page.close()
+            self.page = None
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)

@@ -1,0 +1,107 @@
+"""`GET /api/v1/queue`: what the hall display and the ticket kiosks read (docs/calling.md).
+
+Any registered device may read it (Bearer device token, as for POST /api/v1/events).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+
+from central import auth, queue
+from central.app import bearer
+from central.db import queue_calls as qc, queue_desks, queue_tickets as qt, utcnow
+from central.settings import QueueSettings
+
+router = APIRouter(tags=["devices"])
+
+LATEST = 10        # calls without `since`
+MOST = 50          # calls with `since` (the newest ones)
+SERVICE_WINDOW = dt.timedelta(hours=2)
+DESK_WINDOW = dt.timedelta(minutes=30)
+
+
+class ServiceState(BaseModel):
+    waiting: int = Field(description="Tickets of today waiting to be called.")
+    est_wait_min: list[int] = Field(description="[low, high] whole minutes a ticket taken now can expect.")
+    desks: int = Field(description="Desks that called for this service in the last 30 minutes.")
+
+
+class Call(BaseModel):
+    call_id: int = Field(description="Only grows; pass the largest seen as `since`.")
+    ticket: str = Field(description="The ticket's label, e.g. A012.")
+    service: str
+    desk: str = Field(description="The desk's name as staff typed it.")
+    lang: str | None = Field(description="The ticket's language.")
+    called_at: str = Field(description="RFC 3339, UTC.")
+    recall: bool = Field(description="True when the same ticket was called again.")
+
+
+class QueueState(BaseModel):
+    server_time: str
+    services: dict[str, ServiceState]
+    calls: list[Call] = Field(description="Ordered by call_id ascending.")
+
+
+@router.get("/api/v1/queue", response_model=QueueState, summary="The hall's queue: waiting per service and calls",
+            responses={400: {"description": "bad `since`"}, 401: {"description": "no or unknown device token"}})
+async def get_queue(request: Request, since: str | None = Query(
+        None, description="Only calls with a larger call_id (today's; at most the newest 50). "
+                          "Without it: the latest 10 calls of today.")):
+    token = bearer(request)
+    after = None
+    if since is not None:
+        if not (since.isdigit() and len(since) <= 18):
+            raise HTTPException(400, f"'since' must be a call id (a whole number >= 0), got {since[:40]!r}")
+        after = int(since)
+    st = request.app.state
+    return await run_in_threadpool(_answer, st.engine, st.settings.queue, token, after)
+
+
+def _answer(engine: sa.Engine, qs: QueueSettings, token: str, since: int | None) -> dict:
+    with engine.connect() as conn:
+        if auth.device_for_token(conn, token) is None:
+            raise HTTPException(401, "unknown device token", {"WWW-Authenticate": "Bearer"})
+    return snapshot(engine, qs, since)
+
+
+def snapshot(engine: sa.Engine, qs: QueueSettings, since: int | None = None, now: dt.datetime | None = None) -> dict:
+    now = now or utcnow()
+    _, lo, hi = queue.today(qs.timezone, now)
+    with engine.connect() as conn:
+        waiting = dict(conn.execute(
+            sa.select(qt.c.service, sa.func.sum(sa.case((qt.c.state == "waiting", 1), else_=0)))
+            .where(qt.c.issued_at >= lo, qt.c.issued_at < hi).group_by(qt.c.service)).all())
+        for services in conn.execute(sa.select(queue_desks.c.services).where(queue_desks.c.seen_at >= lo)).scalars():
+            for s in services if isinstance(services, list) else []:
+                waiting.setdefault(s, 0)
+        spent = defaultdict(list)
+        for svc, first, done in conn.execute(sa.select(qt.c.service, qt.c.first_called_at, qt.c.finished_at).where(
+                qt.c.state == "served", qt.c.finished_at >= now - SERVICE_WINDOW)):
+            spent[svc].append(max(0.0, (done - first).total_seconds() / 60))
+        desks = dict(conn.execute(sa.select(qc.c.service, sa.func.count(sa.distinct(qc.c.desk)))
+                                  .where(qc.c.called_at >= now - DESK_WINDOW).group_by(qc.c.service)).all())
+        q = sa.select(qc).where(qc.c.called_at >= lo).order_by(qc.c.id.desc())
+        q = q.limit(LATEST) if since is None else q.where(qc.c.id > since).limit(MOST)
+        calls = conn.execute(q).all()[::-1]
+    services = {}
+    for svc in sorted(waiting):
+        n = int(waiting[svc] or 0)
+        per = sum(spent[svc]) / len(spent[svc]) if spent.get(svc) else qs.default_service_min
+        d = max(1, desks.get(svc, 0))
+        services[svc] = {"waiting": n, "est_wait_min": wait_range(n, per, d), "desks": desks.get(svc, 0)}
+    return {"server_time": queue.iso(now), "services": services,
+            "calls": [{"call_id": c.id, "ticket": c.label, "service": c.service, "desk": c.desk, "lang": c.lang,
+                       "called_at": queue.iso(c.called_at), "recall": bool(c.recall)} for c in calls]}
+
+
+def wait_range(waiting: int, per_visit_min: float, desks: int) -> list[int]:
+    """waiting x minutes per visit / desks, as whole minutes -25 % / +25 %."""
+    est = waiting * per_visit_min / max(1, desks)
+    return [math.floor(est * 0.75), math.ceil(est * 1.25)]

@@ -1,0 +1,190 @@
+// Desk page: pick desk + services (kept in localStorage), call tickets through /api/v1/desk/.
+"use strict";
+(function () {
+  const KEY = "kioskCentral.desk";
+  const $ = (id) => document.getElementById(id);
+  let desk = null;          // {desk: "4", services: ["passport"]}
+  let current = null;       // the ticket called at this desk
+  let busy = false;
+
+  function load() {
+    try {
+      const v = JSON.parse(localStorage.getItem(KEY) || "null");
+      if (v && typeof v.desk === "string" && Array.isArray(v.services) && v.services.length) return v;
+    } catch (e) { /* a bad stored value: ask again */ }
+    return null;
+  }
+
+  function showError(msg) {
+    const el = $("error");
+    el.textContent = msg || "";
+    el.hidden = !msg;
+  }
+
+  function say(msg) { $("status").textContent = msg; }
+
+  async function api(method, path, body) {
+    const opts = { method, headers: { "Accept": "application/json" }, credentials: "same-origin" };
+    if (body !== undefined) {
+      opts.headers["Content-Type"] = "application/json";
+      opts.body = JSON.stringify(body);
+    }
+    let r;
+    try {
+      r = await fetch(path, opts);
+    } catch (e) {
+      throw new Error("The central service cannot be reached. Check the network and try again.");
+    }
+    if (r.status === 401) {
+      location.href = "/login?next=/desk";
+      throw new Error("Your login has ended; log in again.");
+    }
+    let data = null;
+    try { data = await r.json(); } catch (e) { data = null; }
+    if (!r.ok) throw new Error((data && data.detail) || ("The service answered " + r.status));
+    return data;
+  }
+
+  function serviceBox(name, checked) {
+    const id = "svc-" + name.replace(/[^A-Za-z0-9_-]/g, "_");
+    if (document.getElementById(id)) { document.getElementById(id).checked = true; return; }
+    const label = document.createElement("label");
+    label.className = "check";
+    const box = document.createElement("input");
+    box.type = "checkbox"; box.id = id; box.value = name; box.checked = checked;
+    label.append(box, document.createTextNode(name));
+    $("service-list").append(label);
+  }
+
+  async function showSetup() {
+    $("work").hidden = true;
+    $("setup").hidden = false;
+    $("desk-name").value = desk ? desk.desk : "";
+    $("service-list").textContent = "";
+    const chosen = desk ? desk.services : [];
+    let known = [];
+    try { known = (await api("GET", "/api/v1/desk/services")).services; } catch (e) { showError(e.message); }
+    for (const s of new Set([...known, ...chosen])) serviceBox(s, chosen.includes(s));
+    if (!known.length && !chosen.length) {
+      const p = document.createElement("p");
+      p.className = "hint"; p.id = "no-services";
+      p.textContent = "No tickets yet: type a service id below and add it.";
+      $("service-list").append(p);
+    }
+    $("desk-name").focus();
+  }
+
+  async function saveSetup(ev) {
+    ev.preventDefault();
+    const name = $("desk-name").value.trim();
+    const services = [...document.querySelectorAll("#service-list input:checked")].map((b) => b.value);
+    if (!name) { showError("Type the desk name."); $("desk-name").focus(); return; }
+    if (!services.length) { showError("Pick at least one service."); return; }
+    try {
+      await api("POST", "/api/v1/desk/signin", { desk: name, services });
+    } catch (e) { showError(e.message); return; }
+    desk = { desk: name, services };
+    localStorage.setItem(KEY, JSON.stringify(desk));
+    showError("");
+    showWork();
+  }
+
+  function showWork() {
+    $("setup").hidden = true;
+    $("work").hidden = false;
+    $("desk-label").textContent = desk.desk;
+    $("desk-services").textContent = "Services: " + desk.services.join(", ");
+    refresh();
+  }
+
+  function minutes(iso) {
+    return iso ? new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "";
+  }
+
+  function render(q) {
+    const c = q.counts;
+    $("counts").textContent = `Waiting ${c.waiting}, called ${c.called}, served ${c.served}, no-show ${c.no_show}`;
+    const mine = q.tickets.filter((t) => t.state === "called" && t.desk === desk.desk);
+    const keep = current && mine.find((t) => t.id === current.id);
+    current = keep || mine.sort((a, b) => (b.called_at || "").localeCompare(a.called_at || ""))[0] || null;
+    $("no-current").hidden = !!current;
+    $("current-ticket").hidden = !current;
+    if (current) {
+      $("current-label").textContent = current.label;
+      $("current-info").textContent = `${current.service}${current.appointment ? ", appointment" : ""}`;
+    }
+    const body = $("queue").tBodies[0];
+    body.textContent = "";
+    for (const t of q.tickets) {
+      const tr = body.insertRow();
+      tr.className = t.state;
+      tr.dataset.id = t.id;
+      const cells = [t.label, t.service, t.appointment ? "appointment" : "walk-in", minutes(t.issued_at),
+                     String(t.waited_min), t.state.replace("_", "-"), t.desk || ""];
+      for (const text of cells) tr.insertCell().textContent = text;
+      const act = tr.insertCell();
+      if (t.state === "waiting") {
+        const b = document.createElement("button");
+        b.type = "button"; b.textContent = "Call"; b.className = "call-this";
+        b.setAttribute("aria-label", "Call ticket " + t.label);
+        b.addEventListener("click", () => act_("POST", `/api/v1/desk/tickets/${t.id}/call`, { desk: desk.desk }, "Called"));
+        act.append(b);
+      }
+    }
+  }
+
+  async function refresh() {
+    if (!desk) return;
+    try {
+      const q = await api("GET", "/api/v1/desk/queue?services=" + encodeURIComponent(desk.services.join(",")));
+      render(q);
+    } catch (e) { showError(e.message); }
+  }
+
+  async function act_(method, path, body, verb) {
+    if (busy) return;
+    busy = true;
+    showError("");
+    try {
+      const r = await api(method, path, body);
+      if (r.ticket) {
+        say(`${verb} ${r.ticket.label}`);
+        if (r.ticket.state === "called") current = r.ticket;
+      } else {
+        say("Nobody is waiting for " + desk.services.join(", ") + ".");
+      }
+    } catch (e) { showError(e.message); }
+    busy = false;
+    await refresh();
+  }
+
+  function onCurrent(action, verb) {
+    return () => { if (current) act_("POST", `/api/v1/desk/tickets/${current.id}/${action}`, { desk: desk.desk }, verb); };
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    $("setup").addEventListener("submit", saveSetup);
+    $("add-service").addEventListener("click", () => {
+      const v = $("new-service").value.trim();
+      if (!v) { showError("Type a service id to add."); return; }
+      const hint = $("no-services");
+      if (hint) hint.remove();
+      serviceBox(v, true);
+      $("new-service").value = "";
+    });
+    $("change-desk").addEventListener("click", showSetup);
+    $("call-next").addEventListener("click", () => act_("POST", "/api/v1/desk/call-next", desk, "Called"));
+    $("recall").addEventListener("click", onCurrent("recall", "Called again"));
+    $("served").addEventListener("click", onCurrent("served", "Served"));
+    $("no-show").addEventListener("click", onCurrent("no-show", "No-show"));
+    $("put-back").addEventListener("click", onCurrent("put-back", "Put back"));
+    desk = load();
+    if (desk) {
+      api("POST", "/api/v1/desk/signin", desk).catch((e) => showError(e.message));
+      showWork();
+    } else {
+      showSetup();
+    }
+    setInterval(() => { if (!busy && !$("work").hidden) refresh(); }, 5000);
+  });
+})();
