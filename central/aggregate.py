@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from central import waits
+from central import waits as wait_stats
 from central.db import devices, events, utcnow
 
 
@@ -145,7 +145,7 @@ def ticket_stats(engine: sa.Engine, f: Filters) -> dict:
         "days": [{"day": d.isoformat(), "service": s, "tickets": n} for (d, s), n in sorted(days.items())],
         "hours": [{"day": d.isoformat(), "hour": h, "service": s, "tickets": n}
                   for (d, h, s), n in sorted(hours.items())],
-        "wait_by_hour": waits.wait_by_hour(engine, f),
+        "wait_by_hour": wait_stats.wait_by_hour(engine, f),
     }
 
 

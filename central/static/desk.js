@@ -145,17 +145,20 @@
     if (busy) return;
     busy = true;
     showError("");
+    say("");
+    let msg = "";
     try {
       const r = await api(method, path, body);
       if (r.ticket) {
-        say(`${verb} ${r.ticket.label}`);
+        msg = `${verb} ${r.ticket.label}`;
         if (r.ticket.state === "called") current = r.ticket;
       } else {
-        say("Nobody is waiting for " + desk.services.join(", ") + ".");
+        msg = "Nobody is waiting for " + desk.services.join(", ") + ".";
       }
     } catch (e) { showError(e.message); }
     busy = false;
-    await refresh();
+    await refresh();  // the page shows the new state before the message says what happened
+    say(msg);
   }
 
   function onCurrent(action, verb) {

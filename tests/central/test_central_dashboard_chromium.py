@@ -5,76 +5,28 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import itertools
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 import requests
 
 from central import auth
-from central.testing import (CentralProcess, chromium, device_add, feedback_payload, make_event, ticket_payload,
+from central.testing import (CentralProcess, Chromium, device_add, feedback_payload, make_event, ticket_payload,
                              wait_for)
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a dashboard password"
 
 
-class DevTools:
-    """The few DevTools calls this test needs, over the page's websocket."""
-
-    def __init__(self, ws_url: str):
-        from websockets.sync.client import connect
-        self.ws = connect(ws_url, max_size=64 * 1024 * 1024, open_timeout=10)
-        self.ids = itertools.count(1)
-
-    def call(self, method: str, **params) -> dict:
-        msg_id = next(self.ids)
-        self.ws.send(json.dumps({"id": msg_id, "method": method, "params": params}))
-        while True:
-            msg = json.loads(self.ws.recv(timeout=30))
-            if msg.get("id") == msg_id:
-                if "error" in msg:
-                    raise AssertionError(f"{method}: {msg['error']}")
-                return msg["result"]
-
-    def js(self, expr: str):
-        res = self.call("Runtime.evaluate", expression=expr, returnByValue=True, awaitPromise=True)
-        if "exceptionDetails" in res:
-            raise AssertionError(f"JS error in {expr!r}: {res['exceptionDetails']}")
-        return res["result"].get("value")
-
-    def close(self):
-        self.ws.close()
-
-
 @pytest.fixture
 def browser(tmp_path):
-    exe = chromium()
-    if not exe:
-        pytest.fail("Chromium not found: install Debian's chromium (`make test` does it as root, "
-                    "or `sudo apt-get install -y chromium`)", pytrace=False)
-    profile = tmp_path / "profile"
-    proc = subprocess.Popen([exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                             "--no-first-run", "--no-default-browser-check", f"--user-data-dir={profile}",
-                             "--remote-debugging-port=0", "--window-size=1280,2000", "about:blank"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    port_file = profile / "DevToolsActivePort"
     try:
-        wait_for(lambda: port_file.exists() and port_file.read_text().count("\n") >= 1, 30, "Chromium to start")
-        port = int(port_file.read_text().split()[0])
-        pages = [t for t in requests.get(f"http://127.0.0.1:{port}/json/list", timeout=5).json()
-                 if t["type"] == "page"]
-        dt_ = DevTools(pages[0]["webSocketDebuggerUrl"])
-        yield dt_
-        dt_.close()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        c = Chromium(tmp_path / "profile").start()
+    except RuntimeError as e:
+        pytest.fail(str(e), pytrace=False)
+    yield c.page
+    c.stop()
 
 
 def seed(db: str, url: str) -> None:
