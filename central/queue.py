@@ -22,70 +22,79 @@ LANG_RE = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})?\Z")
 WAIT_SOURCES = ("live", "configured")
 STATES = ("waiting", "called", "served", "no_show")
 
-COLUMNS = ("device_id", "ticket_ref", "day", "event_id", "service", "label", "lang", "appointment",
+COLUMNS = ("ticket_ref", "day", "event_id", "service", "label", "lang", "appointment",
            "est_low_min", "est_high_min", "wait_source", "people_ahead", "issued_at")
-PG_INSERT = (
-    f"INSERT INTO queue_tickets ({', '.join(COLUMNS)}, state) SELECT *, 'waiting' FROM unnest("
-    "%b::varchar[], %b::varchar[], %b::varchar[], %b::varchar[], %b::varchar[], %b::varchar[], "
-    "%b::varchar[], %b::bool[], %b::float8[], %b::float8[], %b::varchar[], %b::int[], %b::timestamp[]) "
+PG_INSERT = (  # a batch is from one device: device_id goes once, the other columns as arrays
+    f"INSERT INTO queue_tickets (device_id, {', '.join(COLUMNS)}, state) SELECT %b::varchar, *, 'waiting' "
+    "FROM unnest(%b::varchar[], %b::varchar[], %b::varchar[], %b::varchar[], %b::varchar[], %b::varchar[], "
+    "%b::bool[], %b::float8[], %b::float8[], %b::varchar[], %b::int[], %b::timestamp[]) "
     "ON CONFLICT ON CONSTRAINT queue_tickets_key DO NOTHING")
-SQLITE_CHUNK = 500  # 13 parameters a row
-
-
-def _int(v: object) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
+SQLITE_CHUNK = 500  # 14 parameters a row
 
 
 def entry(row: dict) -> tuple | None:
-    """The queue_tickets values for one checked ticket.issued row (None if it has no service)."""
+    """The queue_tickets values (after device_id) for one checked ticket.issued row; None
+    if it has no service. Lenient: a field in the wrong shape is left out, never fatal."""
     p = row["payload"]
-    service = p.get("service")
-    if not (isinstance(service, str) and 0 < len(service) <= 64):
+    get = p.get
+    service = get("service")
+    if service.__class__ is not str or not 0 < len(service) <= 64:
         return None  # ingest rejects these; rows stored before that check are skipped
-    tid = p.get("ticket_id")
-    ref = str(tid) if _int(tid) and 0 <= tid < 2 ** 63 else "e:" + row["id"]
-    day = p.get("day")
-    day = day if isinstance(day, str) and DAY_RE.match(day) else ""
-    label = p.get("label")
-    if isinstance(label, str) and 0 < len(label.strip()) <= 32 and label.isprintable():
+    tid = get("ticket_id")
+    ref = str(tid) if tid.__class__ is int and 0 <= tid < 2 ** 63 else "e:" + row["id"]
+    day = get("day")
+    if day.__class__ is not str or not DAY_RE.match(day):
+        day = ""
+    label = get("label")
+    if label.__class__ is str and 0 < len(label) <= 32 and label.isprintable() and label.strip():
         label = label.strip()
     else:
-        n = p.get("number")
-        label = str(n) if _int(n) and 0 <= n < 10 ** 9 else "?"
-    lang = p.get("lang", p.get("language"))
-    lang = lang if isinstance(lang, str) and LANG_RE.match(lang) else None
-    wait = p.get("estimated_wait_min")
-    low, high = (float(wait[0]), float(wait[1])) if _wait_ok(wait) else (None, None)
-    source = p.get("wait_source") if p.get("wait_source") in WAIT_SOURCES else None
-    ahead = p.get("people_ahead")
-    ahead = ahead if _int(ahead) and 0 <= ahead < 10 ** 6 else None
-    return (row["device_id"], ref, day, row["id"], service, label, lang, p.get("appointment") is True,
-            low, high, source, ahead, row["effective_at"])
-
-
-def _wait_ok(w: object) -> bool:
-    return isinstance(w, list) and len(w) == 2 and all(
-        isinstance(x, (int, float)) and not isinstance(x, bool) and 0 <= x < 10000 for x in w)
+        n = get("number")
+        label = str(n) if n.__class__ is int and 0 <= n < 10 ** 9 else "?"
+    lang = get("lang") or get("language")
+    if lang.__class__ is not str or not LANG_RE.match(lang):
+        lang = None
+    low = high = None
+    wait = get("estimated_wait_min")
+    if wait.__class__ is list and len(wait) == 2:
+        lo_, hi_ = wait
+        if lo_.__class__ in (int, float) and hi_.__class__ in (int, float) and 0 <= lo_ < 10000 and 0 <= hi_ < 10000:
+            low, high = float(lo_), float(hi_)
+    source = get("wait_source")
+    if source not in WAIT_SOURCES:
+        source = None
+    ahead = get("people_ahead")
+    if ahead.__class__ is not int or not 0 <= ahead < 10 ** 6:
+        ahead = None
+    return (ref, day, row["id"], service, label, lang, get("appointment") is True, low, high, source, ahead,
+            row["effective_at"])
 
 
 def project(conn: sa.Connection, rows: Iterable[dict]) -> int:
     """Add a waiting entry for each new ticket in `rows` (checked event rows); returns how many."""
-    values = [v for v in (entry(r) for r in rows if r["type"] == "ticket.issued") if v is not None]
-    if not values:
-        return 0
+    by_device: dict[str, list[tuple]] = {}
+    for r in rows:
+        if r["type"] == "ticket.issued":
+            v = entry(r)
+            if v is not None:
+                by_device.setdefault(r["device_id"], []).append(v)
+    return sum(_insert(conn, dev, values) for dev, values in by_device.items())
+
+
+def _insert(conn: sa.Connection, device_id: str, values: list[tuple]) -> int:
     if conn.dialect.name == "postgresql":
         raw = conn.connection.driver_connection  # the same transaction as the events insert
         with raw.cursor() as cur:
-            cur.execute(PG_INSERT, tuple(list(c) for c in zip(*values)))
+            cur.execute(PG_INSERT, (device_id, *(list(c) for c in zip(*values))))
             return cur.rowcount
     added = 0
-    marks = "(" + ", ".join("?" * (len(COLUMNS) + 1)) + ")"
+    marks = "(" + ", ".join("?" * (len(COLUMNS) + 2)) + ")"
     for i in range(0, len(values), SQLITE_CHUNK):
         chunk = values[i:i + SQLITE_CHUNK]
         params: list = []
         for v in chunk:  # times as the text SQLAlchemy's SQLite DateTime reads back
-            params.extend((*v[:-1], v[-1].isoformat(" ", "microseconds"), "waiting"))
-        sql = (f"INSERT INTO queue_tickets ({', '.join(COLUMNS)}, state) VALUES "
+            params.extend((device_id, *v[:-1], v[-1].isoformat(" ", "microseconds"), "waiting"))
+        sql = (f"INSERT INTO queue_tickets (device_id, {', '.join(COLUMNS)}, state) VALUES "
                + ", ".join([marks] * len(chunk)) + " ON CONFLICT DO NOTHING")
         added += conn.exec_driver_sql(sql, tuple(params)).rowcount
     return added

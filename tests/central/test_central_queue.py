@@ -243,3 +243,32 @@ def test_latest_ten_calls_without_since(engine, client, device, qs):
     calls = hall.snapshot(engine, qs, now=now)["calls"]
     assert [c["ticket"] for c in calls] == [f"A{n:03d}" for n in range(5, 15)]
     assert len(hall.snapshot(engine, qs, since=0, now=now)["calls"]) == 14
+
+
+AT = dt.datetime(2026, 3, 2, 9, 0)
+
+
+@pytest.mark.parametrize("payload, expected", [
+    # payload -> (ticket_ref, day, label, lang, appointment, low, high, wait_source, people_ahead)
+    (issued_payload("passport", 12, ticket_id=40, lang="en", appointment=True, wait=(3, 9.5)),
+     ("40", "2026-03-02", "A012", "en", True, 3.0, 9.5, "configured", 0)),
+    ({"service": "s", "ticket_id": True, "day": "2 March", "label": "", "number": 7, "lang": "english!",
+      "appointment": "yes", "estimated_wait_min": [True, 3], "wait_source": "guess", "people_ahead": -1},
+     ("e:EV", "", "7", None, False, None, None, None, None)),
+    ({"service": "s", "ticket_id": -5, "label": "x" * 33, "number": "7", "language": "nl-BE",
+      "estimated_wait_min": [1, 2, 3], "wait_source": "live", "people_ahead": 3},
+     ("e:EV", "", "?", "nl-BE", False, None, None, "live", 3)),
+    ({"service": "s", "label": " B7 ", "lang": "tr", "estimated_wait_min": [20000, 1]},
+     ("e:EV", "", "B7", "tr", False, None, None, None, None)),
+    ({"service": "s", "label": "A\n1", "number": 1}, ("e:EV", "", "1", None, False, None, None, None, None)),
+])
+def test_entry_keeps_what_is_well_formed_and_leaves_out_the_rest(payload, expected):
+    got = queue.entry({"id": "EV", "device_id": "k", "effective_at": AT, "payload": payload})
+    ref, day, event_id, service, label, lang, appt, low, high, source, ahead, issued = got
+    assert (ref, day, label, lang, appt, low, high, source, ahead) == expected
+    assert (event_id, service, issued) == ("EV", payload["service"], AT)
+
+
+@pytest.mark.parametrize("service", [None, 7, "", "x" * 65])
+def test_entry_without_a_usable_service_is_skipped(service):
+    assert queue.entry({"id": "EV", "device_id": "k", "effective_at": AT, "payload": {"service": service}}) is None
