@@ -51,12 +51,16 @@ def parse_time(v: object) -> dt.datetime:
     if not isinstance(v, str) or not (20 <= len(v) <= 40) or "T" not in v.upper():
         raise ValueError("occurred_at must be an RFC 3339 time like 2026-03-02T09:00:00.000Z")
     try:
-        t = dt.datetime.fromisoformat(v.replace("z", "Z"))
+        t = dt.datetime.fromisoformat(v if v[-1] != "z" else v[:-1] + "Z")
     except ValueError:
         raise ValueError("occurred_at is not a valid RFC 3339 time") from None
-    if t.tzinfo is None:
+    off = t.utcoffset()
+    if off is None:
         raise ValueError("occurred_at must carry a time zone (Z for UTC)")
-    return t.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    try:
+        return (t - off).replace(tzinfo=None)  # UTC, as astimezone gives, without its cost
+    except OverflowError:
+        raise ValueError("occurred_at is outside the years 1..9999 in UTC") from None
 
 
 def _int(v: object) -> bool:
@@ -192,6 +196,13 @@ def _insert_rows(conn: sa.Connection, rows: list[dict]) -> int:
 def store_batch(engine: sa.Engine, device_id: str, batch: list, max_payload: int,
                 clock: DeviceClock | None = None) -> Outcome:
     """Check every event, store the good ones once, report the rest. Raises Forbidden."""
+    with engine.begin() as conn:
+        return store_batch_on(conn, device_id, batch, max_payload, clock)
+
+
+def store_batch_on(conn: sa.Connection, device_id: str, batch: list, max_payload: int,
+                   clock: DeviceClock | None = None) -> Outcome:
+    """store_batch inside the caller's transaction (the API checks the token in the same one)."""
     now = utcnow()
     out = Outcome()
     rows: dict[str, dict] = {}
@@ -207,13 +218,12 @@ def store_batch(engine: sa.Engine, device_id: str, batch: list, max_payload: int
             out.duplicates += 1
         else:
             rows[row["id"]] = row
-    with engine.begin() as conn:
-        if rows:
-            out.accepted = _insert_rows(conn, list(rows.values()))
-            out.duplicates += len(rows) - out.accepted
-            _note_heartbeat(conn, device_id, rows.values())
-            queue.project(conn, rows.values())  # one set-based INSERT for the ticket.issued rows
-        conn.execute(devices.update().where(devices.c.id == device_id).values(last_seen_at=now))
+    if rows:
+        out.accepted = _insert_rows(conn, list(rows.values()))
+        out.duplicates += len(rows) - out.accepted
+        _note_heartbeat(conn, device_id, rows.values())
+        queue.project(conn, rows.values())  # one set-based INSERT for the ticket.issued rows
+    conn.execute(devices.update().where(devices.c.id == device_id).values(last_seen_at=now))
     return out
 
 

@@ -87,6 +87,8 @@ def test_bad_events_are_rejected_alone(client, device, engine):
         ("monotonic", ev(monotonic="soon")),
         ("lone surrogate", ev(type_="x.y", payload={"t": "\ud800"})),
         ("huge integer", ev(type_="x.y", payload={"n": 2 ** 70})),
+        ("before year 1 in UTC", ev(occurred_at="0001-01-01T00:30:00+01:00")),
+        ("after year 9999 in UTC", ev(occurred_at="9999-12-31T23:30:00-01:00")),
     ]
     r = post(client, token, [good[0]] + [b for _, b in bad] + [good[1]])
     assert r.status_code == 200, r.text
@@ -97,6 +99,7 @@ def test_bad_events_are_rejected_alone(client, device, engine):
         assert rej["error"], what
     assert "UUID" in body["rejected"][1]["error"]
     assert "1..5" in body["rejected"][9]["error"]
+    assert "years 1..9999" in body["rejected"][-1]["error"]
     assert count(engine) == 2
 
 
