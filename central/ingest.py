@@ -51,7 +51,12 @@ def parse_time(v: object) -> dt.datetime:
     if not isinstance(v, str) or not (20 <= len(v) <= 40) or "T" not in v.upper():
         raise ValueError("occurred_at must be an RFC 3339 time like 2026-03-02T09:00:00.000Z")
     try:
-        t = dt.datetime.fromisoformat(v if v[-1] != "z" else v[:-1] + "Z")
+        if v[-1] in "Zz":  # UTC, the form devices send: no offset arithmetic needed
+            t = dt.datetime.fromisoformat(v[:-1])
+            if t.tzinfo is None:
+                return t
+            raise ValueError("two zones")
+        t = dt.datetime.fromisoformat(v)
     except ValueError:
         raise ValueError("occurred_at is not a valid RFC 3339 time") from None
     off = t.utcoffset()
@@ -155,11 +160,14 @@ COLUMNS = ("id", "device_id", "seq", "type", "occurred_at", "effective_at", "rec
            "monotonic", "payload")
 
 
+# device_id and received_at are the same for the whole batch: sent once, not as arrays.
+_PER_ROW = ("id", "seq", "type", "occurred_at", "effective_at", "boot_id", "monotonic", "payload")
 PG_INSERT = (
-    f"INSERT INTO events ({', '.join(COLUMNS)}) SELECT {', '.join(COLUMNS[:-1])}, payload::jsonb FROM unnest("
-    "%b::varchar[], %b::varchar[], %b::bigint[], %b::varchar[], %b::timestamp[], %b::timestamp[], "
-    "%b::timestamp[], %b::varchar[], %b::float8[], %b::text[]) "
-    f"AS t({', '.join(COLUMNS)}) ON CONFLICT (id) DO NOTHING")
+    f"INSERT INTO events ({', '.join(COLUMNS)}) SELECT t.id, %b::varchar, t.seq, t.type, t.occurred_at, "
+    "t.effective_at, %b::timestamp, t.boot_id, t.monotonic, t.payload::jsonb FROM unnest("
+    "%b::varchar[], %b::bigint[], %b::varchar[], %b::timestamp[], %b::timestamp[], "
+    "%b::varchar[], %b::float8[], %b::text[]) "
+    f"AS t({', '.join(_PER_ROW)}) ON CONFLICT (id) DO NOTHING")
 SQLITE_CHUNK = 1000  # rows per statement: 10 parameters each, well under SQLite's limit
 
 
@@ -171,11 +179,12 @@ def _insert_rows(conn: sa.Connection, rows: list[dict]) -> int:
     PostgreSQL gets one array per column (unnest), SQLite multi-row VALUES.
     """
     if conn.dialect.name == "postgresql":
-        cols = list(zip(*[(r["id"], r["device_id"], r["seq"], r["type"], r["occurred_at"], r["effective_at"],
-                           r["received_at"], r["boot_id"], r["monotonic"], r["payload_text"]) for r in rows]))
+        cols = list(zip(*[(r["id"], r["seq"], r["type"], r["occurred_at"], r["effective_at"],
+                           r["boot_id"], r["monotonic"], r["payload_text"]) for r in rows]))
         raw = conn.connection.driver_connection  # same transaction; binary arrays need no escaping
         with raw.cursor() as cur:  # %b: parameters in binary format
-            cur.execute(PG_INSERT, tuple(list(c) for c in cols))
+            cur.execute(PG_INSERT, (rows[0]["device_id"], rows[0]["received_at"],
+                                    *(list(c) for c in cols)))
             return cur.rowcount
     inserted = 0
     for i in range(0, len(rows), SQLITE_CHUNK):
