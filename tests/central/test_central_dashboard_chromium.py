@@ -12,8 +12,8 @@ import pytest
 import requests
 
 from central import auth
-from central.testing import (CentralProcess, Chromium, device_add, feedback_payload, make_event, ticket_payload,
-                             wait_for)
+from central.testing import (CentralProcess, Chromium, device_add, feedback_payload, make_event, midday_zone,
+                             ticket_payload, wait_for)
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a dashboard password"
@@ -57,11 +57,29 @@ def seed(db: str, url: str) -> None:
         assert r.status_code == 200 and not r.json()["rejected"], r.text
 
 
+def call_some(url: str) -> int:
+    """Desk 4 calls and serves today's passport and parking tickets: their real waits."""
+    desk = requests.Session()
+    desk.auth = ("admin", PASSWORD)
+    n = 0
+    while True:
+        r = desk.post(url + "/api/v1/desk/call-next", json={"desk": "4", "services": ["passport", "parking"]},
+                      timeout=30)
+        t = r.json()["ticket"]
+        if t is None:
+            return n
+        assert desk.post(url + f"/api/v1/desk/tickets/{t['id']}/served", json={"desk": "4"},
+                         timeout=30).status_code == 200
+        n += 1
+
+
 def test_dashboard_in_headless_chromium(browser, tmp_path):
     db = f"sqlite:///{tmp_path / 'central.sqlite3'}"
-    env = {"KIOSK_CENTRAL_ADMIN_PASSWORD_HASH": auth.hash_password(PASSWORD)}
+    env = {"KIOSK_CENTRAL_ADMIN_PASSWORD_HASH": auth.hash_password(PASSWORD),
+           "KIOSK_CENTRAL_QUEUE_TIMEZONE": midday_zone()}  # today's tickets stay on today
     with CentralProcess(db, env=env, log_path=tmp_path / "central.log") as central:
         seed(db, central.url)
+        called = call_some(central.url)
         b = browser
         b.call("Page.enable")
         b.call("Page.navigate", url=central.url + "/dashboard")
@@ -83,6 +101,8 @@ def test_dashboard_in_headless_chromium(browser, tmp_path):
             stale: [...document.querySelectorAll('#devices tr.stale')].map(r => r.cells[0].textContent),
             fresh: [...document.querySelectorAll('#devices tr.ok')].map(r => r.cells[0].textContent),
             width: document.querySelector('svg.chart').getBoundingClientRect().width,
+            waitChart: !!document.querySelector('#waits ~ svg.chart polyline.line'),
+            waitRows: [...document.querySelectorAll('#wait-by-hour tr')].slice(1).map(r => +r.cells[1].textContent),
             height: document.body.scrollHeight})""")
         shot = b.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)
     out = ROOT / "build" / "dashboard.png"
@@ -92,5 +112,7 @@ def test_dashboard_in_headless_chromium(browser, tmp_path):
     assert facts["charts"] >= 8 and facts["bars"] >= 40 and facts["lines"] >= 2
     assert facts["stale"] == ["pillar-silent"] and facts["fresh"] == ["pillar-hall"]
     assert facts["width"] > 500
+    # estimated against real wait per hour, for the tickets desk 4 called today
+    assert called == 8 and facts["waitChart"] and sum(facts["waitRows"]) == called
     png = out.read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20000
