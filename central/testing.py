@@ -37,6 +37,17 @@ def device_add(db_url: str, device_id: str, env: dict | None = None) -> str:
     return out.stdout.split()[-1]
 
 
+def terminate(proc: subprocess.Popen | None) -> None:
+    """SIGTERM, then SIGKILL if it has not ended within 10 s."""
+    if proc and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
 class CentralProcess:
     """`kiosk-central serve` on 127.0.0.1:<free port>; start() waits for /healthz."""
 
@@ -71,13 +82,7 @@ class CentralProcess:
         raise RuntimeError(f"kiosk-central did not answer /healthz within {timeout} s")
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        terminate(self.proc)
 
     def __enter__(self):
         return self.start()
@@ -280,9 +285,11 @@ class DevTools:
     """The few Chrome DevTools protocol calls the browser tests need, over a page's websocket."""
 
     def __init__(self, ws_url: str):
+        import contextlib
         import itertools
         from websockets.sync.client import connect
-        self.ws = connect(ws_url, max_size=64 * 1024 * 1024, open_timeout=10)
+        self._open = contextlib.ExitStack()  # websockets wants its connection used as a context
+        self.ws = self._open.enter_context(connect(ws_url, max_size=64 * 1024 * 1024, open_timeout=10))
         self.ids = itertools.count(1)
 
     def call(self, method: str, **params) -> dict:
@@ -303,7 +310,7 @@ class DevTools:
         return res["result"].get("value")
 
     def close(self):
-        self.ws.close()
+        self._open.close()
 
 
 class Chromium:
@@ -340,10 +347,4 @@ class Chromium:
         if self.page:
             self.page.close()
             self.page = None
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        terminate(self.proc)

@@ -17,11 +17,12 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import logging
-import threading
 import time
 import zoneinfo
 from dataclasses import dataclass, field
 from typing import Callable
+
+from kiosk.queue_reader import QueueReaderThread
 
 log = logging.getLogger(__name__)
 
@@ -108,8 +109,9 @@ class HallBoard:
                         self.offline_after_s, self.message)
 
 
-class HallPoller:
+class HallPoller(QueueReaderThread):
     """Polls the central queue on its own thread; `on_update(view, announce)` after each look."""
+    thread_name, what = "hall-poller", "hall display"
 
     def __init__(self, sync, display, on_update: Callable, tz: str = "Europe/Amsterdam",
                  clock: Callable[[], float] = time.monotonic, client=None):
@@ -119,19 +121,8 @@ class HallPoller:
         self.client = client
         self.board = HallBoard(display.calls_shown + 1, display.offline_after_s,
                                display.announce_max_age_s, tz, started=clock())
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="hall-poller", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-        if self.client is not None:
-            self.client.close()
+        self.interval_s = display.poll_interval_s
+        self._init_thread()
 
     def poll_once(self) -> tuple[HallView, list]:
         """One look at the queue (used by the thread, and by tests)."""
@@ -149,12 +140,5 @@ class HallPoller:
             self.board.fail(str(e))
         return self.board.view(), announce
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            began = self.clock()
-            try:
-                view, announce = self.poll_once()
-                self.on_update(view, announce)
-            except Exception:  # noqa: BLE001 - the display must outlive any one failure
-                log.exception("hall display: unexpected error while polling")
-            self._stop.wait(max(0.05, self.display.poll_interval_s - (self.clock() - began)))
+    def step(self) -> None:
+        self.on_update(*self.poll_once())

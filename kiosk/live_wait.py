@@ -17,13 +17,17 @@ import threading
 import time
 from typing import Callable
 
+from kiosk.queue_reader import QueueReaderThread
+
 log = logging.getLogger(__name__)
 
 LIVE = "live"
 CONFIGURED = "configured"
 
 
-class LiveWaits:
+class LiveWaits(QueueReaderThread):
+    thread_name, what = "live-waits", "live waiting times"
+
     def __init__(self, sync, tickets, clock: Callable[[], float] = time.monotonic, client=None):
         self.sync = sync
         self.interval_s = tickets.live_wait_interval_s
@@ -34,8 +38,7 @@ class LiveWaits:
         self._waits: dict[str, tuple[int, int]] = {}
         self._at: float | None = None
         self.message = ""
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._init_thread()
 
     def current(self, service_id: str) -> tuple[int, int] | None:
         with self._lock:
@@ -61,21 +64,5 @@ class LiveWaits:
         self.message = ""
         return True
 
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="live-waits", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-        if self.client is not None:
-            self.client.close()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.refresh()
-            except Exception:  # noqa: BLE001 - never let the reader die; tickets go on regardless
-                log.exception("live waiting times: unexpected error")
-            self._stop.wait(self.interval_s)
+    def step(self) -> None:
+        self.refresh()
