@@ -3,7 +3,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import build_config
+from display_kit import build_config
 
 from kiosk.hall_directions import DeskFinder, relative_angle
 from kiosk.i18n import Translator

@@ -9,7 +9,7 @@ import tomllib
 from pathlib import Path
 
 import requests
-from conftest import build_config
+from display_kit import build_config
 
 from central import auth
 from central.testing import CentralProcess, device_add, midday_zone

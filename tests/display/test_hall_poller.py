@@ -3,7 +3,7 @@ calls, waiting counts, which calls are announced, and the connection state."""
 import threading
 
 import pytest
-from conftest import build_config, sync_table
+from display_kit import build_config, sync_table
 from queue_server import TOKEN
 
 from kiosk.clock import FakeClock

@@ -3,7 +3,7 @@ fresh, the configured estimate when it is stale or central cannot be reached; th
 `ticket.issued` event says which; issuing never waits for the network."""
 import threading
 
-from conftest import build_config, sync_table
+from display_kit import build_config, sync_table
 
 from kiosk.live_wait import LiveWaits
 from kiosk.ticket_issue import TicketIssuer

@@ -48,9 +48,7 @@ def test_sigkill_between_numbering_and_printing(tmp_path):
     assert p.returncode == -signal.SIGKILL
 
     # restart: the app builds its issuer, which recovers the interrupted ticket
-    import sys as _sys
-    _sys.path.insert(0, str(Path(__file__).parent))
-    from conftest import build_config
+    from ticket_kit import build_config
     from devices.printer_basic import DummyPrinter
     from kiosk.ticket_issue import TicketIssuer
     with Store(data) as store:

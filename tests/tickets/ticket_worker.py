@@ -28,8 +28,8 @@ def burst(data_dir: str, n: int, go: str) -> None:
 
 
 def stall(data_dir: str) -> None:
-    sys.path.insert(0, str(Path(__file__).parent))
-    from conftest import build_config
+    sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parent.parent)]  # ticket_kit, testkit
+    from ticket_kit import build_config
     from devices.printer_basic import DummyPrinter
     from kiosk.ticket_issue import TicketIssuer
     store = Store(data_dir, device_id="kiosk-test")
