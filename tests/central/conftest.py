@@ -68,3 +68,17 @@ def client(settings, engine):
 def device(engine):
     """(device_id, token) registered in the test database."""
     return "pillar-1", auth.add_device(engine, "pillar-1")
+
+
+@pytest.fixture
+def browser(request, tmp_path):
+    """Headless Chromium's first tab (DevTools), with a fresh profile; the test module may set
+    BROWSER_WINDOW ("width,height")."""
+    from central.testing import Chromium
+    window = getattr(request.module, "BROWSER_WINDOW", "1280,2000")
+    try:
+        c = Chromium(tmp_path / "profile", window=window).start()
+    except RuntimeError as e:
+        pytest.fail(str(e), pytrace=False)
+    yield c.page
+    c.stop()

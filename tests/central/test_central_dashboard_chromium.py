@@ -8,25 +8,14 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import pytest
 import requests
 
 from central import auth
-from central.testing import (CentralProcess, Chromium, device_add, feedback_payload, make_event, midday_zone,
+from central.testing import (CentralProcess, device_add, feedback_payload, make_event, midday_zone,
                              ticket_payload, wait_for)
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a dashboard password"
-
-
-@pytest.fixture
-def browser(tmp_path):
-    try:
-        c = Chromium(tmp_path / "profile").start()
-    except RuntimeError as e:
-        pytest.fail(str(e), pytrace=False)
-    yield c.page
-    c.stop()
 
 
 def seed(db: str, url: str) -> None:

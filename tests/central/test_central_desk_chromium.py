@@ -9,15 +9,15 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import pytest
 import requests
 
 from central import auth
-from central.testing import (CentralProcess, Chromium, device_add, issued_payload, make_event, midday_zone,
+from central.testing import (CentralProcess, device_add, issued_payload, make_event, midday_zone,
                              rfc3339, wait_for)
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a desk password"
+BROWSER_WINDOW = "1280,1400"  # the `browser` fixture (conftest.py) reads it
 
 # WCAG contrast of every visible text element and button against its (inherited) background
 CONTRAST_JS = """(() => {
@@ -34,16 +34,6 @@ CONTRAST_JS = """(() => {
     if (ratio < 4.5) worst.push(el.tagName + ' ' + el.textContent.trim().slice(0, 20) + ' ' + ratio.toFixed(2));
   }
   return worst; })()"""
-
-
-@pytest.fixture
-def browser(tmp_path):
-    try:
-        c = Chromium(tmp_path / "profile", window="1280,1400").start()
-    except RuntimeError as e:
-        pytest.fail(str(e), pytrace=False)
-    yield c.page
-    c.stop()
 
 
 def seed(db: str, url: str) -> str:

@@ -1,6 +1,5 @@
 """Physical buttons over loop:// and a pseudo-terminal: digits pass, junk is ignored."""
 import os
-import threading
 import time
 
 import pytest

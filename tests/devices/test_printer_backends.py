@@ -1,9 +1,6 @@
 """Every printer backend by URL through the factory, and the exact bytes each one sends."""
-import socket
-import threading
 
 import pytest
-import serial
 
 from devices.factory import DeviceUrlError, open_device, schemes
 from devices.printer import DLE_EOT, PrinterState, PrintFailed

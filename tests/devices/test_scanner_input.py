@@ -6,7 +6,6 @@ import threading
 import time
 
 import pytest
-import serial
 
 from devices.factory import open_device
 from devices.scanner import LineAssembler, SerialScanner, SimScanner, WedgeBuffer

@@ -3,7 +3,6 @@ devices registered on it, kiosk Stores, and checks that every event arrived exac
 from __future__ import annotations
 
 import itertools
-import time
 import uuid
 
 import pytest

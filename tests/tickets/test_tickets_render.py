@@ -1,6 +1,5 @@
 """Ticket layout: text-mode bytes (code pages for Dutch accents, native QR, size), raster
 mode for scripts without a code page, and the picture."""
-import datetime as dt
 
 from escpos.printer import Dummy
 
