@@ -15,7 +15,6 @@ from typing import Iterable
 
 import sqlalchemy as sa
 
-
 DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 LANG_RE = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})?\Z")
 WAIT_SOURCES = ("live", "configured")
