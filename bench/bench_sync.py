@@ -112,6 +112,21 @@ def _tree_cpu(root: int) -> float:
     return total
 
 
+def _wait_idle(pid: int, timeout: float = 60.0) -> None:
+    """Until a process tree has stopped using CPU. /healthz answers as soon as the FIRST
+    worker is up: the others may still be importing and migrating, which counted their
+    start-up as ingest CPU and sent every connection to the first worker."""
+    deadline = time.monotonic() + timeout
+    last = _tree_cpu(pid)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = _tree_cpu(pid)
+        if now - last < 0.05:
+            return
+        last = now
+    raise RuntimeError(f"kiosk-central still busy {timeout} s after start")
+
+
 def bench_pg_ingest(report, threads: int = 8, n: int = N) -> None:
     from central.pgtest import PgServer
     from central.testing import CentralProcess, device_add
@@ -134,6 +149,7 @@ def bench_pg_ingest(report, threads: int = 8, n: int = N) -> None:
                         errors.append(e)
                 ts = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
                 postmaster = int((pg.data / "postmaster.pid").read_text().split()[0])
+                _wait_idle(c.proc.pid)
                 srv0, db0 = _tree_cpu(c.proc.pid), _tree_cpu(postmaster)
                 t0 = time.perf_counter()
                 for t in ts:
