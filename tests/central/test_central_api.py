@@ -87,6 +87,8 @@ def test_bad_events_are_rejected_alone(client, device, engine):
         ("monotonic", ev(monotonic="soon")),
         ("lone surrogate", ev(type_="x.y", payload={"t": "\ud800"})),
         ("huge integer", ev(type_="x.y", payload={"n": 2 ** 70})),
+        ("monotonic beyond floats", ev(monotonic=10 ** 400)),  # was a 500 (float() overflowed)
+        ("type with a newline", ev(type_="x.y\n")),
         ("before year 1 in UTC", ev(occurred_at="0001-01-01T00:30:00+01:00")),
         ("after year 9999 in UTC", ev(occurred_at="9999-12-31T23:30:00-01:00")),
     ]
