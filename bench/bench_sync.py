@@ -112,6 +112,21 @@ def _tree_cpu(root: int) -> float:
     return total
 
 
+def _wait_idle(pid: int, timeout: float = 60.0) -> None:
+    """Until a process tree has stopped using CPU. /healthz answers as soon as the FIRST
+    worker is up: the others may still be importing and migrating, which counted their
+    start-up as ingest CPU and sent every connection to the first worker."""
+    deadline = time.monotonic() + timeout
+    last = _tree_cpu(pid)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = _tree_cpu(pid)
+        if now - last < 0.05:
+            return
+        last = now
+    raise RuntimeError(f"kiosk-central still busy {timeout} s after start")
+
+
 def bench_pg_ingest(report, threads: int = 8, n: int = N) -> None:
     from central.pgtest import PgServer
     from central.testing import CentralProcess, device_add
@@ -134,14 +149,16 @@ def bench_pg_ingest(report, threads: int = 8, n: int = N) -> None:
                         errors.append(e)
                 ts = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
                 postmaster = int((pg.data / "postmaster.pid").read_text().split()[0])
-                cpu0 = _tree_cpu(c.proc.pid) + _tree_cpu(postmaster)
+                _wait_idle(c.proc.pid)
+                srv0, db0 = _tree_cpu(c.proc.pid), _tree_cpu(postmaster)
                 t0 = time.perf_counter()
                 for t in ts:
                     t.start()
                 for t in ts:
                     t.join()
                 wall = time.perf_counter() - t0
-                cpu = _tree_cpu(c.proc.pid) + _tree_cpu(postmaster) - cpu0
+                srv, dbc = _tree_cpu(c.proc.pid) - srv0, _tree_cpu(postmaster) - db0
+                cpu = srv + dbc
                 if errors:
                     raise errors[0]
     finally:
@@ -153,7 +170,8 @@ def bench_pg_ingest(report, threads: int = 8, n: int = N) -> None:
     per_core = n / cpu
     report.add("central: PostgreSQL ingest events per CPU-second (server + database)", per_core, "ev/cpu-s",
                target=">= 10000 (20,000/s on 2 idle cores)", met=per_core >= 10000,
-               note=f"{cpu:.1f} CPU-s for {n} events by kiosk-central and PostgreSQL; independent of other load")
+               note=f"{cpu:.1f} CPU-s for {n} events: kiosk-central {srv:.1f} ({srv / n * 1e6:.0f} us/event), "
+                    f"PostgreSQL {dbc:.1f} ({dbc / n * 1e6:.0f} us/event); independent of other load")
 
 
 def run(report) -> None:

@@ -65,8 +65,10 @@ def cmd_serve(args) -> int:
         engine.dispose()
         uvicorn.run("central.app:app_from_env", factory=True, workers=workers, **common)
     else:
-        from central.app import create_app
-        uvicorn.run(create_app(cfg, engine), **common)
+        from central.app import create_app, tune_gc
+        app = create_app(cfg, engine)
+        tune_gc()
+        uvicorn.run(app, **common)
     return 0
 
 

@@ -37,7 +37,6 @@ events = sa.Table(
     sa.Column("monotonic", sa.Float()),
     sa.Column("payload", JSONType, nullable=False),
     sa.Index("events_type_time", "type", "effective_at"),
-    sa.Index("events_device_seq", "device_id", "seq"),
 )
 
 secrets = sa.Table(

@@ -87,6 +87,8 @@ def test_bad_events_are_rejected_alone(client, device, engine):
         ("monotonic", ev(monotonic="soon")),
         ("lone surrogate", ev(type_="x.y", payload={"t": "\ud800"})),
         ("huge integer", ev(type_="x.y", payload={"n": 2 ** 70})),
+        ("monotonic beyond floats", ev(monotonic=10 ** 400)),  # was a 500 (float() overflowed)
+        ("type with a newline", ev(type_="x.y\n")),
         ("before year 1 in UTC", ev(occurred_at="0001-01-01T00:30:00+01:00")),
         ("after year 9999 in UTC", ev(occurred_at="9999-12-31T23:30:00-01:00")),
     ]
@@ -172,7 +174,7 @@ def test_heartbeat_updates_the_device_row(client, device, engine):
 
 def test_healthz_and_openapi(client):
     r = client.get("/healthz")
-    assert r.status_code == 200 and r.json()["status"] == "ok" and r.json()["revision"] == "0002"
+    assert r.status_code == 200 and r.json()["status"] == "ok" and r.json()["revision"] == "0003"
     doc = client.get("/openapi.json").json()
     for path in ["/api/v1/events", "/api/v1/stats/feedback", "/api/v1/stats/tickets", "/healthz",
                  "/dashboard", "/api/v1/export/events.csv", "/api/v1/export/daily.csv"]:

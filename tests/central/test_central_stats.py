@@ -110,6 +110,20 @@ def test_csv_exports(client, device):
     assert daily["2026-03-02"]["suppressed"] == "1" and daily["2026-03-03"]["answers"] == "1"
 
 
+
+def test_events_csv_is_ordered_by_device_and_seq_whatever_the_arrival_order(client, device, engine):
+    from central import auth
+    other = auth.add_device(engine, "pillar-0")
+    at = "2026-03-02T09:00:00.000Z"
+    for dev, token, seqs in [("pillar-1", device[1], [3, 1]), ("pillar-0", other, [2, 1]),
+                             ("pillar-1", device[1], [2])]:
+        batch = [make_event(dev, s, "route.shown", {"to": "desk4"}, at) for s in seqs]
+        r = client.post("/api/v1/events", json={"events": batch}, headers={"Authorization": f"Bearer {token}"})
+        assert r.json()["accepted"] == len(seqs), r.text
+    r = client.get("/api/v1/export/events.csv", headers=basic())
+    got = [(row["device_id"], int(row["seq"])) for row in csv.DictReader(io.StringIO(r.text))]
+    assert got == [("pillar-0", 1), ("pillar-0", 2), ("pillar-1", 1), ("pillar-1", 2), ("pillar-1", 3)]
+
 def test_login_cookie_dashboard_and_logout(client, device):
     seed(client, device[1])
     r = client.get("/dashboard", follow_redirects=False)
