@@ -8,7 +8,6 @@ empty lists where one is required, and unknown keys with a "did you mean".
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import types
 import typing
 from dataclasses import MISSING
@@ -79,6 +78,7 @@ def build(cls, data: Any, path: str = "", problems: list[Problem] | None = None)
     fields = {f.name: f for f in dataclasses.fields(cls)}
     for key in data:
         if key not in fields:
+            import difflib  # only for an unknown key
             close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             known = ", ".join(sorted(fields))
