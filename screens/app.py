@@ -131,8 +131,12 @@ class KioskApp(StaffMode, App):
 
     def _after_first_frame(self, *_):
         """Work the visitor does not see, once the start screen is on the glass: opening the
-        physical buttons and, a few seconds later, the sync worker."""
+        physical buttons (on the next clock tick, so after every other first-flip handler) and,
+        a few seconds later, the sync worker."""
         Window.unbind(on_flip=self._after_first_frame)
+        Clock.schedule_once(self._settle, 0)
+
+    def _settle(self, _dt=None):
         if getattr(self, "_stopping", False):
             return
         self._open_buttons()
