@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-import uuid
 from pathlib import Path
 
 _BOOT_ID_FILE = Path("/proc/sys/kernel/random/boot_id")
@@ -50,4 +49,5 @@ def boot_id() -> str:
     try:
         return _BOOT_ID_FILE.read_text().strip()
     except OSError:
+        import uuid  # here: uuid imports platform, not needed to start
         return "nb-" + uuid.uuid4().hex

@@ -16,7 +16,6 @@ Rules:
 from __future__ import annotations
 
 import enum
-import uuid
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -143,6 +142,7 @@ class FeedbackFlow:
             return Outcome.SUPPRESSED
         if self.phase == Phase.REASONS and self.current is not None:
             self._finish("next_answer")
+        import uuid  # here, not at import: uuid imports platform (cold start)
         self.current = Answer(str(uuid.uuid4()), value, self.s.scale, self.language, now,
                               source=source)
         self.last_accepted = now

@@ -16,8 +16,7 @@ from typing import Any
 
 from kiosk.config import ConfigError, Problem, read_layer, validate_layers
 from kiosk.config.loader import LOCAL_OVERRIDES, load
-
-LAST_GOOD = "local.last-good.toml"
+from kiosk.config.paths import LAST_GOOD
 SECRET_KEYS = {"staff.pin_hash", "sync.token"}
 
 

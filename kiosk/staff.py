@@ -4,9 +4,6 @@ time-out. Timers use the monotonic clock passed in.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import os
 from dataclasses import dataclass
 
@@ -29,6 +26,8 @@ def valid_pin(pin: str) -> str | None:
 
 
 def hash_pin(pin: str, salt: bytes | None = None) -> str:
+    import base64
+    import hashlib  # hashlib, hmac, base64: imported when a PIN is set or checked, not at start
     salt = salt or os.urandom(16)
     digest = hashlib.scrypt(pin.encode(), salt=salt, dklen=32, **_SCRYPT)
     b64 = lambda b: base64.b64encode(b).decode()  # noqa: E731
@@ -36,6 +35,9 @@ def hash_pin(pin: str, salt: bytes | None = None) -> str:
 
 
 def verify_pin(pin: str, stored: str) -> bool:
+    import base64
+    import hashlib
+    import hmac
     try:
         kind, n, r, p, salt, digest = stored.split("$")
         if kind != "scrypt":

@@ -6,9 +6,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from kiosk.config import ConfigError
-from kiosk.local_config import apply_changes
-
 log = logging.getLogger(__name__)
 
 
@@ -51,6 +48,9 @@ def test_print(url: str, profile: str, text: str, status_timeout: float = 0.5) -
 
 def save_settings(store, site: str | None, data_dir, changes: dict) -> tuple[ActionResult, object]:
     """Validate, write atomically, and record `config.changed` (secrets hidden)."""
+    # imported here: the loader (TOML parser, checks) is not needed to start the app
+    from kiosk.config import ConfigError
+    from kiosk.local_config import apply_changes
     try:
         cfg, audit = apply_changes(site, data_dir, changes)
     except ConfigError as e:

@@ -12,7 +12,6 @@ import os
 import sqlite3
 import threading
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -122,6 +121,7 @@ class Store:
         existing = self.meta_get("device_id")
         if existing:
             return existing
+        import uuid  # uuid (it imports platform) only when needed: not on every cold start
         new = "kiosk-" + uuid.uuid4().hex[:8]
         with self.transaction() as c:
             c.execute("INSERT OR IGNORE INTO meta(key, value) VALUES('device_id', ?)", (new,))
@@ -131,6 +131,7 @@ class Store:
     def append_event(self, conn: sqlite3.Connection, type_: str, payload: dict[str, Any],
                      event_id: str | None = None) -> Event:
         """Add an event to the outbox inside the caller's transaction."""
+        import uuid
         ev_id = event_id or str(uuid.uuid4())
         occurred = utc_rfc3339(self.clock.wall())
         mono = round(time.monotonic(), 3)

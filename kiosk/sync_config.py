@@ -4,9 +4,8 @@ kiosk.config.model imports this module, so import `kiosk.config` (or `kiosk.sync
 importing this one directly; importing it first would close an import cycle."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 
-from kiosk.config.schema import setting
+from kiosk.config.schema import section, setting
 
 
 def _url(v: str) -> str | None:
@@ -15,7 +14,7 @@ def _url(v: str) -> str | None:
     return None
 
 
-@dataclass
+@section
 class SyncSection:
     url: str = setting("", "Base URL of the central service, e.g. https://kiosk-central.example.org "
                            "(events go to <url>/api/v1/events). Empty: events stay in the outbox.",

@@ -107,7 +107,9 @@ class KioskApp(StaffMode, App):
 
     # -- building ---------------------------------------------------------------
     def build(self):
-        self.recorder.recover()
+        # answers left open by an unclean stop are closed on the writer thread, before any new
+        # write (the writer runs jobs in order), not with a query on the Kivy thread
+        self.writer.submit(self.recorder.recover)
         Window.bind(size=lambda *_: self._update_metrics())
         Window.bind(on_touch_down=self._any_touch)
         Window.clearcolor = self.c_bg
@@ -123,16 +125,29 @@ class KioskApp(StaffMode, App):
 
     def on_start(self):
         self._tick_ev = Clock.schedule_interval(self._tick, TICK_S)
-        self._open_buttons()
         self._appliance = appliance.start(self)  # systemd watchdog + kiosk-mode lockdown
+        self._throttle = IdleThrottle(self.flow.idle_for)
+        Window.bind(on_flip=self._after_first_frame)
+
+    def _after_first_frame(self, *_):
+        """Work the visitor does not see, once the start screen is on the glass: opening the
+        physical buttons (on the next clock tick, so after every other first-flip handler) and,
+        a few seconds later, the sync worker."""
+        Window.unbind(on_flip=self._after_first_frame)
+        Clock.schedule_once(self._settle, 0)
+
+    def _settle(self, _dt=None):
+        if getattr(self, "_stopping", False):
+            return
+        self._open_buttons()
         # requests and the sync worker take ~0.4 s to import: not on the Kivy thread, and
         # only once the first screen is up (an import holds the GIL while the window starts)
         Clock.schedule_once(lambda _dt: threading.Thread(target=self._start_sync, name="sync-start",
                                                           daemon=True).start(), SYNC_START_DELAY_S)
-        self._throttle = IdleThrottle(self.flow.idle_for)
 
     def on_stop(self):
         self._stopping = True
+        Window.unbind(on_flip=self._after_first_frame)
         if getattr(self, "_appliance", None):
             self._appliance.stop()  # STOPPING=1 to systemd
         if self._tick_ev:

@@ -3,9 +3,12 @@ saved through kiosk.staff_actions (validated, atomic, audited), reprint, restart
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from kiosk import staff
-from kiosk.staff_actions import ActionResult, save_settings
+
+if TYPE_CHECKING:
+    from kiosk.staff_actions import ActionResult
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +44,7 @@ class StaffMode:
 
     def save_settings(self, changes: dict) -> ActionResult:
         """Called on the Kivy thread: a small local file write plus one event."""
+        from kiosk.staff_actions import save_settings  # staff-only code: not loaded at start
         data_dir = self.store.data_dir
         res, cfg = save_settings(self.store, self.site, data_dir, changes)
         if res.ok:
@@ -70,6 +74,7 @@ class StaffMode:
 
     def reprint_last(self) -> ActionResult:
         """Runs on a worker thread."""
+        from kiosk.staff_actions import ActionResult
         rows = self.store.query("SELECT id FROM tickets ORDER BY id DESC LIMIT 1") \
             if self.store.query("SELECT 1 FROM sqlite_master WHERE name='tickets'") else []
         if not rows:
@@ -89,6 +94,7 @@ class StaffMode:
     def reset_numbers(self) -> ActionResult:
         """Restart today's ticket numbers (history kept; see kiosk.tickets.reset_today).
         A small local write, like saving a setting."""
+        from kiosk.staff_actions import ActionResult
         from kiosk.tickets import TicketBook
         try:
             series = TicketBook.from_config(self.store, self.kcfg).reset_today()

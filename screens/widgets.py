@@ -2,11 +2,13 @@
 reason toggles. Their look is in widgets.kv; colours and sizes come from the App."""
 from __future__ import annotations
 
-from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.graphics import Color, Ellipse, Line
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.togglebutton import ToggleButton
+from kivy.uix.widget import Widget
 
 from screens.kvload import load_kv_for
 
@@ -28,6 +30,50 @@ class ReasonToggle(ToggleButton):
 
 class TopBar(BoxLayout):
     """Language button, idle countdown and the large-text / high-contrast toggle."""
+
+
+class SmileyFace(Widget):
+    """The drawn face: a disc in `fill` with a ring, two eyes and a mouth in `line`; the
+    mouth curves up for `curve` > 0. Drawn here rather than in kv: one update per change
+    of size, position or curve instead of twelve kv expressions each evaluated on every
+    layout pass, and the ring as a disc under the fill instead of a wide Line circle, whose
+    joints are built on the CPU (both before the first frame: see docs/performance.md)."""
+
+    fill = ListProperty([1, 1, 1, 1])
+    line = ListProperty([0, 0, 0, 1])
+    curve = NumericProperty(0.0)
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        with self.canvas:
+            self._line_color = Color(rgba=self.line)
+            self._ring = Ellipse()
+            self._fill_color = Color(rgba=self.fill)
+            self._disc = Ellipse()
+            self._features_color = Color(rgba=self.line)
+            self._eyes = (Ellipse(), Ellipse())
+            self._mouth = Line(cap="round")
+        self.bind(pos=self._redraw, size=self._redraw, curve=self._redraw,
+                  fill=self._recolor, line=self._recolor)
+        self._redraw()
+
+    def _recolor(self, *_):
+        self._line_color.rgba = self._features_color.rgba = self.line
+        self._fill_color.rgba = self.fill
+
+    def _redraw(self, *_):
+        m = min(self.size)
+        cx, cy = self.center
+        r, w = m * 0.45, max(2, m * 0.02)  # the ring: a stroke of 2w centred on radius r
+        self._ring.pos, self._ring.size = (cx - r - w, cy - r - w), (2 * (r + w), 2 * (r + w))
+        self._disc.pos, self._disc.size = (cx - r + w, cy - r + w), (2 * (r - w), 2 * (r - w))
+        left, right = self._eyes
+        left.pos, left.size = (cx - m * 0.2, cy + m * 0.08), (m * 0.09, m * 0.12)
+        right.pos, right.size = (cx + m * 0.11, cy + m * 0.08), (m * 0.09, m * 0.12)
+        c = self.curve
+        self._mouth.width = max(2, m * 0.035)
+        self._mouth.bezier = (cx - m * 0.22, cy - m * (0.15 - 0.05 * c), cx, cy - m * (0.15 + 0.2 * c),
+                              cx + m * 0.22, cy - m * (0.15 - 0.05 * c))
 
 
 class SmileyButton(ButtonBehavior, BoxLayout):

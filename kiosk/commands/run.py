@@ -38,13 +38,20 @@ def load_config(args):
 
 def load_config_safe(args):
     """Like load_config, but broken local overrides start safe mode instead of stopping:
-    the last good overrides are used and staff see why (see kiosk.local_config)."""
+    the last good overrides are used and staff see why (see kiosk.local_config).
+    A start without problems keeps the validated config for the next one, which reuses it
+    while no file it depends on has changed (kiosk/config/cache.py)."""
+    from kiosk.config import cache
+    from kiosk.config.paths import site_path
+    site = site_path(args.config)
+    before = cache.key(site, args.data_dir)
+    cfg = cache.get(args.data_dir, before)
+    if cfg is not None:
+        return cfg, site, []
     import kiosk.validators  # noqa: F401
     from kiosk.config import ConfigError
-    from kiosk.config.loader import site_path
     from kiosk.errors import UserError
     from kiosk.local_config import load_or_safe_mode
-    site = site_path(args.config)
     try:
         cfg, _layers, problems = load_or_safe_mode(site, args.data_dir)
     except ConfigError as e:
@@ -53,6 +60,10 @@ def load_config_safe(args):
         raise UserError(f"{len(e.problems)} problem(s) in the configuration") from None
     for p in problems:
         log.error("safe mode: %s", p.render())
+    if not problems:
+        after = cache.key(site, args.data_dir)  # the load may have refreshed the last good file
+        if after[1] == before[1]:  # no layer changed while it was read
+            cache.put(args.data_dir, after, cfg)
     return cfg, site, problems
 
 

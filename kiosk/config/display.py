@@ -6,9 +6,8 @@ with these keys: kiosk/hall_calls.py, kiosk/hall_announce.py and docs/calling.md
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 
-from kiosk.config.schema import setting
+from kiosk.config.schema import section, setting
 
 
 def _desk_place(v: str) -> str | None:
@@ -21,7 +20,7 @@ def _desk_place(v: str) -> str | None:
     return None
 
 
-@dataclass
+@section
 class DisplaySection:
     poll_interval_s: float = setting(2.0, "Seconds between two looks at the central queue "
                                      "(GET /api/v1/queue, with the [sync] url and token).",

@@ -14,10 +14,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from kiosk.config.model import KioskConfig
+from kiosk.config.paths import DEFAULT_SITE_PATHS, LOCAL_OVERRIDES, site_path  # noqa: F401
 from kiosk.config.schema import Problem, build
-
-LOCAL_OVERRIDES = "local.toml"
-DEFAULT_SITE_PATHS = ("/etc/kiosk/site.toml",)
 
 # Cross-field checks: fn(config, problems_out). Other parts append theirs.
 VALIDATORS: list[Callable[[KioskConfig, list[Problem]], None]] = []
@@ -142,18 +140,6 @@ def _has_path(data: Any, path: str) -> bool:
                 return False
             cur = cur[part]
     return True
-
-
-def site_path(explicit: str | None) -> str | None:
-    if explicit:
-        return explicit
-    env = os.environ.get("KIOSK_CONFIG")
-    if env:
-        return env
-    for p in DEFAULT_SITE_PATHS:
-        if Path(p).exists():
-            return p
-    return None
 
 
 def load(site: str | None = None, data_dir: str | os.PathLike | None = None,

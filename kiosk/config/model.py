@@ -6,10 +6,9 @@ live in their own modules and are plugged in here as one field each.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from kiosk.config.display import DisplaySection
-from kiosk.config.schema import setting
+from kiosk.config.schema import section, setting
 from kiosk.config.tickets import (PrinterSection, ScannerSection, ServiceEntry, SpeechSection,
                                  TicketsSection)
 from kiosk.sync_config import SyncSection
@@ -37,7 +36,7 @@ def _timezone(v: str) -> str | None:
     return None
 
 
-@dataclass
+@section
 class DeviceSection:
     id: str = setting("", "Device id sent with every event. Empty: one is made on first start "
                           "and kept in the data dir.")
@@ -47,7 +46,7 @@ class DeviceSection:
                                                 "numbers is the local date here.", check=_timezone)
 
 
-@dataclass
+@section
 class UiSection:
     width: int = setting(1080, "Window width in pixels (portrait touchscreen by default).",
                          min=320, max=7680)
@@ -65,7 +64,7 @@ class UiSection:
                                 "used to keep touch targets at least 9 mm.", min=50, max=600)
 
 
-@dataclass
+@section
 class FeedbackReasons:
     positive: list[str] = setting(REASON_IDS_DEFAULT_POSITIVE,
                                   "Reasons offered after a positive answer.", nonempty=True)
@@ -75,7 +74,7 @@ class FeedbackReasons:
                                   "Reasons offered after a negative answer.", nonempty=True)
 
 
-@dataclass
+@section
 class FeedbackSection:
     scale: int = setting(5, "Number of smileys: 3, 4 or 5.", min=3, max=5)
     best_first: bool = setting(True, "Show the happiest face first (left or top).")
@@ -89,14 +88,14 @@ class FeedbackSection:
             "e.g. [feedback.reason_labels.parking] nl = \"Parkeren\".")
 
 
-@dataclass
+@section
 class ButtonsSection:
     url: str = setting("", "Physical smiley buttons: a serial URL (serial:///dev/ttyUSB0?baudrate="
                            "9600, loop://, socket://host:port) or sim:// ; empty for none. Each "
                            "press sends the answer digit (1 = worst).")
 
 
-@dataclass
+@section
 class DevicesSection:
     buttons: ButtonsSection = setting(ButtonsSection, "Optional physical smiley buttons.")
     printer: PrinterSection = setting(PrinterSection, "Ticket printer.")
@@ -110,7 +109,7 @@ def _pin_hash_check(v: str) -> str | None:
     return None
 
 
-@dataclass
+@section
 class StaffSection:
     pin_hash: str = setting("", "Salted scrypt hash of the staff PIN, made by `kiosk staff set-pin`. "
                                 "Empty: staff mode cannot be opened (with --simulate the PIN is 1234).",
@@ -125,7 +124,7 @@ class StaffSection:
     taps_window_s: float = setting(3.0, "...all within this many seconds.", min=1, max=10)
 
 
-@dataclass
+@section
 class KioskConfig:
     device: DeviceSection = setting(DeviceSection, "This device.")
     ui: UiSection = setting(UiSection, "The touchscreen.")

@@ -8,7 +8,6 @@ empty lists where one is required, and unknown keys with a "did you mean".
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import types
 import typing
 from dataclasses import MISSING
@@ -41,6 +40,59 @@ def setting(default: Any = MISSING, doc: str = "", *, min: float | None = None,
     if dataclasses.is_dataclass(default) and isinstance(default, type):
         return dataclasses.field(default_factory=default, metadata=meta)
     return dataclasses.field(default=default, metadata=meta)
+
+
+def section(cls):
+    """`@dataclass` for a config section, with the same fields, __init__, repr and ==, but
+    methods shared by every section instead of generated and compiled for each class:
+    a dataclass compiles its __init__, __repr__ and __eq__ (and its docstring from its
+    signature) at import: for all sections together that was 10-20 ms of the cold start on
+    the development machine (`kiosk run` imports every section before its first frame).
+    tests/config/test_config_sections.py checks they behave as dataclasses do."""
+    if cls.__doc__ is None:
+        cls.__doc__ = f"Config section {cls.__name__}."
+    cls = dataclasses.dataclass(cls, init=False, repr=False, eq=False)
+    cls.__init__ = _section_init
+    cls.__repr__ = _section_repr
+    cls.__eq__ = _section_eq
+    cls.__hash__ = None  # as a dataclass with eq: not hashable
+    cls._init_fields = tuple(f for f in dataclasses.fields(cls) if f.init)
+    return cls
+
+
+def _section_init(self, *args, **kwargs):
+    fields = type(self)._init_fields
+    name = type(self).__qualname__
+    if len(args) > len(fields):
+        raise TypeError(f"{name}() takes {len(fields)} positional arguments but {len(args)} were given")
+    for f, value in zip(fields, args):
+        if f.name in kwargs:
+            raise TypeError(f"{name}() got multiple values for argument '{f.name}'")
+        kwargs[f.name] = value
+    for f in fields:
+        if f.name in kwargs:
+            value = kwargs.pop(f.name)
+        elif f.default_factory is not MISSING:
+            value = f.default_factory()
+        elif f.default is not MISSING:
+            value = f.default
+        else:
+            raise TypeError(f"{name}() missing required argument: '{f.name}'")
+        setattr(self, f.name, value)
+    if kwargs:
+        raise TypeError(f"{name}() got an unexpected keyword argument '{next(iter(kwargs))}'")
+
+
+def _section_repr(self) -> str:
+    body = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in dataclasses.fields(self) if f.repr)
+    return f"{type(self).__qualname__}({body})"
+
+
+def _section_eq(self, other):
+    if other.__class__ is not self.__class__:
+        return NotImplemented
+    names = [f.name for f in dataclasses.fields(self) if f.compare]
+    return tuple(getattr(self, n) for n in names) == tuple(getattr(other, n) for n in names)
 
 
 def _copy(v):
@@ -79,6 +131,7 @@ def build(cls, data: Any, path: str = "", problems: list[Problem] | None = None)
     fields = {f.name: f for f in dataclasses.fields(cls)}
     for key in data:
         if key not in fields:
+            import difflib  # only for an unknown key
             close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             known = ", ".join(sorted(fields))

@@ -9,9 +9,8 @@ kiosk/ticket_checks.py.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from kiosk.config.schema import setting
+from kiosk.config.schema import section, setting
 
 PICTOGRAMS = ("id_card", "passport", "driving_licence", "moving", "birth", "marriage",
               "parking", "waste", "appointment", "info", "general")
@@ -45,7 +44,7 @@ def _pictogram(v: str) -> str | None:
     return None
 
 
-@dataclass
+@section
 class ServiceEntry:
     id: str = setting(doc="Short unique id used in events and on the command line, e.g. "
                           "'passport'.")
@@ -70,7 +69,7 @@ class ServiceEntry:
                                       "the tile leads to the check-in path.")
 
 
-@dataclass
+@section
 class AppointmentsSection:
     pattern: str = setting(r"^[A-Z0-9]{4}-?[A-Z0-9]{4}$", "Regular expression an appointment code "
                            "must match (after trimming and upper-casing).", check=_regex)
@@ -83,7 +82,7 @@ class AppointmentsSection:
                            "not say (default: the first service that needs an appointment).")
 
 
-@dataclass
+@section
 class TicketsSection:
     number_format: str = setting("padded", "'padded' prints A001, 'plain' prints A1.",
                                  choices=("padded", "plain"))
@@ -112,7 +111,7 @@ class TicketsSection:
                                                 "How appointment codes are checked.")
 
 
-@dataclass
+@section
 class PrinterSection:
     url: str = setting("", "Ticket printer: dummy://, file:///path, serial:///dev/ttyUSB0?"
                        "baudrate=19200 (also loop://, socket://host:port), usb://04b8:0e15, "
@@ -125,14 +124,14 @@ class PrinterSection:
                                      "counts as failed.", min=1, max=120)
 
 
-@dataclass
+@section
 class ScannerSection:
     url: str = setting("", "Serial QR/barcode scanner (serial:///dev/ttyACM0?baudrate=9600, "
                        "socket://host:port, loop://) or sim:// ; empty for none. Keyboard-wedge "
                        "USB scanners need no setting.")
 
 
-@dataclass
+@section
 class SpeechSection:
     url: str = setting("", "Speech output: espeak:// (espeak-ng, offline; ?rate=150 words per "
                        "minute) or dummy:// ; empty for none (with --simulate: espeak-ng into "

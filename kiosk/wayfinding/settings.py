@@ -10,10 +10,9 @@ kiosk/config/model.py can plug it in without an import cycle.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Optional
 
-from kiosk.config.schema import setting
+from kiosk.config.schema import section, setting
 
 EDGE_KINDS = ("walk", "door", "ramp", "stairs", "escalator", "lift")
 PLACE_KINDS = ("desk", "waiting_area", "information", "toilet", "accessible_toilet",
@@ -50,7 +49,7 @@ def _pair(v: list) -> str | None:
     return None if len(v) == 2 else f"must be [x, y], got {len(v)} numbers"
 
 
-@dataclass
+@section
 class FloorSpec:
     id: str = setting(doc="Short id used by nodes and places, e.g. \"0\" or \"bg\".", nonempty=True)
     level: int = setting(doc="Storey number: 0 = ground floor, 1 = first floor, -1 = basement.",
@@ -66,7 +65,7 @@ class FloorSpec:
                                         "image's bottom-left corner.", check=_pair)
 
 
-@dataclass
+@section
 class NodeSpec:
     id: str = setting(doc="Unique id of this point of the walkable graph.", nonempty=True)
     floor: str = setting(doc="Id of the floor the point is on.", nonempty=True)
@@ -81,7 +80,7 @@ class NodeSpec:
                                    min=0, max=360)
 
 
-@dataclass
+@section
 class EdgeSpec:
     between: list[str] = setting(doc="The two node ids it joins: [\"a\", \"b\"]. A one-way edge "
                                  "runs from the first to the second.", check=_two_ids)
@@ -93,7 +92,7 @@ class EdgeSpec:
                             "exit-only doors).")
 
 
-@dataclass
+@section
 class PlaceSpec:
     id: str = setting(doc="Unique id used by `kiosk route`, tickets and the screens, e.g. desk-4.",
                       nonempty=True)
@@ -109,7 +108,7 @@ class PlaceSpec:
     listed: bool = setting(True, "Offer it on the destination screen (false: reachable by id only).")
 
 
-@dataclass
+@section
 class HereSpec:
     node: str = setting("", "Graph node where this kiosk stands (\"you are here\"). Required when "
                         "the plan has places.")
@@ -118,7 +117,7 @@ class HereSpec:
                             min=0, max=360)
 
 
-@dataclass
+@section
 class WayfindingSection:
     plan_file: str = setting("", "TOML file holding the floor plan (floors, nodes, edges, places at "
                              "its top level) instead of writing them here. Absolute, or relative "
