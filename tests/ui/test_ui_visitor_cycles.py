@@ -26,10 +26,12 @@ def home_site():
 
 
 def alive():
+    """Live widgets per class and live textures (by type(): isinstance on a dead weak proxy,
+    which earlier tests leave in gc's lists, raises ReferenceError)."""
     gc.collect()
-    objs = gc.get_objects()
-    return (collections.Counter(type(o).__name__ for o in objs if isinstance(o, Widget)),
-            sum(1 for o in objs if isinstance(o, Texture)))
+    types = [type(o) for o in gc.get_objects()]
+    return (collections.Counter(t.__name__ for t in types if issubclass(t, Widget)),
+            sum(1 for t in types if issubclass(t, Texture)))
 
 
 def top_bar(screen):
