@@ -1,8 +1,16 @@
 """Soak run for `make bench` (see bench_appliance.py): one process, the real app with the
 example site in the "home" role, random taps on whatever buttons the current screen shows,
 the kiosk clock moved by hand (idle resets, thank-you screens, ticket screens time out).
-Prints key=value lines: visits, taps, screens, rss_start_mib, rss_end_mib, growth_mib_per_10k,
-errors_logged. A visit ends whenever the app is back on its start screen."""
+Prints key=value lines: visits, taps, screens, measured_visits, rss_start_mib, rss_end_mib,
+rss_min_mib, rss_max_mib, growth_mib_per_10k, growth_se_mib_per_10k, errors_logged. A visit
+ends whenever the app is back on its start screen.
+
+Growth is the least-squares slope of RSS (sampled after every visit past the warm-up, after a
+gc.collect(), averaged over 10 consecutive blocks of visits) scaled to 10,000 visits, with its
+standard error. Two samples (start and end) are not enough: RSS moves
+in steps (malloc's heap grows by at least 128 KiB at a time and sometimes shrinks), and with
+llvmpipe's threads by tens of MiB (see LP_NUM_THREADS below), so the difference of two
+readings said more about where they fell than about growth."""
 from __future__ import annotations
 
 import gc
@@ -16,6 +24,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "ui")]
 TMP = Path(tempfile.mkdtemp(prefix="soak-"))
+# LP_NUM_THREADS=0: Mesa llvmpipe (the software renderer here; a Pi has a GPU driver) then
+# rasterizes on the Kivy thread. With its worker threads, every texture drawn and then deleted
+# leaves memory in use inside the driver (GL name gone, malloc still growing) up to a bound,
+# given back in steps: a bare Kivy window swapping one 20x5 texture per frame grows ~38 MiB over
+# 250 frames and then saw-tooths (0.2 KiB per frame with softpipe, 7.5 KiB with no threads).
+# In the soak that moved RSS by tens of MiB with no change in the app. Live GL objects are
+# still in this process's memory and counted. Set LP_NUM_THREADS to measure with threads.
+os.environ.setdefault("LP_NUM_THREADS", "0")
 os.environ.update(SDL_VIDEODRIVER=os.environ.get("SDL_VIDEODRIVER", "offscreen"), KIVY_NO_ARGS="1",
                   KIVY_NO_CONSOLELOG="1", KIVY_NO_FILELOG="1", KIVY_HOME=str(TMP / "kivy"),
                   ESCPOS_CAPABILITIES_PICKLE_DIR=str(ROOT / "build" / "escpos-cache"))
@@ -29,8 +45,9 @@ from kivy.clock import Clock  # noqa: E402
 from kivy.core.window import Window  # noqa: E402,F401
 from kivy.uix.behaviors import ButtonBehavior  # noqa: E402
 
-VISITS = int(os.environ.get("SOAK_VISITS", "300"))
+VISITS = int(os.environ.get("SOAK_VISITS", "900"))  # 600 measured: +-20 MiB/10k (300: +-47)
 WARMUP = int(os.environ.get("SOAK_WARMUP", str(VISITS // 3)))  # every screen built and warm by then
+BLOCKS = 10
 
 
 class Errors(logging.Handler):
@@ -40,6 +57,28 @@ class Errors(logging.Handler):
 
     def emit(self, record):
         self.records.append(record)
+
+
+def fit(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """Least-squares slope of y over x and its standard error."""
+    n = len(points)
+    mx = sum(x for x, _ in points) / n
+    my = sum(y for _, y in points) / n
+    sxx = sum((x - mx) ** 2 for x, _ in points)
+    b = sum((x - mx) * (y - my) for x, y in points) / sxx
+    resid = sum((y - my - b * (x - mx)) ** 2 for x, y in points)
+    return b, (resid / (n - 2) / sxx) ** 0.5
+
+
+def block_means(samples: list[tuple[int, float]], blocks: int = BLOCKS) -> list[tuple[float, float]]:
+    """Mean visit and mean RSS of `blocks` consecutive runs of samples. RSS moves in steps, so
+    neighbouring samples are not independent; the fit's error is honest on block means."""
+    size = len(samples) / blocks
+    out = []
+    for i in range(blocks):
+        part = samples[round(i * size):round((i + 1) * size)]
+        out.append((sum(v for v, _ in part) / len(part), sum(r for _, r in part) / len(part)))
+    return out
 
 
 def rss_mib() -> float:
@@ -92,7 +131,7 @@ def main() -> int:
     start = ui.app.start_screen()
     visits = taps = 0
     seen = set()
-    rss0 = None
+    samples: list[tuple[int, float]] = []  # (visit, RSS MiB) from the end of the warm-up on
     while visits < VISITS:
         # one visit: a function from the home menu, a few random taps, then walk away
         for _ in range(rnd.randint(2, 9)):
@@ -113,15 +152,20 @@ def main() -> int:
         visits += 1
         if visits % 50 == 0:
             print(f"... {visits} visits, {taps} taps, RSS {rss_mib():.1f} MiB", file=sys.stderr, flush=True)
-        if visits == WARMUP:
+        if visits >= WARMUP:
             gc.collect()
-            rss0 = rss_mib()
-    gc.collect()
-    rss1 = rss_mib()
+            samples.append((visits, rss_mib()))
     ui.stop()
-    growth = (rss1 - rss0) / (VISITS - WARMUP) * 10000  # scaled to 10,000 visits
-    print(f"visits={visits}\ntaps={taps}\nscreens={len(seen)}\nrss_start_mib={rss0:.1f}\n"
-          f"rss_end_mib={rss1:.1f}\ngrowth_mib_per_10k={growth:.2f}\nerrors_logged={len(errors.records)}")
+    per_visit, se = fit(block_means(samples))  # MiB per visit over the measured visits
+    rss = [r for _, r in samples]
+    if os.environ.get("SOAK_SAMPLES"):  # a CSV of the samples, to look at the curve
+        Path(os.environ["SOAK_SAMPLES"]).write_text("visit,rss_mib\n" + "".join(
+            f"{v},{r:.2f}\n" for v, r in samples))
+    print(f"visits={visits}\ntaps={taps}\nscreens={len(seen)}\nmeasured_visits={len(samples) - 1}\n"
+          f"rss_start_mib={rss[0]:.1f}\nrss_end_mib={rss[-1]:.1f}\nrss_min_mib={min(rss):.1f}\n"
+          f"rss_max_mib={max(rss):.1f}\ngrowth_mib_per_10k={per_visit * 10000:.2f}\n"
+          f"growth_se_mib_per_10k={se * 10000:.2f}\n"
+          f"errors_logged={len(errors.records)}")
     for rec in errors.records[:5]:
         print("error:", rec.getMessage(), file=sys.stderr)
     print("screens seen:", ", ".join(sorted(seen)), file=sys.stderr)

@@ -8,6 +8,9 @@ answers DLE EOT 1/2/4 like an ESC/POS printer in its current `state`, and can be
   drop_after = N                hang up after N job bytes (mid-ticket)
   paper_out_after = N           run out of paper after N job bytes
 `url` is what a printer backend connects to (serial:///dev/pts/N or tcp://127.0.0.1:P).
+What it records is bounded, so a simulated kiosk can run for months: `received` keeps at
+least the last whole job and is cut back at a job boundary once it passes HISTORY_BYTES,
+`raw` keeps its last HISTORY_BYTES, `jobs` its last HISTORY_JOBS.
 
   sim://[?dir=build/sim-printer]   starts a pty simulator in this process and prints to it;
       every job is written to DIR as ticket-NNNN.bin (and a PNG preview by the issuer).
@@ -36,6 +39,8 @@ _REPLIES = {  # state -> (DLE EOT 1, DLE EOT 2, DLE EOT 4)
     "cover_open": (0x1A, 0x16, 0x12),
     "offline": (0x1A, 0x12, 0x12),
 }
+HISTORY_BYTES = 64 * 1024  # what the simulator keeps of `raw` and `received` (plus the last job)
+HISTORY_JOBS = 32
 
 
 class PrinterSimulator:
@@ -166,6 +171,7 @@ class PrinterSimulator:
                 return
             if buf[j + 1] == 0x04 and buf[j + 2] in (1, 2, 3, 4):
                 self.raw.extend(buf[j:j + 3])
+                del self.raw[:-HISTORY_BYTES]
                 self.queries += 1
                 self._answer(buf[j + 2], reply)
                 i = j + 3
@@ -183,6 +189,7 @@ class PrinterSimulator:
                 self.dropped.set()
         before = len(self.received)
         self.raw.extend(chunk)
+        del self.raw[:-HISTORY_BYTES]
         self.received.extend(chunk)
         if self.paper_out_after is not None and \
                 len(self.received) - self._job_start >= self.paper_out_after:
@@ -196,6 +203,10 @@ class PrinterSimulator:
             end = k + len(c)
             job = bytes(self.received[self._job_start:end])
             self.jobs.append(job)
+            del self.jobs[:-HISTORY_JOBS]
+            if len(self.received) > HISTORY_BYTES:  # forget older jobs, keep this one whole
+                del self.received[:self._job_start]
+                end -= self._job_start
             self._job_start = pos = end
             if self.record_dir:
                 self._record(job)

@@ -8,7 +8,8 @@
       the hall display's chime (aplay or paplay, default aplay; with out=DIR a copy goes to
       DIR/speech-N-sound.wav instead).
   dummy://                                       records (text, lang) in `said`, played
-      sound files in `played`.
+      sound files in `played` (the last DUMMY_HISTORY of each: a simulated kiosk runs for
+      months).
 
 `say(text, lang)` returns at once (True when speaking started); a new `say` or `stop()`
 ends the previous utterance. Numbers are left as digits ("A 12") for espeak-ng to read
@@ -26,6 +27,7 @@ from urllib.parse import parse_qs, urlsplit
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 600
+DUMMY_HISTORY = 50
 PLAYERS = {"aplay": ["aplay", "-q"], "paplay": ["paplay"]}  # closed list: config never names a program
 
 
@@ -43,10 +45,12 @@ class DummySpeech:
 
     def say(self, text: str, lang: str) -> bool:
         self.said.append((text, lang))
+        del self.said[:-DUMMY_HISTORY]
         return True
 
     def play(self, path: str) -> bool:
         self.played.append(str(path))
+        del self.played[:-DUMMY_HISTORY]
         return True
 
     def stop(self) -> None:
