@@ -40,8 +40,7 @@ class FakeClock:
 
 def utc_rfc3339(when: dt.datetime) -> str:
     """RFC 3339 in UTC with milliseconds and a Z, e.g. 2026-03-02T09:00:00.000Z."""
-    when = when.astimezone(dt.timezone.utc)
-    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
+    return when.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds")[:-6] + "Z"  # -"+00:00"
 
 
 def boot_id() -> str:
