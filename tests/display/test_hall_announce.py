@@ -61,7 +61,7 @@ def test_simulated_speech_keeps_the_chime_and_the_spoken_call(tmp_path):
     out = tmp_path / "sim-speech"
     sp = EspeakSpeech.from_url(f"espeak://?out={out}")
     if not sp.available():
-        pytest.skip("espeak-ng is not installed")
+        pytest.fail("espeak-ng is not installed (make test installs it as root)", pytrace=False)
     a = Announcer(sp, ensure_chime(tmp_path))
     try:
         a.announce([("Nummer A 12, balie 4", "nl")])
