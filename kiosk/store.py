@@ -93,16 +93,35 @@ class Store:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT; rolls back on any exception."""
+        """BEGIN IMMEDIATE ... COMMIT; rolls back on any exception, a failed COMMIT too
+        (a full disk), so the connection is never left inside a transaction."""
         with self._lock:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-            else:
                 self.conn.execute("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
+
+    def execute_durable(self, sql: str, params: tuple = ()) -> int:
+        """One statement in its own BEGIN IMMEDIATE ... COMMIT; returns the rowcount.
+        The same as a one-statement `transaction()` without the generator machinery: the
+        feedback tap's hot path, which runs with cold caches right after an fsync."""
+        with self._lock:
+            c = self.conn
+            c.execute("BEGIN IMMEDIATE")
+            try:
+                n = c.execute(sql, params).rowcount
+                c.execute("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
+            return n
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
 
     def query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
         with self._lock:

@@ -135,3 +135,24 @@ def test_database_is_plain_sqlite(store, tmp_path):
     payload = other.execute("SELECT payload FROM outbox").fetchone()[0]
     assert json.loads(payload) == {"ü": "é"}
     other.close()
+
+
+@pytest.mark.parametrize("how", ["transaction", "execute_durable"])
+def test_a_failed_commit_rolls_back_and_the_store_stays_usable(store, how):
+    """A COMMIT can fail after every statement succeeded (a full disk; here a deferred
+    foreign key): the store must not be left inside a half-done transaction."""
+    store.conn.executescript(
+        "CREATE TABLE parent (id INTEGER PRIMARY KEY);"
+        "CREATE TABLE child (id INTEGER PRIMARY KEY, parent INTEGER "
+        "REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);")
+    orphan = "INSERT INTO child(id, parent) VALUES(1, 99)"
+    with pytest.raises(sqlite3.IntegrityError):
+        if how == "transaction":
+            with store.transaction() as c:
+                c.execute(orphan)
+        else:
+            store.execute_durable(orphan)
+    assert not store.conn.in_transaction
+    assert store.query("SELECT COUNT(*) AS n FROM child")[0]["n"] == 0
+    assert store.execute_durable("INSERT INTO parent(id) VALUES(?)", (99,)) == 1
+    assert store.execute_durable(orphan) == 1
