@@ -63,7 +63,7 @@ def cold_start(report) -> None:
                met=a / b <= 1.3, note=f"median of {RUNS}, 1080x1920 offscreen; baseline bare Kivy window")
 
 
-def tap_to_durable(report, n: int = 1000) -> None:
+def tap_to_durable(report, n: int = 2000) -> None:
     """Rounds interleaved (one app tap, then one bare insert+commit), so a burst of other
     load on the machine lands on both sides alike instead of on one whole series."""
     from kiosk.clock import SystemClock

@@ -104,6 +104,11 @@ class Settings:
                    default_language=ui.default_language, accessible_default=ui.accessible_default)
 
 
+def _new_id() -> str:
+    import uuid  # here, not at import: uuid imports platform (cold start)
+    return str(uuid.uuid4())
+
+
 class FeedbackFlow:
     def __init__(self, settings: Settings, clock, sink: Sink):
         self.s = settings
@@ -117,6 +122,7 @@ class FeedbackFlow:
         self.last_touch = clock.monotonic()
         self.thanks_until = 0.0
         self.suppressed_count = 0
+        self._next_id: str | None = None  # made after the first answer (uuid: not at start-up)
 
     # -- visitor input --------------------------------------------------------
     def touch(self) -> None:
@@ -142,9 +148,9 @@ class FeedbackFlow:
             return Outcome.SUPPRESSED
         if self.phase == Phase.REASONS and self.current is not None:
             self._finish("next_answer")
-        import uuid  # here, not at import: uuid imports platform (cold start)
-        self.current = Answer(str(uuid.uuid4()), value, self.s.scale, self.language, now,
+        self.current = Answer(self._next_id or _new_id(), value, self.s.scale, self.language, now,
                               source=source)
+        self._next_id = None
         self.last_accepted = now
         self.sink.begin(self.current)
         self.phase = Phase.REASONS
@@ -191,6 +197,9 @@ class FeedbackFlow:
         self.current = None
         ms = int((self.clock.monotonic() - a.answered_at) * 1000)
         self.sink.finish(a, how, ms)
+        # The next answer's id now, when the visitor is done: off the next tap's path (made
+        # right after that tap's hand-off instead, it held the GIL the waking writer needs).
+        self._next_id = _new_id()
 
     # -- time -----------------------------------------------------------------
     def idle_for(self) -> float:

@@ -48,11 +48,11 @@ class FeedbackRecorder:
         self.store = store
 
     def begin(self, a: Answer) -> None:
-        now = utc_rfc3339(self.store.clock.wall())
-        with self.store.transaction() as c:
-            c.execute("INSERT OR IGNORE INTO feedback(id, answer, scale, sentiment, language, source, "
-                      "answered_at) VALUES(?, ?, ?, ?, ?, ?, ?)",
-                      (a.id, a.answer, a.scale, a.sentiment.value, a.language, a.source, now))
+        self.store.execute_durable(
+            "INSERT OR IGNORE INTO feedback(id, answer, scale, sentiment, language, source, "
+            "answered_at) VALUES(?, ?, ?, ?, ?, ?, ?)",
+            (a.id, a.answer, a.scale, a.sentiment.value, a.language, a.source,
+             utc_rfc3339(self.store.clock.wall())))
 
     def reasons_changed(self, a: Answer) -> None:
         with self.store.transaction() as c:
