@@ -177,6 +177,7 @@ class SyncWorker:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        self._life = threading.Lock()
         self.transport = transport
         if self.transport is None and cfg.url:
             try:
@@ -190,14 +191,23 @@ class SyncWorker:
 
     # -- lifecycle ------------------------------------------------------------
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="kiosk-sync", daemon=True)
-        self._thread.start()
+        """Start sending; a no-op once stop() was called. The app starts the worker from a
+        helper thread while the window may already be closing, so start and stop can
+        race: the lock makes stop see either no thread or a started one."""
+        with self._life:
+            if self._stop.is_set() or self._thread is not None:
+                return
+            thread = threading.Thread(target=self._run, name="kiosk-sync", daemon=True)
+            thread.start()
+            self._thread = thread
 
     def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread:
-            self._thread.join(timeout)
+        with self._life:
+            self._stop.set()
+            self._wake.set()
+            thread = self._thread
+        if thread:
+            thread.join(timeout)
         if self.transport:
             self.transport.close()
 

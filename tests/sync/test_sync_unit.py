@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import random
+import threading
 
 import pytest
 
@@ -12,7 +13,7 @@ import kiosk.sync  # noqa: F401 - loads kiosk.config before kiosk.sync_config
 from kiosk.clock import FakeClock
 from kiosk.config import ConfigError, load
 from kiosk.store import Store
-from kiosk.sync import backoff_delay
+from kiosk.sync import SyncWorker, backoff_delay
 from kiosk import sync_heartbeat, sync_store
 from kiosk.sync_http import parse_retry_after
 
@@ -150,7 +151,7 @@ def test_read_batch_body_is_exactly_the_event_envelopes(tmp_path):
 
 
 def test_scheduled_sends_get_a_random_offset(tmp_path):
-    from kiosk.sync import SyncState, SyncWorker
+    from kiosk.sync import SyncState
     from kiosk.sync_config import SyncSection
     store = Store(tmp_path, device_id="d")
     w = SyncWorker(store, SyncSection(url="http://127.0.0.1:9", token="t", interval_s=30, jitter_s=10),
@@ -175,4 +176,29 @@ def test_mark_sent_marks_exactly_the_batch(tmp_path):
     states = {r["id"]: r["state"] for r in store.query("SELECT id, state FROM outbox")}
     assert [states[i] for i in batch.ids] == ["sent", "sent", "set_aside", "sent", "sent"]
     assert store.outbox_stats()["pending"] == 6
+    store.close()
+
+
+def test_start_and_stop_in_either_order_never_raise(tmp_path):
+    """The app starts the worker from a helper thread while the window may be closing."""
+    from kiosk.sync_config import SyncSection
+    store = Store(tmp_path)
+    early = SyncWorker(store, SyncSection())
+    early.stop()
+    early.start()  # after stop: stays stopped, starts no thread
+    assert early._thread is None
+    normal = SyncWorker(store, SyncSection())
+    normal.start()
+    normal.start()  # a second start is a no-op too
+    normal.stop()
+    assert not normal._thread.is_alive()
+    racing = [SyncWorker(store, SyncSection()) for _ in range(20)]
+    starters = [threading.Thread(target=w.start) for w in racing]
+    for t in starters:
+        t.start()
+    for w in racing:
+        w.stop()  # while its start() may be half-way: must not raise
+    for t in starters:
+        t.join(5)
+    assert all(w._thread is None or not w._thread.is_alive() for w in racing)
     store.close()
