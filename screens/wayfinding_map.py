@@ -26,6 +26,7 @@ from kiosk.wayfinding.mapgeom import MapFrame
 from kiosk.wayfinding.routing import route_floors
 from screens import widgets  # noqa: F401 - TopBar, KLabel, BigButton used in the .kv
 from screens.kvload import load_kv_for
+from screens.scroll import KioskScrollView  # noqa: F401 - the .kv's scrolling list
 from screens.wayfinding_destinations import draw_icon, wayfinding_plan
 
 log = logging.getLogger(__name__)
@@ -166,7 +167,7 @@ class StepButton(Button):
 
 class FloorButton(ToggleButton):
     floor_id = StringProperty("")
-    on_route = BooleanProperty(False)
+    route_passes = BooleanProperty(False)  # not "on_...": Kivy reads that as an event
 
 
 class WayfindingMapScreen(Screen):
@@ -261,7 +262,7 @@ class WayfindingMapScreen(Screen):
         for fid, btn in self._floor_buttons.items():
             name = self.plan.floors[fid].name(lang)
             btn.text = name[:1].upper() + name[1:]
-            btn.on_route = fid in on_route
+            btn.route_passes = fid in on_route
         if self.floor:
             self.set_floor(self.floor)
         self._redraw_later()

@@ -59,7 +59,7 @@ def test_switch_floors(ui):
     m = ui.screen()
     floor_buttons = {b.floor_id: b for b in m.ids.floors.children}
     assert floor_buttons["0"].state == "down" and floor_buttons["1"].state == "normal"
-    assert floor_buttons["0"].on_route and floor_buttons["1"].on_route
+    assert floor_buttons["0"].route_passes and floor_buttons["1"].route_passes
     ui.tap(floor_buttons["1"])
     ui.frames(3)
     assert m.floor == "1" and floor_buttons["1"].state == "down"
