@@ -127,6 +127,8 @@ def main() -> int:
     logging.getLogger().addHandler(errors)
     logging.getLogger().setLevel(logging.WARNING)
     ui = UiDriver(TMP, kt, site, "soak").start()
+    from bench.soak_probe import from_env
+    probe = from_env(TMP)  # SOAK_PROBE=N: what holds the memory, every N visits (stderr)
     rnd = random.Random(1)
     start = ui.app.start_screen()
     visits = taps = 0
@@ -151,10 +153,14 @@ def main() -> int:
         seen.add(ui.current)
         visits += 1
         if visits % 50 == 0:
-            print(f"... {visits} visits, {taps} taps, RSS {rss_mib():.1f} MiB", file=sys.stderr, flush=True)
+            print(f"... {visits} visits, {taps} taps, RSS {rss_mib():.1f} MiB", file=sys.__stderr__, flush=True)
         if visits >= WARMUP:
             gc.collect()
             samples.append((visits, rss_mib()))
+            if probe:
+                probe.visit(visits, WARMUP, samples[-1][1])
+    if probe:
+        probe.finish()
     ui.stop()
     per_visit, se = fit(block_means(samples))  # MiB per visit over the measured visits
     rss = [r for _, r in samples]
@@ -167,8 +173,8 @@ def main() -> int:
           f"growth_se_mib_per_10k={se * 10000:.2f}\n"
           f"errors_logged={len(errors.records)}")
     for rec in errors.records[:5]:
-        print("error:", rec.getMessage(), file=sys.stderr)
-    print("screens seen:", ", ".join(sorted(seen)), file=sys.stderr)
+        print("error:", rec.getMessage(), file=sys.__stderr__)
+    print("screens seen:", ", ".join(sorted(seen)), file=sys.__stderr__)
     return 0
 
 
