@@ -6,7 +6,7 @@ pinned on one of them instead of guessed at:
   which also prints the 15 source lines whose allocations grew most since the warm-up);
 - objects: live objects the garbage collector tracks;
 - sqlite: bytes SQLite has allocated (page caches, statements), read from the library;
-- kivy_cache: entries in Kivy's caches (textures, kv rules, images) per category;
+- kivy_cache: entries in Kivy's caches (textures, kv rules, images), per category at the end;
 - malloc: bytes in use and free in the C heap (mallinfo2), i.e. what RSS holds beyond the above;
 - threads, and the database's size on disk; at the end, the object types that grew most.
 """
@@ -100,15 +100,15 @@ class Probe:
         grown = (self.methods - self.base_methods).most_common(8)
         print("probe: bound methods grown most:", ", ".join(f"{name} +{n}" for name, n in grown),
               file=sys.__stderr__)
+        from kivy.cache import Cache
+        print("probe: kivy caches:", {k: len(v) for k, v in Cache._objects.items()}, file=sys.__stderr__)
         if not self.trace:
             return
-        from kivy.cache import Cache
         stats = tracemalloc.take_snapshot().compare_to(self.snap, "lineno")
         print("probe: allocations grown most since the warm-up (size, count):", file=sys.__stderr__)
         for s in stats[:15]:
             print(f"probe:   {s.size_diff / 1024:+9.1f} KiB {s.count_diff:+7d}  {s.traceback}",
                   file=sys.__stderr__)
-        print("probe: kivy caches:", {k: len(v) for k, v in Cache._objects.items()}, file=sys.__stderr__)
 
 
 def from_env(db_dir: Path) -> Probe | None:

@@ -122,7 +122,7 @@ class FeedbackFlow:
         self.last_touch = clock.monotonic()
         self.thanks_until = 0.0
         self.suppressed_count = 0
-        self._next_id: str | None = None  # made after the first answer (uuid: not at start-up)
+        self._next_id: str | None = None  # made when a visitor finishes (uuid: not at start-up)
 
     # -- visitor input --------------------------------------------------------
     def touch(self) -> None:

@@ -21,7 +21,7 @@ _STOP = object()
 class Writer:
     """The hand-off is a C `SimpleQueue` and nothing else: no counter, lock or Event per job
     (that bookkeeping was half of the ~40 us a tap spent between threads). `flush` instead
-    queues a marker and waits for the writer to reach it: jobs run in order, so every job
+    queues a job that sets an Event and waits for it: jobs run in order, so every job
     submitted before it has run by then."""
 
     def __init__(self, name: str = "kiosk-writer", retries: int = 5):
@@ -39,9 +39,6 @@ class Writer:
             item = self._q.get()
             if item is _STOP:
                 return
-            if isinstance(item, threading.Event):  # a flush marker
-                item.set()
-                continue
             fn, args, callback, errback = item
             try:
                 result = self._run(fn, args)
@@ -77,7 +74,7 @@ class Writer:
         if not self._thread.is_alive():
             return self._q.empty()
         marker = threading.Event()
-        self._q.put(marker)
+        self.submit(marker.set)  # an ordinary job: reached once every earlier job has run
         return marker.wait(timeout)
 
     def close(self, timeout: float = 10.0) -> None:

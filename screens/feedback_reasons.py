@@ -5,7 +5,6 @@ from kivy.app import App
 from kivy.uix.screenmanager import Screen
 
 from screens.kvload import load_kv_for
-from screens.scroll import KioskScrollView  # noqa: F401 - the .kv's scrolling list
 from screens.widgets import ReasonToggle
 
 

@@ -10,7 +10,6 @@ from kivy.uix.screenmanager import Screen
 
 from kiosk.config.model import ROLES
 from screens.kvload import load_kv_for
-from screens.scroll import KioskScrollView  # noqa: F401 - the .kv's scrolling list
 
 
 class StaffHomeScreen(Screen):

@@ -12,7 +12,6 @@ from kivy.uix.screenmanager import Screen
 from kiosk.pictograms import load_pictogram
 from screens import widgets  # noqa: F401 - TopBar, KLabel, BigButton used in the .kv
 from screens.kvload import load_kv_for
-from screens.scroll import KioskScrollView  # noqa: F401 - the .kv's scrolling list
 from screens.ticket_controller import ticket_controller
 from screens.ticket_widgets import mask_texture
 

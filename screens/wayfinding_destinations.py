@@ -19,7 +19,6 @@ from kiosk.wayfinding.icons import icon
 from kiosk.wayfinding.plan import Plan, place_groups
 from screens import widgets  # noqa: F401 - TopBar, KLabel, BigButton used in the .kv
 from screens.kvload import load_kv_for
-from screens.scroll import KioskScrollView  # noqa: F401 - the .kv's scrolling list
 
 _plans: "weakref.WeakKeyDictionary[object, Plan]" = weakref.WeakKeyDictionary()
 

@@ -26,7 +26,6 @@ from kiosk.wayfinding.mapgeom import MapFrame
 from kiosk.wayfinding.routing import route_floors
 from screens import widgets  # noqa: F401 - TopBar, KLabel, BigButton used in the .kv
 from screens.kvload import load_kv_for
-from screens.scroll import KioskScrollView  # noqa: F401 - the .kv's scrolling list
 from screens.wayfinding_destinations import draw_icon, wayfinding_plan
 
 log = logging.getLogger(__name__)

@@ -2,6 +2,7 @@
 reason toggles. Their look is in widgets.kv; colours and sizes come from the App."""
 from __future__ import annotations
 
+from kivy.factory import Factory
 from kivy.graphics import Color, Ellipse, Line
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
@@ -91,5 +92,10 @@ class SmileyButton(ButtonBehavior, BoxLayout):
     def on_state(self, _inst, state):
         self.pressed = state == "down"
 
+
+# Every scrolling list in the .kv files is a KioskScrollView (Kivy's ScrollView leaks observers:
+# screens/scroll.py). Registered by module, so it is imported when a list is first built, not
+# with this module before the first frame.
+Factory.register("KioskScrollView", module="screens.scroll")
 
 load_kv_for(__file__)
