@@ -67,10 +67,10 @@ def tap_to_durable(report, n: int = 2000) -> None:
     """Rounds interleaved (one app tap, then one bare insert+commit), so a burst of other
     load on the machine lands on both sides alike instead of on one whole series."""
     from kiosk.clock import SystemClock
-    from kiosk.feedback import FeedbackFlow, Settings
-    from kiosk.feedback_store import FeedbackRecorder, QueuedRecorder
-    from kiosk.store import Store, connect
-    from kiosk.writer import Writer
+    from kiosk.feedback.flow import FeedbackFlow, Settings
+    from kiosk.feedback.store import FeedbackRecorder, QueuedRecorder
+    from kiosk.storage.store import Store, connect
+    from kiosk.storage.writer import Writer
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-tap-"))
     store = Store(tmp / "app")

@@ -52,11 +52,11 @@ def _bare_loop(url: str, token: str, bodies: list[bytes]) -> float:
 
 def _one_round(tmp: Path, k: int) -> tuple[float, float, float]:
     """(bare loop s, drain s, seeding s) against two fresh, identical servers."""
-    import kiosk.sync  # noqa: F401
+    import kiosk.sync.worker  # noqa: F401
     from central.testing import CentralProcess, device_add
-    from kiosk.store import Store
-    from kiosk.sync import drain
-    from kiosk.sync_http import Transport
+    from kiosk.storage.store import Store
+    from kiosk.sync.worker import drain
+    from kiosk.sync.transport import Transport
 
     db_bare, db_sync = f"sqlite:///{tmp / f'bare{k}.sqlite3'}", f"sqlite:///{tmp / f'sync{k}.sqlite3'}"
     tok_bare, tok_sync = device_add(db_bare, "bench-bare"), device_add(db_sync, "bench-sync")

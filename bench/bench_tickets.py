@@ -23,7 +23,6 @@ SERVICES = [{"id": "passport", "prefix": "A", "names": {"nl": "Paspoort", "en": 
 
 
 def _config(**tickets):
-    import kiosk.validators  # noqa: F401
     from kiosk.config.loader import Layer, validate_layers
     cfg, _ = validate_layers([Layer("bench", {"services": SERVICES,
                                               "tickets": {"double_tap_s": 0, **tickets}})])
@@ -33,8 +32,8 @@ def _config(**tickets):
 def tap_to_first_byte(report) -> None:
     from devices.printer_serial import SerialPrinter
     from devices.printer_sim import PrinterSimulator
-    from kiosk.store import Store
-    from kiosk.ticket_issue import TicketIssuer
+    from kiosk.storage.store import Store
+    from kiosk.tickets.issue import TicketIssuer
     with tempfile.TemporaryDirectory() as tmp, PrinterSimulator("pty") as sim:
         store = Store(Path(tmp) / "data")
         printer = SerialPrinter.from_url(sim.url)
@@ -59,9 +58,9 @@ def tap_to_first_byte(report) -> None:
 
 def ticket_size(report) -> None:
     from kiosk.clock import FakeClock
-    from kiosk.store import Store
-    from kiosk.ticket_issue import TicketIssuer
-    from kiosk.ticket_render import raster_job, text_job
+    from kiosk.storage.store import Store
+    from kiosk.tickets.issue import TicketIssuer
+    from kiosk.tickets.render import raster_job, text_job
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "data", clock=FakeClock())
         issuer = TicketIssuer(store, _config())
@@ -81,8 +80,8 @@ def ticket_size(report) -> None:
 
 
 def _issuer_proc(data_dir: str, n: int, go, done) -> None:
-    from kiosk.store import Store
-    from kiosk.tickets import TicketBook
+    from kiosk.storage.store import Store
+    from kiosk.tickets.book import TicketBook
     store = Store(data_dir)
     book = TicketBook(store)
     go.wait()
@@ -93,7 +92,7 @@ def _issuer_proc(data_dir: str, n: int, go, done) -> None:
 
 
 def _throughput(procs: int) -> float:
-    from kiosk.store import Store
+    from kiosk.storage.store import Store
     ctx = mp.get_context("spawn")
     with tempfile.TemporaryDirectory() as tmp:
         data = str(Path(tmp) / "data")

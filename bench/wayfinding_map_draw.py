@@ -28,9 +28,8 @@ from kivy.base import EventLoop  # noqa: E402
 from kivy.core.window import Window  # noqa: E402 - the window at the size above
 from kivy.graphics.opengl import glFinish  # noqa: E402
 
-import kiosk.validators  # noqa: E402,F401
 from kiosk.config.loader import Layer, validate_layers  # noqa: E402
-from kiosk.store import Store  # noqa: E402
+from kiosk.storage.store import Store  # noqa: E402
 
 
 def frames_until(cond, limit: int = 200) -> int:

@@ -265,7 +265,7 @@ def midday_zone(now=None) -> str:
 def issued_payload(service: str, number: int, *, ticket_id: int | None = None, prefix: str = "A",
                    appointment: bool = False, wait: tuple[int, int] | None = (5, 10), lang: str = "nl",
                    day: str = "2026-03-02") -> dict:
-    """A ticket.issued payload as kiosk/tickets.py makes it."""
+    """A ticket.issued payload as kiosk/tickets/book.py makes it."""
     p = {"ticket_id": number if ticket_id is None else ticket_id, "service": service, "day": day,
          "number": number, "label": f"{prefix}{number:03d}", "lang": lang, "appointment": appointment}
     if wait is not None:

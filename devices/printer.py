@@ -2,7 +2,7 @@
 
 Backends (devices/printer_*.py) implement two small methods: `_write(data)` sends bytes
 and `_ask(n, timeout)` sends DLE EOT n and returns the one status byte, or None when the
-printer did not answer in time. Jobs are built as bytes by kiosk/ticket_render.py with a
+printer did not answer in time. Jobs are built as bytes by kiosk/tickets/render.py with a
 python-escpos `Dummy` on the configured profile, so every backend prints the same bytes.
 
 State from status bytes (ESC/POS real-time status, fixed bits 0x12 checked):

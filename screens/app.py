@@ -18,11 +18,11 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk import theme
 from kiosk.clock import SystemClock
-from kiosk.feedback import FeedbackFlow, Outcome, Phase, Settings
-from kiosk.feedback_store import FeedbackRecorder, QueuedRecorder
+from kiosk.feedback.flow import FeedbackFlow, Outcome, Phase, Settings
+from kiosk.feedback.store import FeedbackRecorder, QueuedRecorder
 from kiosk.i18n import Translator
-from kiosk.writer import Writer
-from kiosk import staff
+from kiosk.storage.writer import Writer
+from kiosk.staff import gate as staff
 from screens import appliance, registry, widgets  # noqa: F401 - widgets: shared kv classes
 from screens.idle_throttle import IdleThrottle
 from screens.staff_mode import StaffMode

@@ -4,7 +4,7 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.uix.screenmanager import Screen
 
-from kiosk.feedback import ANSWER_WORDS
+from kiosk.feedback.flow import ANSWER_WORDS
 from screens.kvload import load_kv_for
 from screens.widgets import SmileyButton
 

@@ -2,10 +2,10 @@
 direction to the desk, the calls before it, people waiting per service, and a clear banner
 when the connection to the central service is lost (the last calls stay on screen).
 
-Nothing here blocks the Kivy thread: kiosk.hall_calls.HallPoller reads the queue on its own
+Nothing here blocks the Kivy thread: kiosk.hall.calls.HallPoller reads the queue on its own
 thread and hands each snapshot over with Clock.schedule_once; the floor plan, the speech
 device and the chime are prepared on a helper thread; announcements play on the
-kiosk.hall_announce.Announcer's worker.
+kiosk.hall.announce.Announcer's worker.
 """
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 from kivy.uix.widget import Widget
 
-from kiosk.hall_calls import Connection, HallPoller, HallView
-from kiosk.ticket_services import ServiceCatalog
+from kiosk.hall.calls import Connection, HallPoller, HallView
+from kiosk.tickets.services import ServiceCatalog
 from screens import widgets  # noqa: F401 - KLabel used in the .kv
 from screens.kvload import load_kv_for
 
@@ -73,13 +73,13 @@ class HallDisplayScreen(Screen):
 
     def _prepare(self):
         """Floor plan, speech device and chime: file and device work, off the Kivy thread."""
-        from kiosk.hall_directions import DeskFinder
+        from kiosk.hall.directions import DeskFinder
         cfg = self.app.kcfg
         finder = DeskFinder.from_config(cfg, self.app.translator)
         announcer = None
         if cfg.display.speak or cfg.display.chime:
-            from kiosk.hall_announce import Announcer, ensure_chime
-            from kiosk.ticket_setup import open_ticket_devices
+            from kiosk.hall.announce import Announcer, ensure_chime
+            from kiosk.tickets.setup import open_ticket_devices
             speech = open_ticket_devices(cfg, self.app.store.data_dir, self.app.simulate,
                                          kinds=("speech",)).speech
             if speech is not None:
@@ -120,7 +120,7 @@ class HallDisplayScreen(Screen):
         self.render()
         cfg = self.app.kcfg.display
         if announce and self.announcer is not None:
-            from kiosk.hall_announce import call_texts
+            from kiosk.hall.announce import call_texts
             for call in announce:
                 texts = call_texts(call, self.app.translator, self.app.kcfg.ui.default_language) \
                     if cfg.speak else []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from kiosk.staff_actions import ActionResult
+from kiosk.staff.actions import ActionResult
 from screens.kvload import load_kv_for
 from screens.staff_tested import TestedSettingsScreen
 
@@ -16,7 +16,7 @@ class StaffCentralScreen(TestedSettingsScreen):
         return app.kcfg.sync.url, ""  # the token is never shown again
 
     def run_check(self, app, values):
-        from kiosk.sync import check_connection
+        from kiosk.sync.worker import check_connection
         url, token = values
         cfg = dataclasses.replace(app.kcfg.sync, url=url, token=token or app.kcfg.sync.token)
         try:

@@ -1,14 +1,14 @@
 """Staff mode as part of the app (a mixin of KioskApp): opening and closing it, settings
-saved through kiosk.staff_actions (validated, atomic, audited), reprint, restart."""
+saved through kiosk.staff.actions (validated, atomic, audited), reprint, restart."""
 from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING
 
-from kiosk import staff
+from kiosk.staff import gate as staff
 
 if TYPE_CHECKING:
-    from kiosk.staff_actions import ActionResult
+    from kiosk.staff.actions import ActionResult
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ class StaffMode:
 
     def save_settings(self, changes: dict) -> ActionResult:
         """Called on the Kivy thread: a small local file write plus one event."""
-        from kiosk.staff_actions import save_settings  # staff-only code: not loaded at start
+        from kiosk.staff.actions import save_settings  # staff-only code: not loaded at start
         data_dir = self.store.data_dir
         res, cfg = save_settings(self.store, self.site, data_dir, changes)
         if res.ok:
@@ -74,7 +74,7 @@ class StaffMode:
 
     def reprint_last(self) -> ActionResult:
         """Runs on a worker thread."""
-        from kiosk.staff_actions import ActionResult
+        from kiosk.staff.actions import ActionResult
         rows = self.store.query("SELECT id FROM tickets ORDER BY id DESC LIMIT 1") \
             if self.store.query("SELECT 1 FROM sqlite_master WHERE name='tickets'") else []
         if not rows:
@@ -92,10 +92,10 @@ class StaffMode:
         screen.on_yes = on_yes
 
     def reset_numbers(self) -> ActionResult:
-        """Restart today's ticket numbers (history kept; see kiosk.tickets.reset_today).
+        """Restart today's ticket numbers (history kept; see kiosk.tickets.book.reset_today).
         A small local write, like saving a setting."""
-        from kiosk.staff_actions import ActionResult
-        from kiosk.tickets import TicketBook
+        from kiosk.staff.actions import ActionResult
+        from kiosk.tickets.book import TicketBook
         try:
             series = TicketBook.from_config(self.store, self.kcfg).reset_today()
         except Exception as e:  # noqa: BLE001 - shown to staff, never a traceback
@@ -105,9 +105,9 @@ class StaffMode:
         return ActionResult(True, f"series {series}")
 
     def _start_sync(self):
-        """The store-and-forward sender (kiosk.sync) on its own thread: heartbeats, bounds
+        """The store-and-forward sender (kiosk.sync.worker) on its own thread: heartbeats, bounds
         on the outbox, and sending when sync.url is set."""
-        from kiosk.sync import SyncWorker
+        from kiosk.sync.worker import SyncWorker
         worker = SyncWorker(self.store, self.kcfg.sync, printer_state=self.printer_state_text)
         if getattr(self, "_stopping", False):
             return

@@ -2,7 +2,7 @@
 successful test print with exactly those values."""
 from __future__ import annotations
 
-from kiosk.staff_actions import test_print
+from kiosk.staff.actions import test_print
 from screens.kvload import load_kv_for
 from screens.staff_tested import TestedSettingsScreen
 

@@ -23,7 +23,7 @@ class TestedSettingsScreen(Screen):
         raise NotImplementedError
 
     def run_check(self, app, values):
-        """On a worker thread; returns kiosk.staff_actions.ActionResult."""
+        """On a worker thread; returns kiosk.staff.actions.ActionResult."""
         raise NotImplementedError
 
     def changes(self, values) -> dict:

@@ -2,7 +2,7 @@
 
 Screens call `ticket_controller(app)` and bind to its properties. Nothing here blocks the
 Kivy thread: numbering and appointment checks run on one worker, printing and printer status
-on another (kiosk.writer.Writer each); results come back with Clock.schedule_once. The
+on another (kiosk.storage.writer.Writer each); results come back with Clock.schedule_once. The
 number is shown as soon as it is taken, before printing starts, and a slow print (a raster
 ticket over a slow serial line) never holds up the next visitor's number.
 """
@@ -16,11 +16,11 @@ from kivy.clock import Clock
 from kivy.event import EventDispatcher
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
-from kiosk.appointments import checker_from_config
-from kiosk.ticket_issue import IssueError, TicketIssuer
-from kiosk.ticket_services import ServiceCatalog
-from kiosk.ticket_setup import make_directions, open_ticket_devices
-from kiosk.writer import Writer
+from kiosk.tickets.appointments import checker_from_config
+from kiosk.tickets.issue import IssueError, TicketIssuer
+from kiosk.tickets.services import ServiceCatalog
+from kiosk.tickets.setup import make_directions, open_ticket_devices
+from kiosk.storage.writer import Writer
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ class TicketController(EventDispatcher):
         self.devices = open_ticket_devices(self.cfg, app.store.data_dir, app.simulate,
                                            kinds=("printer", "speech", "scanner"))
         self.issuer: TicketIssuer | None = None
-        self.live_waits = None  # kiosk.live_wait.LiveWaits when [sync] is set
+        self.live_waits = None  # kiosk.hall.live_wait.LiveWaits when [sync] is set
         self._ready = threading.Event()
         self.worker = Writer(name="tickets")
         self.printing = Writer(name="tickets-print")
@@ -70,7 +70,7 @@ class TicketController(EventDispatcher):
 
     def _make_issuer(self):
         if self.cfg.sync.url:
-            from kiosk.live_wait import LiveWaits
+            from kiosk.hall.live_wait import LiveWaits
             self.live_waits = LiveWaits(self.cfg.sync, self.cfg.tickets)
             self.live_waits.start()
         self.issuer = TicketIssuer(self.app.store, self.cfg, printer=self.devices.printer,
@@ -92,7 +92,7 @@ class TicketController(EventDispatcher):
 
     def _issue(self, service_id, lang, appointment):
         result = self.issuer.issue(service_id, lang, appointment)
-        from kiosk.ticket_render import qr_png
+        from kiosk.tickets.render import qr_png
         return result, qr_png(result.content.qr_url)
 
     def _issued_bg(self, pair):

@@ -8,7 +8,7 @@ from kivy.clock import Clock
 from kivy.properties import ObjectProperty
 from kivy.uix.screenmanager import Screen
 
-from kiosk.ticket_render import people_line, wait_line
+from kiosk.tickets.render import people_line, wait_line
 from screens import widgets  # noqa: F401 - TopBar, KLabel, BigButton used in the .kv
 from screens.kvload import load_kv_for
 from screens.ticket_controller import ticket_controller

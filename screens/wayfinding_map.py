@@ -38,7 +38,7 @@ def speech_device(app):
     dev = app.devices.get("speech")
     if dev is None and not getattr(app, "_wayfinding_speech_tried", False):
         app._wayfinding_speech_tried = True
-        from kiosk.ticket_setup import open_ticket_devices
+        from kiosk.tickets.setup import open_ticket_devices
         dev = open_ticket_devices(app.kcfg, app.store.data_dir, app.simulate,
                                   kinds=("speech",)).speech
         if dev is not None:

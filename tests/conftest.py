@@ -27,7 +27,7 @@ def clock():
 
 @pytest.fixture
 def store(tmp_path, clock):
-    from kiosk.store import Store
+    from kiosk.storage.store import Store
     s = Store(tmp_path / "data", device_id="kiosk-test", clock=clock)
     yield s
     s.close()

@@ -9,7 +9,6 @@ MONDAY_10AM = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
 
 def build_config(services: list[dict], **sections):
     """A validated KioskConfig from TOML-like dicts, as the loader makes it."""
-    import kiosk.validators  # noqa: F401 - the cross-field checks
     from kiosk.config.loader import Layer, validate_layers
     data = {"services": copy.deepcopy(services)}
     data.update(copy.deepcopy(sections))

@@ -68,7 +68,7 @@ def check_disk(data_dir: str, min_free_mb: float) -> Result:
 
 
 def check_database(data_dir: str) -> Result:
-    from kiosk.store import DB_NAME
+    from kiosk.storage.store import DB_NAME
     path = Path(data_dir) / DB_NAME
     if not path.exists():
         return Result(Level.WARN, "database", f"no {path} yet (made at the first start)")

@@ -33,7 +33,6 @@ def cmd_route(args) -> int:
     from kiosk.config import ConfigError, load
     from kiosk.config.loader import site_path
     from kiosk.i18n import available_languages
-    import kiosk.validators  # noqa: F401 - registers the cross-field checks, the floor plan's too
     from kiosk.wayfinding import plan_from_config
     from kiosk.wayfinding.directions import UnknownPlace, get_directions, no_route_text
 

@@ -23,7 +23,6 @@ def register(sub, common) -> None:
 
 def load_config(args):
     """Config for a command: site file + local overrides; exits 2 listing problems."""
-    import kiosk.validators  # noqa: F401 - registers cross-field checks
     from kiosk.errors import UserError
     from kiosk.config import ConfigError, load
     from kiosk.config.loader import site_path
@@ -38,7 +37,7 @@ def load_config(args):
 
 def load_config_safe(args):
     """Like load_config, but broken local overrides start safe mode instead of stopping:
-    the last good overrides are used and staff see why (see kiosk.local_config).
+    the last good overrides are used and staff see why (see kiosk.config.local).
     A start without problems keeps the validated config for the next one, which reuses it
     while no file it depends on has changed (kiosk/config/cache.py)."""
     from kiosk.config import cache
@@ -48,10 +47,9 @@ def load_config_safe(args):
     cfg = cache.get(args.data_dir, before)
     if cfg is not None:
         return cfg, site, []
-    import kiosk.validators  # noqa: F401
     from kiosk.config import ConfigError
     from kiosk.errors import UserError
-    from kiosk.local_config import load_or_safe_mode
+    from kiosk.config.local import load_or_safe_mode
     try:
         cfg, _layers, problems = load_or_safe_mode(site, args.data_dir)
     except ConfigError as e:
@@ -72,7 +70,7 @@ def cmd_run(args) -> int:
     Path(args.data_dir).mkdir(parents=True, exist_ok=True)
     from screens import launch  # the Kivy side lives in screens/
     launch.prepare(cfg, args.data_dir)
-    from kiosk.store import Store
+    from kiosk.storage.store import Store
 
     store = Store(args.data_dir, device_id=cfg.device.id or None)
     log.info("kiosk starting: device %s, role %s, data in %s%s", store.device_id, cfg.device.role,

@@ -20,9 +20,8 @@ def register(sub, common) -> None:
 def cmd_set_pin(args) -> int:
     from kiosk.config import ConfigError
     from kiosk.config.loader import site_path
-    from kiosk.local_config import apply_changes
-    from kiosk.staff import hash_pin, valid_pin
-    import kiosk.validators  # noqa: F401
+    from kiosk.config.local import apply_changes
+    from kiosk.staff.gate import hash_pin, valid_pin
     if args.stdin:
         pin = sys.stdin.readline().strip()
     else:

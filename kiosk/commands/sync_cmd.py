@@ -17,11 +17,12 @@ def register(sub, common) -> None:
 
 
 def cmd_sync(args) -> int:
-    from kiosk import sync, sync_store
+    from kiosk.sync import worker as sync
+    from kiosk.sync import outbox as sync_store
     from kiosk.config import ConfigError, load
     from kiosk.config.loader import site_path
-    from kiosk.store import Store
-    from kiosk.sync_http import ReplyKind, Transport, read_token
+    from kiosk.storage.store import Store
+    from kiosk.sync.transport import ReplyKind, Transport, read_token
 
     try:
         cfg, _ = load(site_path(args.config), args.data_dir)

@@ -39,9 +39,9 @@ def _setup(args, devices=True):
     from kiosk.cli import UserError
     from kiosk.commands.run import load_config
     from kiosk.i18n import available_languages
-    from kiosk.store import Store
-    from kiosk.ticket_issue import TicketIssuer
-    from kiosk.ticket_setup import make_directions, open_ticket_devices
+    from kiosk.storage.store import Store
+    from kiosk.tickets.issue import TicketIssuer
+    from kiosk.tickets.setup import make_directions, open_ticket_devices
 
     cfg = load_config(args)
     lang = getattr(args, "lang", None) or cfg.ui.default_language
@@ -66,7 +66,7 @@ def _setup(args, devices=True):
 
 def cmd_issue(args) -> int:
     from kiosk.cli import UserError
-    from kiosk.ticket_issue import IssueError
+    from kiosk.tickets.issue import IssueError
     issuer, devs, store, lang = _setup(args)
     try:
         try:
@@ -86,7 +86,7 @@ def cmd_issue(args) -> int:
 
 def cmd_preview(args) -> int:
     from kiosk.cli import UserError
-    from kiosk.ticket_render import raster_image
+    from kiosk.tickets.render import raster_image
     issuer, devs, store, lang = _setup(args, devices=False)
     try:
         try:
@@ -109,7 +109,7 @@ def cmd_preview(args) -> int:
 
 def cmd_reprint(args) -> int:
     from kiosk.cli import UserError
-    from kiosk.ticket_issue import IssueError
+    from kiosk.tickets.issue import IssueError
     issuer, devs, store, _ = _setup(args)
     try:
         try:

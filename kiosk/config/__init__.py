@@ -10,7 +10,7 @@ import importlib
 
 _EXPORTS = {
     "ConfigError": "kiosk.config.loader", "LOCAL_OVERRIDES": "kiosk.config.paths",
-    "VALIDATORS": "kiosk.config.loader", "check_file": "kiosk.config.loader",
+    "check_file": "kiosk.config.loader",
     "load": "kiosk.config.loader", "read_layer": "kiosk.config.loader",
     "validate_layers": "kiosk.config.loader", "KioskConfig": "kiosk.config.model",
     "Problem": "kiosk.config.schema", "describe": "kiosk.config.schema",

@@ -11,14 +11,12 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from kiosk.config.model import KioskConfig
 from kiosk.config.paths import DEFAULT_SITE_PATHS, LOCAL_OVERRIDES, site_path  # noqa: F401
 from kiosk.config.schema import Problem, build
 
-# Cross-field checks: fn(config, problems_out). Other parts append theirs.
-VALIDATORS: list[Callable[[KioskConfig, list[Problem]], None]] = []
 
 
 class ConfigError(Exception):
@@ -171,8 +169,8 @@ def validate_layers(layers: list[Layer]) -> tuple[KioskConfig, list[Layer]]:
         merged = merge(merged, layer.data)
     cfg, problems = build(KioskConfig, merged)
     if cfg is not None:
-        for v in VALIDATORS:
-            v(cfg, problems)
+        from kiosk.config.checks import run_checks  # the catalogs and feature checks: loaded here
+        run_checks(cfg, problems)
     if problems:
         raise ConfigError([_locate(p, layers) for p in problems])
     return cfg, layers

@@ -1,24 +1,22 @@
 """The kiosk's settings: every key, its type, its default and what it means.
 
 `config/defaults.toml` is this file rendered (`kiosk config defaults`); a test keeps
-them in step. Sections owned by other parts (printer, services, floor plan, sync)
-live in their own modules and are plugged in here as one field each.
+them in step. Each feature package owns its section in its own `settings.py` (feedback, tickets,
+wayfinding, sync, hall, staff); they are registered here, explicitly, as one field each.
 """
 from __future__ import annotations
 
 
-from kiosk.config.display import DisplaySection
+from kiosk.hall.settings import DisplaySection
 from kiosk.config.schema import section, setting
-from kiosk.config.tickets import (PrinterSection, ScannerSection, ServiceEntry, SpeechSection,
+from kiosk.tickets.settings import (PrinterSection, ScannerSection, ServiceEntry, SpeechSection,
                                  TicketsSection)
-from kiosk.sync_config import SyncSection
+from kiosk.feedback.settings import FeedbackSection
+from kiosk.staff.settings import StaffSection
+from kiosk.sync.settings import SyncSection
 from kiosk.wayfinding.settings import WayfindingSection
 
 ROLES = ("feedback", "tickets", "wayfinding", "home", "display")
-REASON_IDS_DEFAULT_POSITIVE = ["friendliness", "clarity", "result", "waiting_time"]
-REASON_IDS_DEFAULT_NEUTRAL = ["waiting_time", "friendliness", "clarity", "result", "opening_hours"]
-REASON_IDS_DEFAULT_NEGATIVE = ["waiting_time", "friendliness", "clarity", "result", "opening_hours",
-                               "building"]
 
 
 def _lang_code(v: str) -> str | None:
@@ -65,30 +63,6 @@ class UiSection:
 
 
 @section
-class FeedbackReasons:
-    positive: list[str] = setting(REASON_IDS_DEFAULT_POSITIVE,
-                                  "Reasons offered after a positive answer.", nonempty=True)
-    neutral: list[str] = setting(REASON_IDS_DEFAULT_NEUTRAL,
-                                 "Reasons offered after a neutral answer.", nonempty=True)
-    negative: list[str] = setting(REASON_IDS_DEFAULT_NEGATIVE,
-                                  "Reasons offered after a negative answer.", nonempty=True)
-
-
-@section
-class FeedbackSection:
-    scale: int = setting(5, "Number of smileys: 3, 4 or 5.", min=3, max=5)
-    best_first: bool = setting(True, "Show the happiest face first (left or top).")
-    response_interval_s: float = setting(5.0, "Answers within this many seconds of an accepted "
-                                         "answer are counted as suppressed, not as answers.",
-                                         min=0, max=120)
-    thanks_s: float = setting(3.0, "How long the thank-you screen stays.", min=0.5, max=30)
-    reasons: FeedbackReasons = setting(FeedbackReasons, "Reason lists per kind of answer.")
-    reason_labels: dict[str, dict[str, str]] = setting(
-        {}, "Words for reasons the catalogs do not know: reason id -> language -> text, "
-            "e.g. [feedback.reason_labels.parking] nl = \"Parkeren\".")
-
-
-@section
 class ButtonsSection:
     url: str = setting("", "Physical smiley buttons: a serial URL (serial:///dev/ttyUSB0?baudrate="
                            "9600, loop://, socket://host:port) or sim:// ; empty for none. Each "
@@ -103,27 +77,6 @@ class DevicesSection:
     speech: SpeechSection = setting(SpeechSection, "Spoken output.")
 
 
-def _pin_hash_check(v: str) -> str | None:
-    if v and not v.startswith("scrypt$"):
-        return "must be a hash made by `kiosk staff set-pin` (starts with 'scrypt$'), never the PIN itself"
-    return None
-
-
-@section
-class StaffSection:
-    pin_hash: str = setting("", "Salted scrypt hash of the staff PIN, made by `kiosk staff set-pin`. "
-                                "Empty: staff mode cannot be opened (with --simulate the PIN is 1234).",
-                            check=_pin_hash_check)
-    idle_timeout_s: float = setting(120.0, "Staff mode closes itself after this many seconds without "
-                                    "a touch.", min=15, max=3600)
-    corner: str = setting("top-left", "Corner for the hidden gesture.",
-                          choices=("top-left", "top-right", "bottom-left", "bottom-right"))
-    corner_size_px: int = setting(120, "Size of the corner square that counts for the gesture.",
-                                  min=40, max=400)
-    taps: int = setting(5, "Taps in the corner that open the PIN screen.", min=3, max=10)
-    taps_window_s: float = setting(3.0, "...all within this many seconds.", min=1, max=10)
-
-
 @section
 class KioskConfig:
     device: DeviceSection = setting(DeviceSection, "This device.")
@@ -135,8 +88,8 @@ class KioskConfig:
     wayfinding: WayfindingSection = setting(WayfindingSection, "Floor plan and directions "
                                             "(kiosk/wayfinding/settings.py).")
     sync: SyncSection = setting(SyncSection, "Sending events to the central service "
-                                "(kiosk/sync_config.py).")
+                                "(kiosk/sync/settings.py).")
     staff: StaffSection = setting(StaffSection, "The hidden, PIN-protected staff screen.")
     display: DisplaySection = setting(DisplaySection, "The hall display that shows and announces "
                                       "called tickets (device.role = \"display\"; "
-                                      "kiosk/config/display.py, docs/calling.md).")
+                                      "kiosk/hall/settings.py, docs/calling.md).")

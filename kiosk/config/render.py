@@ -8,7 +8,7 @@ from kiosk.config.model import KioskConfig
 
 
 def toml_value(v) -> str:
-    from kiosk.local_config import toml_value as write
+    from kiosk.config.local import toml_value as write
     return write(v)
 
 

@@ -7,7 +7,7 @@ the config is still used): places that cannot be reached without stairs or escal
 
 The loader has no warning channel yet, so warnings go to the `kiosk.wayfinding` logger
 (printed on stderr by the `kiosk` command) and are kept in `LAST_WARNINGS` for callers
-that want to show them. kiosk/validators.py runs `check_wayfinding` for any config that has a
+that want to show them. kiosk/config/checks.py runs `check_wayfinding` for any config that has a
 floor plan (importing this module only then).
 """
 from __future__ import annotations

@@ -14,7 +14,7 @@ import requests
 
 from devices.printer_sim import PrinterSimulator
 from kiosk.commands.doctor_cmd import Level, check_clock
-from kiosk.store import Store
+from kiosk.storage.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 CENTRAL = Path(sys.executable).parent / "kiosk-central"

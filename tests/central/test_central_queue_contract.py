@@ -1,6 +1,6 @@
 """The contract end to end: a real kiosk-central process, tickets sent by the kiosk's own
 sync code path (POST /api/v1/events), calls made on the desk API, and the answer read by
-the kiosk's own queue client (kiosk/queue_client.py, used by the hall display and live waits)."""
+the kiosk's own queue client (kiosk/hall/client.py, used by the hall display and live waits)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,7 +10,7 @@ import requests
 
 from central import auth
 from central.testing import CentralProcess, device_add, issued_payload, make_event, midday_zone, rfc3339
-from kiosk.queue_client import QueueClient, QueueError
+from kiosk.hall.client import QueueClient, QueueError
 
 PASSWORD = "contract password"
 

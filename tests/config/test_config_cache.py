@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-import kiosk.local_config
+import kiosk.config.local
 from kiosk.commands.run import load_config_safe
 from kiosk.config import cache
 from kiosk.config.paths import LAST_GOOD, LOCAL_OVERRIDES
@@ -20,12 +20,12 @@ def args(data, site=None):
 def counted(monkeypatch):
     """Counts full loads (the cache hit path never calls the loader)."""
     calls = []
-    real = kiosk.local_config.load_or_safe_mode
+    real = kiosk.config.local.load_or_safe_mode
 
     def spy(*a, **kw):
         calls.append(a)
         return real(*a, **kw)
-    monkeypatch.setattr(kiosk.local_config, "load_or_safe_mode", spy)
+    monkeypatch.setattr(kiosk.config.local, "load_or_safe_mode", spy)
     return calls
 
 

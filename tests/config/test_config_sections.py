@@ -7,7 +7,7 @@ import pytest
 
 from kiosk.config.model import KioskConfig, UiSection
 from kiosk.config.schema import section, setting
-from kiosk.config.tickets import ServiceEntry
+from kiosk.tickets.settings import ServiceEntry
 
 
 @section

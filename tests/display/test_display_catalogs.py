@@ -7,8 +7,8 @@ from kiosk.i18n import parse_po
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "kiosk" / "locale"
-SOURCES = [ROOT / "kiosk" / "hall_announce.py", ROOT / "kiosk" / "hall_directions.py",
-           ROOT / "kiosk" / "spoken.py", ROOT / "screens" / "hall_display.py",
+SOURCES = [ROOT / "kiosk" / "hall" / "announce.py", ROOT / "kiosk" / "hall" / "directions.py",
+           ROOT / "kiosk" / "tickets" / "spoken.py", ROOT / "screens" / "hall_display.py",
            ROOT / "screens" / "hall_display.kv"]
 MSGID = re.compile(r"""["']((?:display|call|speech)\.[a-z_.]+)["']""")
 

@@ -5,9 +5,9 @@ import wave
 import pytest
 
 from devices.speech import DummySpeech, EspeakSpeech
-from kiosk.hall_announce import Announcer, call_texts, ensure_chime
+from kiosk.hall.announce import Announcer, call_texts, ensure_chime
 from kiosk.i18n import Translator
-from kiosk.queue_client import Call
+from kiosk.hall.client import Call
 
 tr = Translator("nl")
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from display_kit import build_config
 
-from kiosk.hall_directions import DeskFinder, relative_angle
+from kiosk.hall.directions import DeskFinder, relative_angle
 from kiosk.i18n import Translator
 
 PLAN = Path(__file__).resolve().parents[2] / "config" / "example-floorplan.toml"

@@ -13,15 +13,15 @@ from display_kit import build_config
 
 from central import auth
 from central.testing import CentralProcess, device_add, midday_zone
-from kiosk.hall_announce import call_texts
-from kiosk.hall_calls import Connection, HallPoller
-from kiosk.hall_directions import DeskFinder
+from kiosk.hall.announce import call_texts
+from kiosk.hall.calls import Connection, HallPoller
+from kiosk.hall.directions import DeskFinder
 from kiosk.i18n import Translator
-from kiosk.live_wait import LiveWaits
-from kiosk.store import Store
-from kiosk.sync import drain
-from kiosk.sync_http import Transport
-from kiosk.ticket_issue import TicketIssuer
+from kiosk.hall.live_wait import LiveWaits
+from kiosk.storage.store import Store
+from kiosk.sync.worker import drain
+from kiosk.sync.transport import Transport
+from kiosk.tickets.issue import TicketIssuer
 
 PASSWORD = "desk password for the hall test"
 PLAN = Path(__file__).resolve().parents[2] / "config" / "example-floorplan.toml"

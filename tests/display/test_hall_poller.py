@@ -7,8 +7,8 @@ from display_kit import build_config, sync_table
 from queue_server import TOKEN
 
 from kiosk.clock import FakeClock
-from kiosk.hall_calls import Connection, HallPoller
-from kiosk.queue_client import QueueClient, QueueError, parse_answer
+from kiosk.hall.calls import Connection, HallPoller
+from kiosk.hall.client import QueueClient, QueueError, parse_answer
 
 
 def make_poller(server, clock, updates=None, **display):

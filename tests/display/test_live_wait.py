@@ -5,8 +5,8 @@ import threading
 
 from display_kit import build_config, sync_table
 
-from kiosk.live_wait import LiveWaits
-from kiosk.ticket_issue import TicketIssuer
+from kiosk.hall.live_wait import LiveWaits
+from kiosk.tickets.issue import TicketIssuer
 
 
 def issued(store):

@@ -9,10 +9,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from kiosk.clock import SystemClock  # noqa: E402
-from kiosk.feedback import FeedbackFlow, Settings  # noqa: E402
-from kiosk.feedback_store import FeedbackRecorder, QueuedRecorder  # noqa: E402
-from kiosk.store import Store  # noqa: E402
-from kiosk.writer import Writer  # noqa: E402
+from kiosk.feedback.flow import FeedbackFlow, Settings  # noqa: E402
+from kiosk.feedback.store import FeedbackRecorder, QueuedRecorder  # noqa: E402
+from kiosk.storage.store import Store  # noqa: E402
+from kiosk.storage.writer import Writer  # noqa: E402
 
 
 def main(data_dir: str) -> None:

@@ -10,8 +10,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from kiosk.feedback_store import FeedbackRecorder
-from kiosk.store import Store
+from kiosk.feedback.store import FeedbackRecorder
+from kiosk.storage.store import Store
 
 WORKER = Path(__file__).with_name("crash_worker.py")
 

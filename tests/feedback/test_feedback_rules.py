@@ -2,7 +2,7 @@
 import pytest
 
 from kiosk.clock import FakeClock
-from kiosk.feedback import FeedbackFlow, Outcome, Phase, Settings, sentiment
+from kiosk.feedback.flow import FeedbackFlow, Outcome, Phase, Settings, sentiment
 
 
 class RecordingSink:

@@ -4,10 +4,9 @@ import pytest
 
 from kiosk.clock import FakeClock
 from kiosk.config import ConfigError
-from kiosk.local_config import LAST_GOOD, apply_changes, dumps, load_or_safe_mode, read_local
-from kiosk.staff import (CornerGesture, PinGate, StaffSession, hash_pin, valid_pin, verify_pin)
-from kiosk.store import Store
-import kiosk.validators  # noqa: F401
+from kiosk.config.local import LAST_GOOD, apply_changes, dumps, load_or_safe_mode, read_local
+from kiosk.staff.gate import (CornerGesture, PinGate, StaffSession, hash_pin, valid_pin, verify_pin)
+from kiosk.storage.store import Store
 
 
 def test_pin_hash_is_salted_and_verifies():

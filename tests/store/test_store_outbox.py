@@ -5,11 +5,11 @@ import uuid
 
 import pytest
 
-from kiosk import migrations
+from kiosk.storage import migrations
 from kiosk.clock import FakeClock
-from kiosk.feedback import Answer
-from kiosk.feedback_store import FeedbackRecorder, counts
-from kiosk.store import Store
+from kiosk.feedback.flow import Answer
+from kiosk.feedback.store import FeedbackRecorder, counts
+from kiosk.storage.store import Store
 
 
 @pytest.fixture

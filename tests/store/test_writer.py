@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from kiosk.writer import Writer
+from kiosk.storage.writer import Writer
 
 
 @pytest.fixture

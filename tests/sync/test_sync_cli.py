@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from central.testing import FaultProxy, free_port, ticket_payload, wait_for
-from kiosk.store import Store
+from kiosk.storage.store import Store
 
 
 def kiosk_cmd() -> list[str]:

@@ -10,12 +10,12 @@ import sqlalchemy as sa
 from central.db import devices
 from central.testing import CentralProcess, FaultProxy, free_port, ticket_payload, wait_for
 from kiosk.clock import FakeClock
-from kiosk.feedback import Answer
-from kiosk.feedback_store import FeedbackRecorder
-from kiosk.store import Store
-from kiosk.sync import SyncState, SyncWorker, drain
-from kiosk.sync_config import SyncSection
-from kiosk.sync_http import Transport
+from kiosk.feedback.flow import Answer
+from kiosk.feedback.store import FeedbackRecorder
+from kiosk.storage.store import Store
+from kiosk.sync.worker import SyncState, SyncWorker, drain
+from kiosk.sync.settings import SyncSection
+from kiosk.sync.transport import Transport
 
 FAST = dict(interval_s=0.1, jitter_s=0.05, backoff_base_s=0.05, backoff_cap_s=0.4, connect_timeout_s=0.5,
             read_timeout_s=1.0, heartbeat_interval_s=0)
@@ -181,7 +181,7 @@ def test_retry_after_is_honoured(central, tmp_path):
 
 
 def test_check_connection_before_saving(central, tmp_path):
-    from kiosk.sync import check_connection
+    from kiosk.sync.worker import check_connection
     dev, token = central.new_device()
     ok, msg = check_connection(cfg(central.url, token))
     assert ok and "accepts this device" in msg

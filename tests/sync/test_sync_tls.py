@@ -10,10 +10,10 @@ import threading
 
 import pytest
 
-import kiosk.sync  # noqa: F401 - loads kiosk.config first
-from kiosk.store import Store
-from kiosk.sync import drain
-from kiosk.sync_http import ReplyKind, Transport
+import kiosk.sync.worker  # noqa: F401 - loads kiosk.config first
+from kiosk.storage.store import Store
+from kiosk.sync.worker import drain
+from kiosk.sync.transport import ReplyKind, Transport
 
 
 def _pipe(a: socket.socket, b: socket.socket) -> None:

@@ -9,13 +9,14 @@ import threading
 
 import pytest
 
-import kiosk.sync  # noqa: F401 - loads kiosk.config before kiosk.sync_config
+import kiosk.sync.worker  # noqa: F401 - loads kiosk.config before kiosk.sync.settings
 from kiosk.clock import FakeClock
 from kiosk.config import ConfigError, load
-from kiosk.store import Store
-from kiosk.sync import SyncWorker, backoff_delay
-from kiosk import sync_heartbeat, sync_store
-from kiosk.sync_http import parse_retry_after
+from kiosk.storage.store import Store
+from kiosk.sync.worker import SyncWorker, backoff_delay
+from kiosk.sync import heartbeat as sync_heartbeat
+from kiosk.sync import outbox as sync_store
+from kiosk.sync.transport import parse_retry_after
 
 
 @pytest.mark.parametrize("attempt,base,cap,bound", [(0, 2, 300, 2), (3, 2, 300, 16), (10, 2, 300, 300),
@@ -151,8 +152,8 @@ def test_read_batch_body_is_exactly_the_event_envelopes(tmp_path):
 
 
 def test_scheduled_sends_get_a_random_offset(tmp_path):
-    from kiosk.sync import SyncState
-    from kiosk.sync_config import SyncSection
+    from kiosk.sync.worker import SyncState
+    from kiosk.sync.settings import SyncSection
     store = Store(tmp_path, device_id="d")
     w = SyncWorker(store, SyncSection(url="http://127.0.0.1:9", token="t", interval_s=30, jitter_s=10),
                    rng=random.Random(5))
@@ -181,7 +182,7 @@ def test_mark_sent_marks_exactly_the_batch(tmp_path):
 
 def test_start_and_stop_in_either_order_never_raise(tmp_path):
     """The app starts the worker from a helper thread while the window may be closing."""
-    from kiosk.sync_config import SyncSection
+    from kiosk.sync.settings import SyncSection
     store = Store(tmp_path)
     early = SyncWorker(store, SyncSection())
     early.stop()

@@ -5,8 +5,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from kiosk.appointments import FormatRule, HttpCheck, checker_from_config, normalise
-from kiosk.ticket_services import ServiceCatalog
+from kiosk.tickets.appointments import FormatRule, HttpCheck, checker_from_config, normalise
+from kiosk.tickets.services import ServiceCatalog
 
 PATTERN = r"^[A-Z0-9]{4}-?[A-Z0-9]{4}$"
 
@@ -122,7 +122,7 @@ def test_checker_from_config(make_config):
 
 
 def test_the_code_is_not_stored(store, make_config):
-    from kiosk.ticket_issue import TicketIssuer
+    from kiosk.tickets.issue import TicketIssuer
     cfg = make_config()
     issuer = TicketIssuer(store, cfg)
     chk = checker_from_config(cfg, issuer.catalog)

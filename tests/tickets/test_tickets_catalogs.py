@@ -9,7 +9,7 @@ from kiosk.i18n import parse_po
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "kiosk" / "locale"
-SOURCES = [*ROOT.glob("kiosk/ticket*.py"), ROOT / "kiosk" / "appointments.py",
+SOURCES = [*ROOT.glob("kiosk/tickets/*.py"),
            *ROOT.glob("screens/ticket_*.py"), *ROOT.glob("screens/ticket_*.kv")]
 MSGID = re.compile(r"""["']((?:tickets?|appointment)\.[a-z_.]+)["']""")
 # strings of that shape that are not messages: event types and config keys

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from kiosk.store import Store
+from kiosk.storage.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = """

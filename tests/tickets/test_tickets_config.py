@@ -5,9 +5,8 @@ from pathlib import Path
 
 import pytest
 
-import kiosk.validators  # noqa: F401 - registers the cross-field checks
 from kiosk.config import check_file
-from kiosk.ticket_services import HoursError, is_open, parse_hours_line
+from kiosk.tickets.services import HoursError, is_open, parse_hours_line
 
 ROOT = Path(__file__).resolve().parents[2]
 

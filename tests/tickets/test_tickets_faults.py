@@ -3,8 +3,8 @@ visitor see the state."""
 from devices.printer import PrinterState
 from devices.printer_serial import SerialPrinter
 from devices.printer_sim import PrinterSimulator
-from kiosk.ticket_issue import TicketIssuer
-from kiosk.tickets import PrintState
+from kiosk.tickets.issue import TicketIssuer
+from kiosk.tickets.book import PrintState
 
 
 def test_drop_mid_ticket_then_recovery(store, make_config):

@@ -9,8 +9,8 @@ from devices.printer_basic import DummyPrinter
 from devices.printer_sim import PrinterSimulator
 from devices.printer_serial import SerialPrinter
 from devices.speech import DummySpeech
-from kiosk.ticket_issue import IssueError, TicketIssuer, spoken_label
-from kiosk.tickets import PrintState
+from kiosk.tickets.issue import IssueError, TicketIssuer, spoken_label
+from kiosk.tickets.book import PrintState
 
 
 def make_issuer(store, make_config, printer=None, speech=None, **cfg):

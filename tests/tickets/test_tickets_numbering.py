@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from kiosk.tickets import TicketBook, format_label, local_day, wait_range
+from kiosk.tickets.book import TicketBook, format_label, local_day, wait_range
 
 UTC = dt.timezone.utc
 

@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kiosk.store import Store
-from kiosk.tickets import PrintState, TicketBook
+from kiosk.storage.store import Store
+from kiosk.tickets.book import PrintState, TicketBook
 
 WORKER = str(Path(__file__).parent / "ticket_worker.py")
 
@@ -50,7 +50,7 @@ def test_sigkill_between_numbering_and_printing(tmp_path):
     # restart: the app builds its issuer, which recovers the interrupted ticket
     from ticket_kit import build_config
     from devices.printer_basic import DummyPrinter
-    from kiosk.ticket_issue import TicketIssuer
+    from kiosk.tickets.issue import TicketIssuer
     with Store(data) as store:
         printer = DummyPrinter()
         issuer = TicketIssuer(store, build_config(), printer=printer)

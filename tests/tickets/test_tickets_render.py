@@ -4,12 +4,12 @@ mode for scripts without a code page, and the picture."""
 from escpos.printer import Dummy
 
 from kiosk.i18n import Translator
-from kiosk.pictograms import PICTOGRAMS, pictogram, pictogram_png
-from kiosk.ticket_render import (TicketContent, job_for, raster_image, text_job,
+from kiosk.tickets.pictograms import PICTOGRAMS, pictogram, pictogram_png
+from kiosk.tickets.render import (TicketContent, job_for, raster_image, text_job,
                                  text_printable)
-from kiosk.ticket_services import ServiceCatalog
-from kiosk.tickets import PrintState, Ticket
-from kiosk.ticket_render import build_content
+from kiosk.tickets.services import ServiceCatalog
+from kiosk.tickets.book import PrintState, Ticket
+from kiosk.tickets.render import build_content
 
 
 def content(**kw):
@@ -109,12 +109,11 @@ def test_directions_to_the_waiting_area_from_the_floor_plan():
     from this kiosk to the service's waiting area, and text mode stays small."""
     from pathlib import Path
 
-    import kiosk.validators  # noqa: F401
     from kiosk.clock import FakeClock
     from kiosk.config.loader import read_layer, validate_layers
-    from kiosk.store import Store
-    from kiosk.ticket_issue import TicketIssuer
-    from kiosk.ticket_setup import make_directions
+    from kiosk.storage.store import Store
+    from kiosk.tickets.issue import TicketIssuer
+    from kiosk.tickets.setup import make_directions
     import tempfile
     root = Path(__file__).resolve().parents[2] / "config"
     layers = [read_layer(root / n)[0] for n in ("example-site.toml", "example-floorplan.toml")]
@@ -134,5 +133,5 @@ def test_directions_to_the_waiting_area_from_the_floor_plan():
 
 
 def test_no_floor_plan_no_directions(make_config):
-    from kiosk.ticket_setup import make_directions
+    from kiosk.tickets.setup import make_directions
     assert make_directions(make_config()) is None

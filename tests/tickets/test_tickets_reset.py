@@ -2,8 +2,8 @@
 import datetime as dt
 
 from kiosk.clock import FakeClock
-from kiosk.store import Store
-from kiosk.tickets import TicketBook
+from kiosk.storage.store import Store
+from kiosk.tickets.book import TicketBook
 
 
 def test_reset_starts_again_and_keeps_history(tmp_path):
@@ -30,7 +30,7 @@ def test_reset_starts_again_and_keeps_history(tmp_path):
 
 def test_migration_keeps_old_tickets(tmp_path):
     """A database made before step 2 keeps its tickets after the upgrade."""
-    from kiosk import migrations
+    from kiosk.storage import migrations
     steps = migrations._STEPS["tickets"]
     saved = list(steps)
     del steps[1:]

@@ -10,8 +10,8 @@ import pytest
 from devices.factory import open_device
 from devices.speech import DummySpeech, EspeakSpeech
 from kiosk.i18n import Translator
-from kiosk.spoken import spoken_number
-from kiosk.ticket_issue import spoken_label
+from kiosk.tickets.spoken import spoken_number
+from kiosk.tickets.issue import spoken_label
 
 ESPEAK = shutil.which("espeak-ng")
 needs_espeak = pytest.mark.skipif(ESPEAK is None, reason="espeak-ng is not installed "

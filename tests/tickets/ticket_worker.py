@@ -12,8 +12,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from kiosk.store import Store  # noqa: E402
-from kiosk.tickets import TicketBook  # noqa: E402
+from kiosk.storage.store import Store  # noqa: E402
+from kiosk.tickets.book import TicketBook  # noqa: E402
 
 
 def burst(data_dir: str, n: int, go: str) -> None:
@@ -31,7 +31,7 @@ def stall(data_dir: str) -> None:
     sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parent.parent)]  # ticket_kit, testkit
     from ticket_kit import build_config
     from devices.printer_basic import DummyPrinter
-    from kiosk.ticket_issue import TicketIssuer
+    from kiosk.tickets.issue import TicketIssuer
     store = Store(data_dir, device_id="kiosk-test")
     issuer = TicketIssuer(store, build_config(), printer=DummyPrinter())
     result = issuer.issue("passport", "nl")

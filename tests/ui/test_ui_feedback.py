@@ -2,7 +2,7 @@
 import pytest
 from kivy.core.window import Window
 
-from kiosk.feedback_store import counts
+from kiosk.feedback.store import counts
 
 
 def given(ui):

@@ -3,8 +3,8 @@ is only saved after a good test print, language change, time-out, safe mode."""
 import pytest
 from kivy.core.window import Window
 
-from kiosk.local_config import read_local
-from kiosk.staff import hash_pin
+from kiosk.config.local import read_local
+from kiosk.staff.gate import hash_pin
 
 PIN_HASH = hash_pin("2468")
 STAFF = {"staff": {"pin_hash": PIN_HASH}}
@@ -165,7 +165,7 @@ def test_central_change_needs_a_working_service(ui):
 
 @pytest.mark.parametrize("ui", [STAFF], indirect=True, ids=["pin"])
 def test_reset_numbers_with_confirmation(ui):
-    from kiosk.tickets import TicketBook
+    from kiosk.tickets.book import TicketBook
     book = TicketBook.from_config(ui.store, ui.cfg)
     assert [book.issue("passport", "A", "nl").label for _ in range(2)] == ["A001", "A002"]
     corner_taps(ui)

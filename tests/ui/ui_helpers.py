@@ -10,7 +10,7 @@ from kivy.core.window import Window
 from kivy.tests.common import UnitTestTouch
 
 from kiosk.clock import FakeClock
-from kiosk.store import Store
+from kiosk.storage.store import Store
 
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 
@@ -24,9 +24,8 @@ class UiDriver:
         self.app = None
 
     def start(self):
-        import kiosk.validators  # noqa: F401
         from screens.app import KioskApp
-        from kiosk.local_config import dumps, load_or_safe_mode
+        from kiosk.config.local import dumps, load_or_safe_mode
         overrides = dict(self.overrides)
         local_bytes = overrides.pop("_local_toml", None)  # raw local overrides, maybe broken
         site = self.tmp / "site.toml"

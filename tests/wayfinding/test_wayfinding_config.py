@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-import kiosk.validators  # noqa: F401 - registers the checks, as `kiosk config check` does
 from kiosk.config import check_file, load
 from kiosk.wayfinding import checks, plan_from_config
 

@@ -21,7 +21,7 @@ import zoneinfo
 from dataclasses import dataclass
 
 from kiosk.clock import utc_rfc3339
-from kiosk.tickets_schema import MIGRATIONS  # noqa: F401 - registers the tickets table
+from kiosk.tickets.schema import MIGRATIONS  # noqa: F401 - registers the tickets table
 
 
 class PrintState(str, enum.Enum):

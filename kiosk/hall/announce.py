@@ -22,7 +22,7 @@ import time
 import wave
 from pathlib import Path
 
-from kiosk.spoken import spoken_number
+from kiosk.tickets.spoken import spoken_number
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 import logging
 
-from kiosk import migrations
+from kiosk.storage import migrations
 from kiosk.clock import utc_rfc3339
-from kiosk.feedback import Answer, sentiment
+from kiosk.feedback.flow import Answer, sentiment
 
 log = logging.getLogger(__name__)
 

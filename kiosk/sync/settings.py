@@ -1,6 +1,6 @@
 """The [sync] config section: where and how the outbox is sent to the central service.
 
-kiosk.config.model imports this module, so import `kiosk.config` (or `kiosk.sync`) before
+kiosk.config.model imports this module, so import `kiosk.config` (or `kiosk.sync.worker`) before
 importing this one directly; importing it first would close an import cycle."""
 from __future__ import annotations
 

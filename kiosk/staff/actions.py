@@ -50,7 +50,7 @@ def save_settings(store, site: str | None, data_dir, changes: dict) -> tuple[Act
     """Validate, write atomically, and record `config.changed` (secrets hidden)."""
     # imported here: the loader (TOML parser, checks) is not needed to start the app
     from kiosk.config import ConfigError
-    from kiosk.local_config import apply_changes
+    from kiosk.config.local import apply_changes
     try:
         cfg, audit = apply_changes(site, data_dir, changes)
     except ConfigError as e:

@@ -2,7 +2,7 @@
 
 Plugged into KioskConfig in kiosk/config/model.py; it lives inside kiosk.config (like
 tickets.py) so importing it never runs into a circular import. What the display does
-with these keys: kiosk/hall_calls.py, kiosk/hall_announce.py and docs/calling.md.
+with these keys: kiosk/hall/calls.py, kiosk/hall/announce.py and docs/calling.md.
 """
 from __future__ import annotations
 

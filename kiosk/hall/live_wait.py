@@ -17,7 +17,7 @@ import threading
 import time
 from typing import Callable
 
-from kiosk.queue_reader import QueueReaderThread
+from kiosk.hall.reader import QueueReaderThread
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ class LiveWaits(QueueReaderThread):
 
     def refresh(self) -> bool:
         """One read of the central queue (the thread's step; tests call it directly)."""
-        from kiosk.queue_client import QueueClient, QueueError
+        from kiosk.hall.client import QueueClient, QueueError
         try:
             if self.client is None:
                 self.client = QueueClient.from_sync(self.sync, min(10.0, self.interval_s))

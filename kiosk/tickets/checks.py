@@ -1,11 +1,11 @@
 """Cross-field config checks for services, tickets and the ticket devices.
 
-Registered with kiosk.config.VALIDATORS when imported (kiosk/validators.py does).
+Listed in kiosk/config/checks.py, which runs every cross-field check.
 They run even when other keys already have problems, so they only rely on typed values.
 """
 from __future__ import annotations
 
-from kiosk.config import VALIDATORS, KioskConfig, Problem
+from kiosk.config import KioskConfig, Problem
 
 
 def check_services(cfg: KioskConfig, problems: list[Problem]) -> None:
@@ -37,7 +37,7 @@ def check_services(cfg: KioskConfig, problems: list[Problem]) -> None:
             if missing:
                 problems.append(Problem(f"{where}.wait_at", f"no text in {', '.join(missing)}"))
         for j, line in enumerate(s.hours):
-            from kiosk.ticket_services import HoursError, parse_hours_line  # only with services
+            from kiosk.tickets.services import HoursError, parse_hours_line  # only with services
             try:
                 parse_hours_line(line)
             except HoursError as e:
@@ -76,5 +76,3 @@ def check_printer_profile(cfg: KioskConfig, problems: list[Problem]) -> None:
                                 f"{name!r} is not a python-escpos printer profile (e.g. TM-T20II, "
                                 "TM-T88V, default)"))
 
-
-VALIDATORS.extend([check_services, check_device_urls, check_printer_profile])

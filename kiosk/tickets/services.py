@@ -1,6 +1,6 @@
 """The services a visitor can take a ticket for, as configured, with their opening hours.
 
-Plain data over `cfg.services` (kiosk/config/tickets.py ServiceEntry): look-up by id,
+Plain data over `cfg.services` (kiosk/tickets/settings.py ServiceEntry): look-up by id,
 names per language with Dutch/English fallback, and "open now?" in site-local time.
 Opening hours are lines like 'mon-fri 09:00-17:00' or 'thu 18:00-20:00'.
 """

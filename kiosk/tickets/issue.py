@@ -20,12 +20,12 @@ from pathlib import Path
 
 from devices.printer import PrinterState, PrintFailed
 from kiosk.i18n import Translator
-from kiosk.live_wait import CONFIGURED, LIVE
-from kiosk.pictograms import load_pictogram
-from kiosk.spoken import spoken_number
-from kiosk.ticket_render import TicketContent, build_content, job_for, raster_image
-from kiosk.ticket_services import ServiceCatalog
-from kiosk.tickets import PrintState, Ticket, TicketBook, format_label, wait_range
+from kiosk.hall.live_wait import CONFIGURED, LIVE
+from kiosk.tickets.pictograms import load_pictogram
+from kiosk.tickets.spoken import spoken_number
+from kiosk.tickets.render import TicketContent, build_content, job_for, raster_image
+from kiosk.tickets.services import ServiceCatalog
+from kiosk.tickets.book import PrintState, Ticket, TicketBook, format_label, wait_range
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ class PrintOutcome:
 
 def spoken_label(label: str) -> str:
     """'A012' -> 'A 12': the letter, then the number as a number (read "A twaalf").
-    Speech uses kiosk.spoken.spoken_number, which also knows each language's letters."""
+    Speech uses kiosk.tickets.spoken.spoken_number, which also knows each language's letters."""
     letters = label.rstrip("0123456789")
     digits = label[len(letters):]
     return f"{letters} {int(digits)}" if digits else label
@@ -79,7 +79,7 @@ class TicketIssuer:
         self.book = TicketBook.from_config(store, cfg)
         self.config_dir = config_dir
         self.directions = directions  # optional callable(place_id, lang) -> str (wayfinding)
-        self.live_waits = live_waits  # optional kiosk.live_wait.LiveWaits (central's estimates)
+        self.live_waits = live_waits  # optional kiosk.hall.live_wait.LiveWaits (central's estimates)
         self._last: dict[str, tuple[float, IssueResult]] = {}
         self._lock = threading.Lock()
         self._printer_state = self._stored_state()

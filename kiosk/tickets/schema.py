@@ -1,9 +1,9 @@
 """The device's tickets table: its versioned migration steps (registered with
-kiosk.migrations). Kept apart from kiosk.tickets so that opening the store, which applies every
+kiosk.storage.migrations). Kept apart from kiosk.tickets.book so that opening the store, which applies every
 component's steps, does not import the ticket logic on a device that gives no tickets."""
 from __future__ import annotations
 
-from kiosk import migrations
+from kiosk.storage import migrations
 
 MIGRATIONS = [
     """

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from kiosk import __version__
-from kiosk.sync_store import OutboxHealth
+from kiosk.sync.outbox import OutboxHealth
 
 HWMON = Path("/sys/class/hwmon")
 _STARTED = time.monotonic()

@@ -4,7 +4,7 @@
   answer = client.fetch(since=57)          # a QueueAnswer, or QueueError with a clear message
 
 Uses the [sync] url, token (or token_file), TLS settings and requests, like the event
-sender (kiosk/sync_http.py). The answer is checked against the contract before anyone
+sender (kiosk/sync/transport.py). The answer is checked against the contract before anyone
 uses it: a malformed call or service entry makes the whole answer bad (QueueError), so a
 display never shows half-understood data. Import this module off the Kivy thread
 (requests takes ~0.4 s to import).
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import requests
 
 from kiosk import __version__
-from kiosk.sync_http import read_token
+from kiosk.sync.transport import read_token
 
 
 class QueueError(Exception):

@@ -10,9 +10,9 @@ import logging
 from dataclasses import dataclass
 
 from kiosk.clock import utc_rfc3339
-from kiosk.store import OutboxState, Store
+from kiosk.storage.store import OutboxState, Store
 
-log = logging.getLogger("kiosk.sync")
+log = logging.getLogger("kiosk.sync.worker")
 DROPPED_KEY = "sync.dropped_total"
 PLAUSIBLE = "2020-01-01T00:00:00.000Z"  # a wall clock before this was not set; never age-drop by it
 

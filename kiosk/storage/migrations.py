@@ -4,7 +4,7 @@ Each component (core, feedback, tickets, sync, ...) owns its list; a list is
 only ever appended to. Applied steps are recorded in `schema_migrations`, so
 components can be added independently without clashing version numbers.
 A module registers its steps with `register("tickets", [...])` at import time of
-`kiosk.migrations` users; `apply_all` imports the known component modules.
+`kiosk.storage.migrations` users; `apply_all` imports the known component modules.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import sqlite3
 _STEPS: dict[str, list[str]] = {}
 
 # Modules that register migrations; imported by apply_all so that any Store has every table.
-COMPONENT_MODULES = ["kiosk.feedback_store", "kiosk.tickets_schema"]
+COMPONENT_MODULES = ["kiosk.feedback.store", "kiosk.tickets.schema"]
 
 CORE = [
     """

@@ -4,7 +4,7 @@ Plugged into KioskConfig (`services`, `tickets`) and DevicesSection (`printer`,
 `scanner`, `speech`) in kiosk/config/model.py. It lives inside kiosk.config so that
 importing it first never runs into a circular import with model.py.
 Cross-field checks (unique ids and prefixes, names per language, hours) are in
-kiosk/ticket_checks.py.
+kiosk/tickets/checks.py.
 """
 from __future__ import annotations
 

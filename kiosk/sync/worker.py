@@ -21,13 +21,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable
 
-import kiosk.config  # noqa: F401 - first: kiosk.config.model imports kiosk.sync_config (no cycle this way)
-from kiosk import sync_heartbeat, sync_store
-from kiosk.store import Store
-from kiosk.sync_config import SyncSection
-from kiosk.sync_http import Reply, ReplyKind, Transport, read_token
+import kiosk.config  # noqa: F401 - first: kiosk.config.model imports kiosk.sync.settings (no cycle this way)
+from kiosk.sync import heartbeat as sync_heartbeat
+from kiosk.sync import outbox as sync_store
+from kiosk.storage.store import Store
+from kiosk.sync.settings import SyncSection
+from kiosk.sync.transport import Reply, ReplyKind, Transport, read_token
 
-log = logging.getLogger("kiosk.sync")
+log = logging.getLogger("kiosk.sync.worker")
 
 
 class SyncState(enum.Enum):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from kiosk.config.tickets import PICTOGRAMS
+from kiosk.tickets.settings import PICTOGRAMS
 
 
 def _person(d, x, y, s, w):

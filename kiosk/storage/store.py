@@ -2,7 +2,7 @@
 
 Every change a visitor makes is written together with its outbox event in ONE
 transaction (`Store.transaction()` + `Store.append_event()`). Schema changes are
-versioned migrations per component (see `kiosk.migrations`), applied at open.
+versioned migrations per component (see `kiosk.storage.migrations`), applied at open.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from kiosk import migrations
+from kiosk.storage import migrations
 from kiosk.clock import SystemClock, boot_id, utc_rfc3339
 
 DB_NAME = "kiosk.sqlite3"

@@ -74,7 +74,7 @@ class Answer:
 
 
 class Sink(Protocol):
-    """Where decisions go to become durable (kiosk.feedback_store.FeedbackRecorder)."""
+    """Where decisions go to become durable (kiosk.feedback.store.FeedbackRecorder)."""
 
     def begin(self, a: Answer) -> None: ...
     def reasons_changed(self, a: Answer) -> None: ...

@@ -22,7 +22,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 from typing import Callable
 
-from kiosk.queue_reader import QueueReaderThread
+from kiosk.hall.reader import QueueReaderThread
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +126,7 @@ class HallPoller(QueueReaderThread):
 
     def poll_once(self) -> tuple[HallView, list]:
         """One look at the queue (used by the thread, and by tests)."""
-        from kiosk.queue_client import QueueClient, QueueError
+        from kiosk.hall.client import QueueClient, QueueError
         announce: list = []
         try:
             if self.client is None:

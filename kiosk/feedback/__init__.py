@@ -1,0 +1,1 @@
+"""The smiley feedback pillar: the flow's rules and the durable answers."""

@@ -1,0 +1,1 @@
+"""Staff mode on the device: the PIN gate, the corner gesture and the actions staff take."""

@@ -1,0 +1,1 @@
+"""The ticket function: services and opening hours, numbering, issuing, printing and the ticket's content."""
