@@ -12,7 +12,7 @@ $(BIN)/python:
 # Stamp files so a second `make` does not reinstall.
 # Bytecode is compiled once at install (as pip does for an installed package): the kiosk
 # service's code directory is read-only, so Python could not cache it at run time.
-PYC := $(BIN)/python -m compileall -q kiosk screens devices central
+PYC := $(BIN)/python -m compileall -q kiosk screens devices central common
 
 $(VENV)/.kiosk-installed: $(BIN)/python pyproject.toml
 	$(BIN)/pip install -q -e '.[kiosk]'

@@ -29,7 +29,7 @@ def idle_cpu(report) -> None:
     env = dict(os.environ, SDL_VIDEODRIVER=os.environ.get("SDL_VIDEODRIVER", "offscreen"),
                KIVY_HOME=str(tmp / "kivy"), KIOSK_DATA_DIR=str(tmp / "data"), KIOSK_LOG_LEVEL="INFO")
     env.pop("KIOSK_CONFIG", None)
-    p = subprocess.Popen([sys.executable, "-m", "kiosk", "run", "--simulate"], cwd=ROOT, env=env,
+    p = subprocess.Popen([sys.executable, "-m", "screens", "run", "--simulate"], cwd=ROOT, env=env,
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         for line in p.stderr:

@@ -50,7 +50,7 @@ def cold_start(report) -> None:
     # compiler instead of the start.
     subprocess.run([sys.executable, "-m", "compileall", "-q", "kiosk", "screens", "devices"],
                    cwd=ROOT, check=True)
-    app_cmd = [sys.executable, "-m", "kiosk", "run", "--simulate"]
+    app_cmd = [sys.executable, "-m", "screens", "run", "--simulate"]
     bare_cmd = [sys.executable, str(ROOT / "bench" / "bare_kivy.py"), "1080", "1920"]
     _time_to_first_frame(app_cmd, env)  # warm the page cache and create the database once
     _time_to_first_frame(bare_cmd, env)

@@ -34,7 +34,7 @@ def _seed(store, n: int) -> None:
 
 
 def _bodies(device: str, n: int) -> list[bytes]:
-    from central.testing import feedback_payload, make_event
+    from central_kit import feedback_payload, make_event
     evs = [make_event(device, i + 1, "feedback.given", feedback_payload(1 + i % 5, reasons=["clarity"]),
                       "2026-03-02T09:00:00.000Z") for i in range(n)]
     return [json.dumps({"events": evs[i:i + BATCH]}).encode() for i in range(0, n, BATCH)]
@@ -53,7 +53,7 @@ def _bare_loop(url: str, token: str, bodies: list[bytes]) -> float:
 def _one_round(tmp: Path, k: int) -> tuple[float, float, float]:
     """(bare loop s, drain s, seeding s) against two fresh, identical servers."""
     import kiosk.sync.worker  # noqa: F401
-    from central.testing import CentralProcess, device_add
+    from central_kit import CentralProcess, device_add
     from kiosk.storage.store import Store
     from kiosk.sync.worker import drain
     from kiosk.sync.transport import Transport
@@ -128,8 +128,8 @@ def _wait_idle(pid: int, timeout: float = 60.0) -> None:
 
 
 def bench_pg_ingest(report, threads: int = 8, n: int = N) -> None:
-    from central.pgtest import PgServer
-    from central.testing import CentralProcess, device_add
+    from pgserver import PgServer
+    from central_kit import CentralProcess, device_add
 
     load = os.getloadavg()[0]
     pg = PgServer(fsync=True).start()

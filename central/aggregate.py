@@ -3,33 +3,13 @@ so SQLite and PostgreSQL give identical answers. Days are local days in the site
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from central import waits as wait_stats
 from central.db import devices, events, utcnow
-
-
-@dataclass
-class Filters:
-    start: dt.date | None = None     # local day, inclusive
-    end: dt.date | None = None       # local day, inclusive
-    device: str | None = None
-    tz: str = "Europe/Amsterdam"
-
-    @property
-    def zone(self) -> zoneinfo.ZoneInfo:
-        return zoneinfo.ZoneInfo(self.tz)
-
-    def utc_bounds(self) -> tuple[dt.datetime | None, dt.datetime | None]:
-        def utc(day: dt.date) -> dt.datetime:
-            local = dt.datetime.combine(day, dt.time(), self.zone)
-            return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
-        return (utc(self.start) if self.start else None,
-                utc(self.end + dt.timedelta(days=1)) if self.end else None)
+from central.filters import Filters
 
 
 def fetch(engine: sa.Engine, types: list[str], f: Filters) -> list[tuple[dt.datetime, str, str, dict]]:

@@ -100,14 +100,6 @@ def parse_json(body: bytes):
         raise StarletteHTTPException(400, f"body is not valid JSON: {str(e)[:200]}") from None
 
 
-def bearer(request: Request) -> str:
-    h = request.headers.get("authorization", "")
-    scheme, _, token = h.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise StarletteHTTPException(401, "missing bearer token", {"WWW-Authenticate": "Bearer"})
-    return token.strip()
-
-
 def _clock(request: Request) -> ingest.DeviceClock:
     boot = request.headers.get("x-kiosk-boot-id")
     try:
@@ -158,7 +150,7 @@ def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> Fa
               openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
                   "schema": {"$ref": "#/components/schemas/EventBatch"}}}}})
     async def post_events(request: Request):
-        token = bearer(request)
+        token = auth.bearer(request)
         body = await request.body()
         clock = _clock(request)
         return await run_in_threadpool(_ingest, engine, settings, token, body, clock)

@@ -9,6 +9,8 @@ import secrets as pysecrets
 import time
 
 import sqlalchemy as sa
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
 
 from central.db import devices, secrets, utcnow
 
@@ -112,3 +114,11 @@ def read_cookie(key: bytes, cookie: str | None, now: float | None = None) -> str
         return _unb64(user_b64).decode()
     except (ValueError, UnicodeDecodeError):
         return None
+
+
+def bearer(request: Request) -> str:
+    h = request.headers.get("authorization", "")
+    scheme, _, token = h.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise StarletteHTTPException(401, "missing bearer token", {"WWW-Authenticate": "Bearer"})
+    return token.strip()

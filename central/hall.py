@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from central import auth, queue
-from central.app import bearer
+from central.auth import bearer
 from central.db import queue_calls as qc, queue_desks, queue_tickets as qt, utcnow
 from central.settings import QueueSettings
 

@@ -12,7 +12,7 @@ import typing
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.config.schema import Problem, build, setting
+from common.schema import Problem, build, setting
 
 ENV_PREFIX = "KIOSK_CENTRAL_"
 

@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from central.db import queue_tickets as qt
-
-if TYPE_CHECKING:
-    from central.aggregate import Filters
+from central.filters import Filters
 
 
 def wait_by_hour(engine: sa.Engine, f: Filters) -> list[dict]:

@@ -1,5 +1,8 @@
 """The `kiosk` command line. Each subcommand lives in its own small module under
 kiosk/commands/ and registers itself with `register(subparsers, common)`.
+`kiosk run` (the touchscreen app) is the UI's command: the `kiosk` console script is
+screens/main.py, which adds it to these (the core never imports the UI). `python -m kiosk`
+offers the core's commands alone, for a machine without Kivy.
 
 Every command takes --config FILE and --data-dir DIR (or KIOSK_CONFIG / KIOSK_DATA_DIR).
 No traceback reaches the user: unexpected errors are logged and summarised in one line.
@@ -16,7 +19,6 @@ from pathlib import Path
 from kiosk.errors import UserError  # noqa: F401 - re-exported for command modules
 
 COMMAND_MODULES = [
-    "kiosk.commands.run",
     "kiosk.commands.config_cmd",
     "kiosk.commands.staff_cmd",
     "kiosk.commands.ticket_cmd",
@@ -24,9 +26,9 @@ COMMAND_MODULES = [
     "kiosk.commands.route_cmd",
     "kiosk.commands.doctor_cmd",
 ]
-# The command each module registers, so that `kiosk run` imports only what `run` needs
-# (the kiosk's cold start); help and unknown commands still import them all.
-COMMAND_NAMES = {"run": "kiosk.commands.run", "config": "kiosk.commands.config_cmd",
+# The command each module registers, so that a command imports only what it needs (`kiosk
+# run`: the kiosk's cold start); help and unknown commands still import them all.
+COMMAND_NAMES = {"config": "kiosk.commands.config_cmd",
                  "staff": "kiosk.commands.staff_cmd", "ticket": "kiosk.commands.ticket_cmd",
                  "sync": "kiosk.commands.sync_cmd", "route": "kiosk.commands.route_cmd",
                  "doctor": "kiosk.commands.doctor_cmd"}
@@ -57,9 +59,11 @@ def _escpos_cache(data_dir: str) -> None:
             pass  # read-only data dir: escpos falls back to a temp dir
 
 
-def _wanted_modules(argv: list[str] | None) -> list[str]:
+def _wanted_modules(argv: list[str] | None, extra: dict[str, str] | None = None) -> list[str]:
+    names = {**COMMAND_NAMES, **(extra or {})}
+    every = list(dict.fromkeys([*(extra or {}).values(), *COMMAND_MODULES]))
     if argv is None:
-        return COMMAND_MODULES
+        return every
     skip_next = False
     for tok in argv:
         if skip_next:
@@ -70,14 +74,16 @@ def _wanted_modules(argv: list[str] | None) -> list[str]:
             continue
         if tok.startswith("-"):
             if tok in ("-h", "--help"):
-                return COMMAND_MODULES
+                return every
             continue
-        return [COMMAND_NAMES[tok]] if tok in COMMAND_NAMES else COMMAND_MODULES
-    return COMMAND_MODULES
+        return [names[tok]] if tok in names else every
+    return every
 
 
-def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
-    """The parser; given argv, only the chosen command's module is imported."""
+def build_parser(argv: list[str] | None = None,
+                 extra: dict[str, str] | None = None) -> argparse.ArgumentParser:
+    """The parser; given argv, only the chosen command's module is imported. `extra` adds
+    command name -> module rows (the UI's `run`)."""
     common = argparse.ArgumentParser(add_help=False)
     # SUPPRESS: a value given before the subcommand is not reset by the subcommand's own copy
     common.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS,
@@ -87,15 +93,15 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", parents=[common],
                                      description="Public-hall kiosk: feedback, tickets, wayfinding.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in _wanted_modules(argv):
+    for name in _wanted_modules(argv, extra):
         importlib.import_module(name).register(sub, common)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, extra: dict[str, str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
-    parser = build_parser(argv)
+    parser = build_parser(argv, extra)
     args = parser.parse_args(argv)
     args.config = getattr(args, "config", None)
     if getattr(args, "data_dir", None) is None:

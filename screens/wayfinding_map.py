@@ -23,10 +23,10 @@ from kivy.uix.widget import Widget
 
 from kiosk.wayfinding.directions import get_directions, no_route_text
 from kiosk.wayfinding.mapgeom import MapFrame
-from kiosk.wayfinding.routing import route_floors
+from kiosk.wayfinding.routing import route_floors, router_for
 from screens import widgets  # noqa: F401 - TopBar, KLabel, BigButton used in the .kv
 from screens.kvload import load_kv_for
-from screens.wayfinding_destinations import draw_icon, wayfinding_plan
+from screens.wayfinding_shared import draw_icon, wayfinding_plan
 
 log = logging.getLogger(__name__)
 
@@ -251,7 +251,7 @@ class WayfindingMapScreen(Screen):
         d = None
         if self.plan.here_node in self.plan.nodes:
             d = get_directions(self.plan, "here", self.goal, lang, self.step_free,
-                               self.plan.router())
+                               router_for(self.plan))
         self.directions = d
         lines = d.lines[:-1] if d else [no_route_text(self.plan, self.goal, lang, self.step_free)]
         floors_of_steps = [s.floor for s in d.steps] if d else [""]

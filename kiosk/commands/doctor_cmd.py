@@ -197,7 +197,7 @@ def check_central(cfg) -> Result:
 # -- the command ---------------------------------------------------------------------------
 
 def _config(args) -> tuple[Result, object]:
-    from kiosk.commands.run import load_config
+    from kiosk.commands.loading import load_config
     from kiosk.config.loader import site_path
     from kiosk.errors import UserError
     site = site_path(args.config)

@@ -53,7 +53,8 @@ def cmd_route(args) -> int:
         raise UserError(f"no catalog for language {lang!r}; available: "
                         f"{', '.join(available_languages())}")
     try:
-        d = get_directions(plan, args.start, args.goal, lang, args.step_free, plan.router())
+        from kiosk.wayfinding.routing import router_for
+        d = get_directions(plan, args.start, args.goal, lang, args.step_free, router_for(plan))
     except UnknownPlace as e:
         raise UserError(str(e)) from None
     if d is None:

@@ -37,7 +37,7 @@ def register(sub, common) -> None:
 
 def _setup(args, devices=True):
     from kiosk.cli import UserError
-    from kiosk.commands.run import load_config
+    from kiosk.commands.loading import load_config
     from kiosk.i18n import available_languages
     from kiosk.storage.store import Store
     from kiosk.tickets.issue import TicketIssuer

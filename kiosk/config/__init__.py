@@ -13,8 +13,8 @@ _EXPORTS = {
     "check_file": "kiosk.config.loader",
     "load": "kiosk.config.loader", "read_layer": "kiosk.config.loader",
     "validate_layers": "kiosk.config.loader", "KioskConfig": "kiosk.config.model",
-    "Problem": "kiosk.config.schema", "describe": "kiosk.config.schema",
-    "setting": "kiosk.config.schema",
+    "Problem": "common.schema", "describe": "common.schema",
+    "setting": "common.schema",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -26,7 +26,7 @@ from kiosk.config.paths import LAST_GOOD, LOCAL_OVERRIDES
 
 FORMAT = 1
 CACHE_FILE = "config.pickle"
-_CODE_DIRS = ("kiosk", "devices")
+_CODE_DIRS = ("kiosk", "devices", "common")
 
 
 def _stat(path: str) -> tuple:

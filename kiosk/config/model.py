@@ -8,7 +8,7 @@ from __future__ import annotations
 
 
 from kiosk.hall.settings import DisplaySection
-from kiosk.config.schema import section, setting
+from common.schema import section, setting
 from kiosk.tickets.settings import (PrinterSection, ScannerSection, ServiceEntry, SpeechSection,
                                  TicketsSection)
 from kiosk.feedback.settings import FeedbackSection

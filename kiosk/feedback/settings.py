@@ -5,7 +5,7 @@ every offered language is kiosk/feedback/checks.py.
 """
 from __future__ import annotations
 
-from kiosk.config.schema import section, setting
+from common.schema import section, setting
 
 REASON_IDS_DEFAULT_POSITIVE = ["friendliness", "clarity", "result", "waiting_time"]
 REASON_IDS_DEFAULT_NEUTRAL = ["waiting_time", "friendliness", "clarity", "result", "opening_hours"]

@@ -69,7 +69,8 @@ class DeskFinder:
         from kiosk.wayfinding.plan import VERTICAL_KINDS, Node
         here = plan.nodes[plan.here_node]
         place = plan.places[place_id]
-        route = plan.router().route(plan.here_node, place.node, False)
+        from kiosk.wayfinding.routing import router_for
+        route = router_for(plan).route(plan.here_node, place.node, False)
         facing = plan.here_facing
         if place.floor == here.floor:
             bearing = heading(here, Node("", place.floor, place.x, place.y))

@@ -7,7 +7,7 @@ with these keys: kiosk/hall/calls.py, kiosk/hall/announce.py and docs/calling.md
 from __future__ import annotations
 
 
-from kiosk.config.schema import section, setting
+from common.schema import section, setting
 
 
 def _desk_place(v: str) -> str | None:

@@ -4,7 +4,7 @@ Plugged into KioskConfig in kiosk/config/model.py.
 """
 from __future__ import annotations
 
-from kiosk.config.schema import section, setting
+from common.schema import section, setting
 
 
 def _pin_hash_check(v: str) -> str | None:

@@ -5,7 +5,7 @@ importing this one directly; importing it first would close an import cycle."""
 from __future__ import annotations
 
 
-from kiosk.config.schema import section, setting
+from common.schema import section, setting
 
 
 def _url(v: str) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from kiosk.config.schema import section, setting
+from common.schema import section, setting
 
 PICTOGRAMS = ("id_card", "passport", "driving_licence", "moving", "birth", "marriage",
               "parking", "waste", "appointment", "info", "general")

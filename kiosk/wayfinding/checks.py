@@ -33,7 +33,8 @@ def check_section(section: WayfindingSection) -> tuple[Plan, list[Problem], list
     def at(pid: str, reason: str) -> Problem:
         return plan.problem(f"places[{plan.place_index[pid]}].node", reason)
 
-    router = plan.router()
+    from kiosk.wayfinding.routing import router_for
+    router = router_for(plan)
     anyway = router.reachable(plan.here_node)
     step_free = router.reachable(plan.here_node, step_free=True)
     for pid, place in plan.places.items():

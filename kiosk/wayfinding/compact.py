@@ -6,7 +6,7 @@ what a site would get. `generated_plan(...)` makes a large regular building.
 """
 from __future__ import annotations
 
-from kiosk.config.schema import build
+from common.schema import build
 from kiosk.wayfinding.plan import Plan, build_plan
 from kiosk.wayfinding.settings import WayfindingSection
 

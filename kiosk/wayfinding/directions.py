@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from kiosk.i18n import Translator
 from kiosk.wayfinding.plan import VERTICAL_KINDS, Edge, Node, Plan
-from kiosk.wayfinding.routing import Route, Router
+from kiosk.wayfinding.routing import Route, Router, router_for
 
 STRAIGHT_DEG = 35   # within this of the walking direction counts as straight on
 BACK_DEG = 150      # beyond this is turning round
@@ -211,7 +211,7 @@ def get_directions(plan: Plan, start: str, goal: str, lang: str = "nl", step_fre
                    router: Router | None = None) -> Directions | None:
     """Directions from `start` to `goal` (place id, node id or 'here'); None if no route."""
     src, dst = resolve(plan, start), resolve(plan, goal)
-    router = router or plan.router()
+    router = router or router_for(plan)
     route = router.route(src, dst, step_free)
     if route is None:
         return None

@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from kiosk.config.schema import Problem, build
+from common.schema import Problem, build
 from kiosk.wayfinding.settings import WayfindingSection
 
 STEP_KINDS = frozenset({"stairs", "escalator"})  # never on a step-free route
@@ -108,14 +108,6 @@ class Plan:
     def empty(self) -> bool:
         return not self.places and not self.nodes
 
-    def router(self):
-        """The plan's Router, built once (the plan is not changed after it is built)."""
-        cached = self.__dict__.get("_router")
-        if cached is None:
-            from kiosk.wayfinding.routing import Router  # late: routing imports this module
-            cached = self.__dict__["_router"] = Router(self)
-        return cached
-
     def floor_of(self, node_id: str) -> Floor:
         return self.floors[self.nodes[node_id].floor]
 
@@ -143,7 +135,7 @@ def plan_data(section: WayfindingSection) -> tuple[WayfindingSection, list[Probl
     """
     if not section.plan_file:
         return section, []
-    from kiosk.config.loader import read_layer  # late: kiosk.config imports this package
+    from kiosk.config.layers import read_layer
     inline = [k for k in ("floors", "nodes", "edges", "places") if getattr(section, k)]
     problems: list[Problem] = []
     if inline:

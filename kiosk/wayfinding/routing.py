@@ -228,3 +228,12 @@ def route_floors(plan: Plan, route: Route) -> list[str]:
         if not out or out[-1] != f:
             out.append(f)
     return out
+
+
+def router_for(plan: Plan) -> "Router":
+    """The plan's Router, built once and kept with the plan (a plan is not changed after it
+    is built)."""
+    cached = plan.__dict__.get("_router")
+    if cached is None:
+        cached = plan.__dict__["_router"] = Router(plan)
+    return cached

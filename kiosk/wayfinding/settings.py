@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from kiosk.config.schema import section, setting
+from common.schema import section, setting
 
 EDGE_KINDS = ("walk", "door", "ramp", "stairs", "escalator", "lift")
 PLACE_KINDS = ("desk", "waiting_area", "information", "toilet", "accessible_toilet",

@@ -18,7 +18,7 @@ def env(tmp_path):
 
 
 def test_run_simulate_then_sigterm(tmp_path):
-    p = subprocess.Popen([sys.executable, "-m", "kiosk", "run", "--simulate"], cwd=ROOT,
+    p = subprocess.Popen([sys.executable, "-m", "screens", "run", "--simulate"], cwd=ROOT,
                          env=env(tmp_path), stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     lines = []
     deadline = time.monotonic() + 60
@@ -41,7 +41,7 @@ def test_run_simulate_then_sigterm(tmp_path):
 def test_run_with_bad_config_says_why(tmp_path):
     bad = tmp_path / "site.toml"
     bad.write_text("[feedback]\nscale = 9\n")
-    r = subprocess.run([sys.executable, "-m", "kiosk", "run", "--simulate", "--config", str(bad)],
+    r = subprocess.run([sys.executable, "-m", "screens", "run", "--simulate", "--config", str(bad)],
                        cwd=ROOT, env=env(tmp_path), capture_output=True, text=True, timeout=60)
     assert r.returncode == 2
     assert f"{bad}:2: feedback.scale: 9 is above the maximum 5" in r.stderr

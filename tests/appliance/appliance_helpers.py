@@ -71,7 +71,7 @@ class Proc:
 
 
 def kiosk_argv(*args) -> list[str]:
-    return [sys.executable, "-m", "kiosk", *args]
+    return [sys.executable, "-m", "screens", *args]
 
 
 def driver_argv(*action, kiosk_args=("run", "--simulate")) -> list[str]:

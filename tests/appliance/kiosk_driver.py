@@ -1,4 +1,4 @@
-"""Runs the real `kiosk run` (kiosk.cli.main) in this process with one test action
+"""Runs the real `kiosk run` (screens.main.main, the `kiosk` command) in this process with one test action
 scheduled on the Kivy clock. Used by the appliance tests as a subprocess:
 
   python kiosk_driver.py freeze RELEASE_FILE -- run --simulate
@@ -108,7 +108,7 @@ def main() -> int:
         Window.bind(on_flip=after_first_frame)
 
     Clock.schedule_once(bind_when_window_exists, 0)
-    from kiosk.cli import main as kiosk_main
+    from screens.main import main as kiosk_main
     return kiosk_main(kiosk_args)
 
 

@@ -114,9 +114,10 @@ def test_exec_start_command_lines_are_accepted_by_the_programs():
     import shlex
 
     from central.cli import build_parser as central_parser
-    from kiosk.cli import build_parser as kiosk_parser
+    from kiosk.cli import build_parser
+    from screens.main import UI_COMMANDS
     kiosk_args = shlex.split(_settings("kiosk.service")["ExecStart"][0])[1:]
     central_args = shlex.split(_settings("kiosk-central.service")["ExecStart"][0])[1:]
-    assert kiosk_parser().parse_args(kiosk_args).command == "run"
+    assert build_parser(extra=UI_COMMANDS).parse_args(kiosk_args).command == "run"
     ns = central_parser().parse_args(central_args)
     assert (ns.command, ns.host, ns.port) == ("serve", "127.0.0.1", 8080)

@@ -25,7 +25,7 @@ def admin_hash() -> str:
 
 @pytest.fixture(scope="session")
 def pg():
-    from central.pgtest import PgServer, PostgresMissing
+    from pgserver import PgServer, PostgresMissing
     try:
         server = PgServer().start()
     except PostgresMissing as e:
@@ -74,7 +74,7 @@ def device(engine):
 def browser(request, tmp_path):
     """Headless Chromium's first tab (DevTools), with a fresh profile; the test module may set
     BROWSER_WINDOW ("width,height")."""
-    from central.testing import Chromium
+    from central_kit import Chromium
     window = getattr(request.module, "BROWSER_WINDOW", "1280,2000")
     try:
         c = Chromium(tmp_path / "profile", window=window).start()

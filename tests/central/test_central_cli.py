@@ -7,7 +7,7 @@ import threading
 
 import requests
 
-from central.testing import CentralProcess, central_cmd, device_add, feedback_payload, make_event
+from central_kit import CentralProcess, central_cmd, device_add, feedback_payload, make_event
 
 
 def run(*args, stdin: str | None = None, env=None):

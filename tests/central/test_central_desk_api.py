@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 
 from central.db import utcnow
 from central.settings import QueueSettings
-from central.testing import issued_payload, make_event, midday_zone, rfc3339
+from central_kit import issued_payload, make_event, midday_zone, rfc3339
 
 PASSWORD = "correct horse battery"  # tests/central/conftest.py
 BASIC = {"Authorization": "Basic " + base64.b64encode(f"admin:{PASSWORD}".encode()).decode()}

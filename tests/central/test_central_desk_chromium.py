@@ -12,7 +12,7 @@ from pathlib import Path
 import requests
 
 from central import auth
-from central.testing import (CentralProcess, device_add, issued_payload, make_event, midday_zone,
+from central_kit import (CentralProcess, device_add, issued_payload, make_event, midday_zone,
                              rfc3339, wait_for)
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,13 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from central import pgtest
+import pgserver as pgtest
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_server_of_a_dead_run_is_reaped():
-    code = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); from central.pgtest import PgServer; "
+    code = (f"import sys; sys.path.insert(0, {str(ROOT / 'tests')!r}); from pgserver import PgServer; "
             "print(PgServer().start().base, flush=True)")  # exits without stopping its server
     base = Path(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                                check=True).stdout.strip())

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from central import calling, hall, queue
 from central.db import queue_calls, queue_tickets, utcnow
 from central.settings import QueueSettings
-from central.testing import issued_payload, make_event, midday_zone, rfc3339
+from central_kit import issued_payload, make_event, midday_zone, rfc3339
 
 
 @pytest.fixture

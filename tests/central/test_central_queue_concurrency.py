@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from central import auth, calling, ingest
 from central.db import queue_calls, queue_tickets, utcnow
 from central.settings import QueueSettings
-from central.testing import CentralProcess, issued_payload, make_event, midday_zone, rfc3339
+from central_kit import CentralProcess, issued_payload, make_event, midday_zone, rfc3339
 
 TICKETS = 120
 DESKS = 6

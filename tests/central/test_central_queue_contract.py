@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from central import auth
-from central.testing import CentralProcess, device_add, issued_payload, make_event, midday_zone, rfc3339
+from central_kit import CentralProcess, device_add, issued_payload, make_event, midday_zone, rfc3339
 from kiosk.hall.client import QueueClient, QueueError
 
 PASSWORD = "contract password"

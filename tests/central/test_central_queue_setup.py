@@ -11,7 +11,7 @@ from alembic.config import Config
 
 from central import db, settings as s
 from central.db import queue_tickets
-from central.testing import issued_payload
+from central_kit import issued_payload
 
 
 def test_queue_settings_defaults_file_and_environment(tmp_path, monkeypatch):

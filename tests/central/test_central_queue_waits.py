@@ -7,7 +7,7 @@ import re
 
 from central import calling
 from central.db import queue_tickets
-from central.testing import issued_payload, make_event
+from central_kit import issued_payload, make_event
 
 PASSWORD = "correct horse battery"  # tests/central/conftest.py
 DAY = "2026-03-02"  # Europe/Amsterdam is UTC+1 then

@@ -6,7 +6,7 @@ import csv
 import io
 import re
 
-from central.testing import feedback_payload as fb, make_event, ticket_payload as tk
+from central_kit import feedback_payload as fb, make_event, ticket_payload as tk
 
 PASSWORD = "correct horse battery"  # matches tests/central/conftest.py
 

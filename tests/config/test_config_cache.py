@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 import kiosk.config.local
-from kiosk.commands.run import load_config_safe
+from kiosk.commands.loading import load_config_safe
 from kiosk.config import cache
 from kiosk.config.paths import LAST_GOOD, LOCAL_OVERRIDES
 from kiosk.errors import UserError

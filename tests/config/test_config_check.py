@@ -141,7 +141,7 @@ def test_cli_missing_file_exit_2(tmp_path):
 def test_schema_optional_and_required_fields():
     from dataclasses import dataclass
     from typing import Optional
-    from kiosk.config.schema import build, setting
+    from common.schema import build, setting
 
     @dataclass
     class S:
@@ -160,7 +160,9 @@ def test_schema_optional_and_required_fields():
 def test_cli_imports_only_the_chosen_command():
     from kiosk.cli import COMMAND_MODULES, COMMAND_NAMES, _wanted_modules
     assert sorted(COMMAND_NAMES.values()) == sorted(COMMAND_MODULES)
-    assert _wanted_modules(["--data-dir", "x", "run", "--simulate"]) == ["kiosk.commands.run"]
+    from screens.main import UI_COMMANDS
+    assert _wanted_modules(["--data-dir", "x", "run", "--simulate"], UI_COMMANDS) == ["screens.main"]
+    assert "screens.main" not in _wanted_modules(["run"])  # the core alone has no `run`
     assert _wanted_modules(["--config", "run", "config", "check", "f"]) == ["kiosk.commands.config_cmd"]
     assert _wanted_modules(["--help"]) == COMMAND_MODULES
     assert _wanted_modules(["nonsense"]) == COMMAND_MODULES

@@ -1,4 +1,4 @@
-"""Config sections (`@section`, kiosk/config/schema.py) behave as plain dataclasses do."""
+"""Config sections (`@section`, common/schema.py) behave as plain dataclasses do."""
 import copy
 import dataclasses
 import pickle
@@ -6,7 +6,7 @@ import pickle
 import pytest
 
 from kiosk.config.model import KioskConfig, UiSection
-from kiosk.config.schema import section, setting
+from common.schema import section, setting
 from kiosk.tickets.settings import ServiceEntry
 
 

@@ -12,7 +12,7 @@ import requests
 from display_kit import build_config
 
 from central import auth
-from central.testing import CentralProcess, device_add, midday_zone
+from central_kit import CentralProcess, device_add, midday_zone
 from kiosk.hall.announce import call_texts
 from kiosk.hall.calls import Connection, HallPoller
 from kiosk.hall.directions import DeskFinder

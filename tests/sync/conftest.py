@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from central import auth
 from central.db import events, make_engine
-from central.testing import CentralProcess
+from central_kit import CentralProcess
 
 _ids = itertools.count(1)
 

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from central.testing import FaultProxy, free_port, ticket_payload, wait_for
+from central_kit import FaultProxy, free_port, ticket_payload, wait_for
 from kiosk.storage.store import Store
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.wayfinding.compact import compact_plan
+from kiosk.wayfinding.routing import router_for
 from kiosk.wayfinding.icons import ICONS, icon
 from kiosk.wayfinding.mapgeom import MapFrame
 from kiosk.wayfinding.plan import place_groups
@@ -55,7 +56,7 @@ def test_everything_fits_inside_the_widget_with_its_margin():
 
 def test_floor_drawing_splits_the_route_by_floor():
     plan = square(0)
-    route = plan.router().route("k", "up")
+    route = router_for(plan).route("k", "up")
     frame = MapFrame(plan, 0, 0, 0, 1000, 1000)
     ground, first = frame.floor_drawing("0", route, "upstairs"), frame.floor_drawing("1", route, "upstairs")
     assert len(ground.route) == 1 and len(ground.route[0]) == 4  # k -> l0: two points

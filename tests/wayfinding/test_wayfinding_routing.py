@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from kiosk.wayfinding.compact import compact_plan as make_plan
 from kiosk.wayfinding.compact import section_data
-from kiosk.config.schema import build
+from common.schema import build
 from kiosk.wayfinding.plan import STEP_KINDS, build_plan
 from kiosk.wayfinding.routing import Router, route_floors
 from kiosk.wayfinding.settings import WayfindingSection

@@ -1,24 +1,12 @@
-"""`kiosk run [--config FILE] [--simulate]`: the touchscreen app.
-
---simulate uses simulated devices (physical buttons are keys 1-9) and works on any
-machine; with no screen, SDL renders offscreen. SIGTERM and SIGINT end cleanly:
-the open answer is recorded, pending writes are flushed, the database is closed.
-"""
+"""The config a command runs with: the layered load that stops with every problem listed
+(`load_config`), and the one `kiosk run` uses, where broken local overrides start safe mode
+and a validated config is cached for the next start (`load_config_safe`)."""
 from __future__ import annotations
 
 import logging
-import os
 import sys
-from pathlib import Path
 
-log = logging.getLogger("kiosk.run")
-
-
-def register(sub, common) -> None:
-    p = sub.add_parser("run", parents=[common], help="start the touchscreen app")
-    p.add_argument("--simulate", action="store_true",
-                   help="simulated devices (keys 1-9 are the physical smiley buttons)")
-    p.set_defaults(func=cmd_run)
+log = logging.getLogger("kiosk.config")
 
 
 def load_config(args):
@@ -63,25 +51,3 @@ def load_config_safe(args):
         if after[1] == before[1]:  # no layer changed while it was read
             cache.put(args.data_dir, after, cfg)
     return cfg, site, problems
-
-
-def cmd_run(args) -> int:
-    cfg, site, safe_problems = load_config_safe(args)
-    Path(args.data_dir).mkdir(parents=True, exist_ok=True)
-    from screens import launch  # the Kivy side lives in screens/
-    launch.prepare(cfg, args.data_dir)
-    from kiosk.storage.store import Store
-
-    store = Store(args.data_dir, device_id=cfg.device.id or None)
-    log.info("kiosk starting: device %s, role %s, data in %s%s", store.device_id, cfg.device.role,
-             args.data_dir, " (simulated devices)" if args.simulate else "")
-    try:
-        restart = launch.run(cfg, store, simulate=args.simulate, site=site,
-                             safe_problems=safe_problems)
-    finally:
-        store.close()
-    log.info("kiosk stopped")
-    if restart:
-        log.info("restarting as staff asked")
-        os.execv(sys.executable, [sys.executable, "-m", "kiosk"] + sys.argv[1:])
-    return 0

@@ -1,5 +1,5 @@
 """Helpers for tests and benchmarks: run a real `kiosk-central` process on loopback, and
-a fault-injecting HTTP proxy to put between a device and it. Not used by the service."""
+a fault-injecting HTTP proxy to put between a device and it. Not part of the service (it lives under tests/)."""
 from __future__ import annotations
 
 import os

@@ -11,7 +11,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from central.testing import free_port
+from central_kit import free_port
 
 HINT = ("PostgreSQL server binaries not found (looked in /usr/lib/postgresql/*/bin and PATH). "
         "Install Debian's postgresql package: `make test` does it when run as root, "
