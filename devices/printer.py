@@ -90,6 +90,12 @@ class Printer:
         self.preview_dir = None  # set by simulators: where to keep PNG previews of jobs
         self.last_error = ""
 
+    @property
+    def capabilities(self):
+        """What this printer can do (columns, code pages, QR, cutter), from its profile."""
+        from devices.capabilities import capabilities_for
+        return capabilities_for(self.profile)
+
     # -- backend hooks ------------------------------------------------------
     def _write(self, data: bytes) -> None:
         raise NotImplementedError

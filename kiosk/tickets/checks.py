@@ -67,12 +67,9 @@ def check_printer_profile(cfg: KioskConfig, problems: list[Problem]) -> None:
     if not cfg.devices.printer.url and not cfg.services:
         return  # no printing on this device: skip loading python-escpos' profile data
     try:
-        from escpos.capabilities import get_profile
-        get_profile(name)
+        from devices.capabilities import UnknownProfile, capabilities_for
+        capabilities_for(name)
     except ImportError:
         return  # python-escpos not installed here (e.g. checking on a laptop)
-    except Exception:  # noqa: BLE001 - escpos raises its own NotSupported
-        problems.append(Problem("devices.printer.profile",
-                                f"{name!r} is not a python-escpos printer profile (e.g. TM-T20II, "
-                                "TM-T88V, default)"))
-
+    except UnknownProfile as e:
+        problems.append(Problem("devices.printer.profile", str(e)))

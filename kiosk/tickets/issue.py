@@ -18,6 +18,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from devices.capabilities import PrinterCapabilities, capabilities_for
 from devices.printer import PrinterState, PrintFailed
 from kiosk.i18n import Translator
 from kiosk.hall.live_wait import CONFIGURED, LIVE
@@ -166,7 +167,7 @@ class TicketIssuer:
 
     def _send(self, result: IssueResult) -> PrintOutcome:
         try:
-            job, mode = job_for(result.content, self.printer.profile, self.cfg.tickets.print_mode)
+            job, mode = job_for(result.content, self._capabilities(), self.cfg.tickets.print_mode)
         except Exception as e:  # noqa: BLE001 - a layout bug must not cost the number
             log.exception("cannot lay out ticket %s", result.ticket.label)
             return PrintOutcome(False, PrinterState.UNKNOWN, f"layout failed: {e}")
@@ -178,6 +179,10 @@ class TicketIssuer:
             log.exception("printer driver error")
             return PrintOutcome(False, PrinterState.UNKNOWN, f"driver error: {e}", mode, len(job))
         return PrintOutcome(True, state, "", mode, len(job))
+
+    def _capabilities(self) -> PrinterCapabilities:
+        """What the configured printer can do, from its python-escpos profile (cached)."""
+        return capabilities_for(self.printer.profile)
 
     def issue_and_print(self, service_id: str, lang: str, appointment: bool = False):
         result = self.issue(service_id, lang, appointment)
@@ -234,7 +239,7 @@ class TicketIssuer:
         try:
             out = Path(self.printer.preview_dir) / f"ticket-{result.ticket.id:06d}.png"
             out.parent.mkdir(parents=True, exist_ok=True)
-            raster_image(result.content).save(out)
+            raster_image(result.content, self._capabilities().paper_px).save(out)
         except OSError as e:
             log.warning("cannot save ticket preview: %s", e)
 
