@@ -81,6 +81,15 @@ class PrinterCapabilities:
                 return False
         return True
 
+    def finish(self, p, cut: str = "FULL") -> None:
+        """End a python-escpos job: feed and cut with the cutter the profile has (`cut`
+        "FULL" or "PART" when both exist), or, with no cutter, feed past the tear bar."""
+        if self.cutter:
+            both = self.full_cut and self.partial_cut
+            p.cut(mode=cut if both else ("FULL" if self.full_cut else "PART"))
+        else:
+            p.print_and_feed(6)
+
     def summary(self) -> str:
         """One line for a test slip or `kiosk doctor`."""
         fonts = "/".join(f"{n}" for n in self.fonts.values())

@@ -115,13 +115,6 @@ def _qr(p, url: str, caps: PrinterCapabilities) -> None:
                                                                  "center": False})
 
 
-def _end(p, caps: PrinterCapabilities) -> None:
-    if caps.cutter:
-        p.cut(mode="FULL" if caps.full_cut else "PART")
-    else:
-        p.print_and_feed(6)   # no cutter: feed the ticket past the tear bar
-
-
 def text_job(content: TicketContent, profile: str | PrinterCapabilities = DEFAULT_PROFILE) -> bytes:
     caps = as_capabilities(profile)
     p = Dummy(profile=caps.profile)
@@ -147,7 +140,7 @@ def text_job(content: TicketContent, profile: str | PrinterCapabilities = DEFAUL
             p.text(line + "\n")
     _qr(p, content.qr_url, caps)
     p.text(content.qr_hint + "\n")
-    _end(p, caps)
+    caps.finish(p)
     return p.output
 
 
@@ -229,7 +222,7 @@ def raster_job(content: TicketContent, profile: str | PrinterCapabilities = DEFA
     p = Dummy(profile=caps.profile)
     p.set(align="center")
     p.image(raster_image(content, caps.paper_px).convert("1"), impl=caps.image_impl)
-    _end(p, caps)
+    caps.finish(p)
     return p.output
 
 
