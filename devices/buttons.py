@@ -25,7 +25,7 @@ IGNORED = b"\r\n \t"
 class SerialButtons:
     def __init__(self, url: str, on_digit: Callable[[int], None], reopen_s: float = 3.0):
         self.url = url
-        self.link = parse_serial_url(url, "buttons", baudrate=9600)
+        self.link = self.check_url(url)
         self.on_digit = on_digit
         self.reopen_s = reopen_s
         self.port = None
@@ -35,6 +35,10 @@ class SerialButtons:
         self._open()
         self._thread = threading.Thread(target=self._run, name="buttons", daemon=True)
         self._thread.start()
+
+    @classmethod
+    def check_url(cls, url: str):
+        return parse_serial_url(url, "buttons", baudrate=9600)
 
     @classmethod
     def from_url(cls, url: str, **options) -> "SerialButtons":
@@ -97,6 +101,10 @@ class SimulatedButtons:
         self.url = url
         self.on_digit = on_digit
         self.presses: list[int] = []
+
+    @classmethod
+    def check_url(cls, url: str):
+        return parse_serial_url(url, "buttons", sim=True)
 
     @classmethod
     def from_url(cls, url: str, **options) -> "SimulatedButtons":

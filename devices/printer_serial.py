@@ -25,8 +25,15 @@ class SerialPrinter(Printer):
         self.ser = None
 
     @classmethod
-    def from_url(cls, url: str, **options) -> "SerialPrinter":
+    def check_url(cls, url: str) -> SerialUrl:
+        """The parsed URL (SerialUrlError when it is wrong); opens nothing."""
         link = parse_serial_url(url, "printer", baudrate=19200, options=("status",))
+        link.flag("status", True)
+        return link
+
+    @classmethod
+    def from_url(cls, url: str, **options) -> "SerialPrinter":
+        link = cls.check_url(url)
         return cls(url, link, link.flag("status", True), **options)
 
     def _open(self) -> None:

@@ -234,8 +234,12 @@ class SimPrinter(SerialPrinter):
     scheme = "sim"
 
     @classmethod
+    def check_url(cls, url: str):
+        return parse_serial_url(url, "printer", options=("dir",), sim=True)
+
+    @classmethod
     def from_url(cls, url: str, **options) -> "SimPrinter":
-        record = parse_serial_url(url, "printer", options=("dir",), sim=True).options.get("dir")
+        record = cls.check_url(url).options.get("dir")
         sim = PrinterSimulator("pty", record_dir=record or None).start()
         printer = cls(url, parse_serial_url(sim.url, "printer"), True, **options)
         printer.simulator = sim

@@ -148,8 +148,12 @@ class SerialScanner(_Reader):
         self.ser = None
 
     @classmethod
+    def check_url(cls, url: str) -> SerialUrl:
+        return parse_serial_url(url, "scanner", baudrate=9600)
+
+    @classmethod
     def from_url(cls, url: str, **options) -> "SerialScanner":
-        return cls(url, parse_serial_url(url, "scanner", baudrate=9600), **options)
+        return cls(url, cls.check_url(url), **options)
 
     def _read_once(self) -> bytes:
         if self.ser is None:
@@ -178,8 +182,13 @@ class SimScanner(_Reader):
 
     @classmethod
     def from_url(cls, url: str, **options) -> "SimScanner":
+        return cls(url, cls.check_url(url).number("port", 0), **options)
+
+    @classmethod
+    def check_url(cls, url: str) -> SerialUrl:
         link = parse_serial_url(url, "scanner", options=("port",), sim=True)
-        return cls(url, link.number("port", 0), **options)
+        link.number("port", 0)
+        return link
 
     def start(self, on_code) -> "SimScanner":
         self._server = socket.socket()

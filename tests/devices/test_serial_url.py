@@ -121,3 +121,16 @@ def test_drivers_keep_the_parsed_link():
     finally:
         buttons.close()
     printer.close()
+
+
+def test_check_url_finds_the_fault_without_opening_anything():
+    from devices.factory import check_url
+    check_url("printer", "serial:///dev/no-such-port?baudrate=19200&status=0")   # not opened
+    check_url("scanner", "sim://?port=4001")
+    check_url("buttons", "loop://")
+    check_url("printer", "tcp://192.0.2.1:9100")          # no check for this driver: fine
+    for kind, url, message in (("printer", "sim://?speed=2", "unknown option 'speed'"),
+                               ("scanner", "sim://?port=x", "port must be a whole number"),
+                               ("buttons", "serial:///dev/ttyUSB0?parity=Z", "parity must be")):
+        with pytest.raises(SerialUrlError, match=message):
+            check_url(kind, url)
