@@ -18,8 +18,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from devices.capabilities import PrinterCapabilities, capabilities_for
 from common.states import IllegalTransition
+from devices.capabilities import PrinterCapabilities, capabilities_for
 from devices.printer import PrinterState, PrintFailed
 from kiosk.i18n import Translator
 from kiosk.hall.live_wait import CONFIGURED, LIVE
@@ -156,7 +156,10 @@ class TicketIssuer:
             seen = outcome.state
             if outcome.printed and seen == PrinterState.UNKNOWN and not self.printer.answers_status:
                 seen = PrinterState.ONLINE  # it took the job; that is all such a printer says
-            self.watch.observe(seen, outcome.reason)
+            try:
+                self.watch.observe(seen, outcome.reason)
+            except IllegalTransition as e:  # a driver bug must not cost the ticket's record
+                log.error("%s", e)
             if outcome.printed and self.printer.preview_dir:
                 self._save_preview(result)
         details = {"mode": outcome.mode, "bytes": outcome.size, "printer_state": outcome.state.value}
