@@ -1,5 +1,6 @@
-"""Secrets: device tokens (random, stored as SHA-256), the admin password (scrypt) and
-signed login cookies (HMAC; the key lives in the database so every process agrees)."""
+"""Secrets: device tokens (random, stored as SHA-256), the admin password (common.passwords:
+salted scrypt) and signed login cookies (HMAC; the key lives in the database so every
+process agrees)."""
 from __future__ import annotations
 
 import base64
@@ -13,8 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 
 from central.db import devices, secrets, utcnow
-
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 14, 8, 1
+from common import passwords
 
 
 class DeviceExists(Exception):
@@ -60,21 +60,14 @@ def _unb64(s: str) -> bytes:
 
 
 def hash_password(password: str) -> str:
-    salt = pysecrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
-    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(digest)}"
+    """The admin password's stored form: common.passwords' salted scrypt."""
+    return passwords.hash_password(password)
 
 
 def check_password(password: str, stored: str) -> bool:
-    try:
-        kind, n, r, p, salt, digest = stored.split("$")
-        if kind != "scrypt":
-            return False
-        got = hashlib.scrypt(password.encode("utf-8", "surrogatepass"), salt=_unb64(salt), n=int(n),
-                             r=int(r), p=int(p), dklen=len(_unb64(digest)), maxmem=64 * 1024 * 1024)
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(got, _unb64(digest))
+    """Constant-time check against a stored scrypt string; False (never an error) when the
+    string is malformed."""
+    return passwords.verify_password(password, stored)
 
 
 def session_key(engine: sa.Engine, configured: str) -> bytes:

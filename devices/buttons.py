@@ -1,7 +1,8 @@
 """Physical smiley buttons.
 
-URL: anything `serial.serial_for_url` opens - serial:///dev/ttyUSB0?baudrate=9600,
-loop://, socket://host:port, spy://... - or sim:// for an in-process simulator.
+URL: serial:///dev/ttyUSB0?baudrate=9600 (default 9600), loop://, socket://host:port,
+rfc2217://, spy://... (devices/serial_url.py; opened with serial_for_url) - or sim:// for
+an in-process simulator.
 Protocol: each press sends the answer digit as one ASCII byte ("1" = worst);
 CR, LF and spaces are ignored. Anything else is logged (rate-limited) and ignored,
 never a crash. If the port vanishes (USB unplugged) the reader logs it once and
@@ -14,36 +15,17 @@ import logging
 import threading
 import time
 from typing import Callable
-from urllib.parse import parse_qs, urlsplit
+
+from devices.serial_url import parse_serial_url
 
 log = logging.getLogger(__name__)
 IGNORED = b"\r\n \t"
 
 
-def _serial_target(url: str) -> tuple[str, dict]:
-    """serial:///dev/ttyUSB0?baudrate=9600 -> ('/dev/ttyUSB0', {'baudrate': 9600}).
-    Other schemes (loop://, socket://) go to serial_for_url unchanged."""
-    parts = urlsplit(url)
-    if parts.scheme != "serial":
-        return url, {}
-    opts = {}
-    q = parse_qs(parts.query)
-    if "baudrate" in q:
-        try:
-            opts["baudrate"] = int(q["baudrate"][0])
-        except ValueError:
-            raise ValueError(f"buttons URL {url!r}: baudrate must be a whole number") from None
-    if not parts.path:
-        raise ValueError(f"buttons URL {url!r} names no port, e.g. serial:///dev/ttyUSB0")
-    return parts.path, opts
-
-
 class SerialButtons:
     def __init__(self, url: str, on_digit: Callable[[int], None], reopen_s: float = 3.0):
-        import serial  # pyserial; imported here so the core runs without it
-        self._serial = serial
         self.url = url
-        self.target, self.opts = _serial_target(url)
+        self.link = self.check_url(url)
         self.on_digit = on_digit
         self.reopen_s = reopen_s
         self.port = None
@@ -55,11 +37,15 @@ class SerialButtons:
         self._thread.start()
 
     @classmethod
+    def check_url(cls, url: str):
+        return parse_serial_url(url, "buttons", baudrate=9600)
+
+    @classmethod
     def from_url(cls, url: str, **options) -> "SerialButtons":
         return cls(url, **options)
 
     def _open(self) -> None:
-        self.port = self._serial.serial_for_url(self.target, timeout=0.2, **self.opts)
+        self.port = self.link.open(timeout=0.2)
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -115,6 +101,10 @@ class SimulatedButtons:
         self.url = url
         self.on_digit = on_digit
         self.presses: list[int] = []
+
+    @classmethod
+    def check_url(cls, url: str):
+        return parse_serial_url(url, "buttons", sim=True)
 
     @classmethod
     def from_url(cls, url: str, **options) -> "SimulatedButtons":

@@ -64,6 +64,14 @@ def driver_class(kind: str, url: str):
     return getattr(importlib.import_module(module), cls)
 
 
+def check_url(kind: str, url: str) -> None:
+    """Raise DeviceUrlError or ValueError (saying what is wrong) for a URL its driver would
+    refuse; opens nothing. Drivers that can check a URL early have a `check_url` classmethod."""
+    check = getattr(driver_class(kind, url), "check_url", None)
+    if check is not None:
+        check(url)
+
+
 def open_device(kind: str, url: str, **options):
     """Build the driver for `url`. Raises DeviceUrlError for an unknown scheme."""
     return driver_class(kind, url).from_url(url, **options)

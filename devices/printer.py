@@ -36,6 +36,36 @@ class PrinterState(str, enum.Enum):
         return self in (PrinterState.ONLINE, PrinterState.PAPER_LOW)
 
 
+_ON, _LOW, _OUT, _COVER, _OFF, _UNK = (PrinterState.ONLINE, PrinterState.PAPER_LOW,
+                                       PrinterState.PAPER_OUT, PrinterState.COVER_OPEN,
+                                       PrinterState.OFFLINE, PrinterState.UNKNOWN)
+# The allowed changes of what the kiosk knows about its printer (moved by one owner,
+# kiosk/tickets/printer_watch.py, with common.states.move). The states are observed, not
+# commanded: a roll runs low or out, a cover is opened, a cable pulled, in any order and
+# between any two polls, so a printer that answers status queries may go from any state to
+# any other.
+PRINTER_TRANSITIONS = {
+    _ON: frozenset({_LOW, _OUT, _COVER, _OFF, _UNK}),
+    _LOW: frozenset({_ON, _OUT, _COVER, _OFF, _UNK}),
+    _OUT: frozenset({_ON, _LOW, _COVER, _OFF, _UNK}),
+    _COVER: frozenset({_ON, _LOW, _OUT, _OFF, _UNK}),
+    _OFF: frozenset({_ON, _LOW, _OUT, _COVER, _UNK}),
+    _UNK: frozenset({_ON, _LOW, _OUT, _COVER, _OFF}),
+}
+# A printer without a status channel (file://, cups://, dummy:// without a state) is only
+# ever seen to take a job (online), to refuse the bytes (offline), or not at all (unknown):
+# paper and cover states cannot be reached; they can only be left (a state stored while an
+# earlier, answering printer was configured).
+BLIND_PRINTER_TRANSITIONS = {
+    _ON: frozenset({_OFF, _UNK}),
+    _LOW: frozenset({_ON, _OFF, _UNK}),
+    _OUT: frozenset({_ON, _OFF, _UNK}),
+    _COVER: frozenset({_ON, _OFF, _UNK}),
+    _OFF: frozenset({_ON, _UNK}),
+    _UNK: frozenset({_ON, _OFF}),
+}
+
+
 class PrintFailed(Exception):
     """Printing did not (fully) happen; `state` is the printer state when known."""
 
@@ -89,6 +119,12 @@ class Printer:
         self.lock = threading.Lock()
         self.preview_dir = None  # set by simulators: where to keep PNG previews of jobs
         self.last_error = ""
+
+    @property
+    def capabilities(self):
+        """What this printer can do (columns, code pages, QR, cutter), from its profile."""
+        from devices.capabilities import capabilities_for
+        return capabilities_for(self.profile)
 
     # -- backend hooks ------------------------------------------------------
     def _write(self, data: bytes) -> None:

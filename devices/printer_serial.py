@@ -1,60 +1,45 @@
 """Serial ticket printers, opened with pyserial's `serial_for_url`.
 
   serial:///dev/ttyUSB0?baudrate=19200[&status=0]   a local port (baudrate default 19200)
-  loop:// socket://host:port rfc2217://host:port spy://...   passed to serial_for_url as is
+  loop:// socket://host:port rfc2217://host:port spy://...   (devices/serial_url.py parses
+  every form and its line settings; the port is opened with serial_for_url)
   status=0 turns status queries off for printers that never answer (state stays unknown
   and jobs are sent anyway).
 """
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit
-
-import serial
-
 from devices.printer import DLE_EOT, Printer
-from devices.printer_basic import url_options
-
-
-def strip_options(url: str, ours: tuple[str, ...]) -> str:
-    """The URL without our own query options (pyserial rejects options it does not know)."""
-    base, _, query = url.partition("?")
-    rest = [(k, v) for k, v in parse_qsl(query) if k not in ours]
-    return f"{base}?{urlencode(rest)}" if rest else base
+from devices.serial_url import SerialUrl, parse_serial_url
 
 
 class SerialPrinter(Printer):
     scheme = "serial"
     answers_status = True
 
-    def __init__(self, url: str, port: str, baudrate: int = 19200, status: bool = True, **kw):
+    def __init__(self, url: str, link: SerialUrl, status: bool = True, **kw):
         super().__init__(url, **kw)
-        self.port = port
-        self.baudrate = baudrate
+        self.link = link
+        self.port = link.port
+        self.baudrate = link.baudrate
         self.answers_status = status
         self.ser = None
 
     @classmethod
+    def check_url(cls, url: str) -> SerialUrl:
+        """The parsed URL (SerialUrlError when it is wrong); opens nothing."""
+        link = parse_serial_url(url, "printer", baudrate=19200, options=("status",))
+        link.flag("status", True)
+        return link
+
+    @classmethod
     def from_url(cls, url: str, **options) -> "SerialPrinter":
-        parts = urlsplit(url)
-        opts = url_options(url)
-        try:
-            baud = int(opts.get("baudrate", "19200"))
-        except ValueError:
-            raise ValueError(f"printer URL {url!r}: baudrate must be a number") from None
-        status = opts.get("status", "1") not in ("0", "false", "no")
-        if parts.scheme == "serial":
-            if not parts.path:
-                raise ValueError(f"printer URL {url!r} has no port; use serial:///dev/ttyUSB0")
-            port = parts.path
-        else:
-            port = strip_options(url, ("baudrate", "status"))
-        return cls(url, port, baud, status, **options)
+        link = cls.check_url(url)
+        return cls(url, link, link.flag("status", True), **options)
 
     def _open(self) -> None:
         if self.ser is None:
-            self.ser = serial.serial_for_url(self.port, baudrate=self.baudrate,
-                                             timeout=self.status_timeout,
-                                             write_timeout=self.write_timeout)
+            self.ser = self.link.open(timeout=self.status_timeout,
+                                      write_timeout=self.write_timeout)
 
     def _write(self, data: bytes) -> None:
         self.ser.write(data)

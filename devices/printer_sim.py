@@ -25,9 +25,8 @@ import threading
 import time
 import tty
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
-
 from devices.printer_serial import SerialPrinter
+from devices.serial_url import parse_serial_url
 
 log = logging.getLogger(__name__)
 
@@ -235,14 +234,16 @@ class SimPrinter(SerialPrinter):
     scheme = "sim"
 
     @classmethod
+    def check_url(cls, url: str):
+        return parse_serial_url(url, "printer", options=("dir",), sim=True)
+
+    @classmethod
     def from_url(cls, url: str, **options) -> "SimPrinter":
-        q = {k: v[-1] for k, v in parse_qs(urlsplit(url).query).items()}
-        record = q.get("dir") or None
-        sim = PrinterSimulator("pty", record_dir=record).start()
-        target = urlsplit(sim.url).path
-        printer = cls(url, target, 115200, True, **options)
+        record = cls.check_url(url).options.get("dir")
+        sim = PrinterSimulator("pty", record_dir=record or None).start()
+        printer = cls(url, parse_serial_url(sim.url, "printer"), True, **options)
         printer.simulator = sim
-        printer.preview_dir = record
+        printer.preview_dir = record or None
         return printer
 
     def close(self) -> None:

@@ -1,7 +1,8 @@
 """QR/barcode scanners: serial (via serial_for_url), a simulator, and keyboard-wedge input.
 
   serial:///dev/ttyACM0?baudrate=9600   a local port (also loop://, socket://host:port,
-                                         rfc2217://, spy://, passed to serial_for_url as is)
+                                         rfc2217://, spy://; parsed by devices/serial_url.py,
+                                         opened with serial_for_url)
   sim://[?port=0]                        codes from `inject(code)` or from lines sent to a
                                          localhost TCP port (`port` attribute once started)
 
@@ -17,11 +18,7 @@ import logging
 import socket
 import threading
 import time
-from urllib.parse import parse_qs, urlsplit
-
-import serial
-
-from devices.printer_serial import strip_options
+from devices.serial_url import SerialUrl, parse_serial_url
 
 log = logging.getLogger(__name__)
 
@@ -143,31 +140,24 @@ class _Reader:
 
 
 class SerialScanner(_Reader):
-    def __init__(self, url: str, port: str, baudrate: int = 9600, **kw):
+    def __init__(self, url: str, link: SerialUrl, **kw):
         super().__init__(url, **kw)
-        self.port = port
-        self.baudrate = baudrate
+        self.link = link
+        self.port = link.port
+        self.baudrate = link.baudrate
         self.ser = None
 
     @classmethod
+    def check_url(cls, url: str) -> SerialUrl:
+        return parse_serial_url(url, "scanner", baudrate=9600)
+
+    @classmethod
     def from_url(cls, url: str, **options) -> "SerialScanner":
-        parts = urlsplit(url)
-        q = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-        try:
-            baud = int(q.get("baudrate", "9600"))
-        except ValueError:
-            raise ValueError(f"scanner URL {url!r}: baudrate must be a number") from None
-        if parts.scheme == "serial":
-            if not parts.path:
-                raise ValueError(f"scanner URL {url!r} has no port; use serial:///dev/ttyACM0")
-            port = parts.path
-        else:
-            port = strip_options(url, ("baudrate",))
-        return cls(url, port, baud, **options)
+        return cls(url, cls.check_url(url), **options)
 
     def _read_once(self) -> bytes:
         if self.ser is None:
-            self.ser = serial.serial_for_url(self.port, baudrate=self.baudrate, timeout=0.2)
+            self.ser = self.link.open(timeout=0.2)
         n = self.ser.in_waiting
         return self.ser.read(max(1, min(n, 4096)))
 
@@ -192,8 +182,13 @@ class SimScanner(_Reader):
 
     @classmethod
     def from_url(cls, url: str, **options) -> "SimScanner":
-        q = {k: v[-1] for k, v in parse_qs(urlsplit(url).query).items()}
-        return cls(url, int(q.get("port", "0")), **options)
+        return cls(url, cls.check_url(url).number("port", 0), **options)
+
+    @classmethod
+    def check_url(cls, url: str) -> SerialUrl:
+        link = parse_serial_url(url, "scanner", options=("port",), sim=True)
+        link.number("port", 0)
+        return link
 
     def start(self, on_code) -> "SimScanner":
         self._server = socket.socket()

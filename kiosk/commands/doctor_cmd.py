@@ -148,10 +148,8 @@ def _check_port(name: str, url: str, opener) -> Result:
 
 
 def _open_scanner(url: str) -> None:
-    import serial
     from devices.factory import open_device
-    sc = open_device("scanner", url)
-    serial.serial_for_url(sc.port, baudrate=sc.baudrate, timeout=0.2).close()
+    open_device("scanner", url).link.open(timeout=0.2).close()  # the URL's line settings too
 
 
 def _open_buttons(url: str) -> None:

@@ -86,6 +86,7 @@ def cmd_issue(args) -> int:
 
 def cmd_preview(args) -> int:
     from kiosk.cli import UserError
+    from devices.capabilities import capabilities_for
     from kiosk.tickets.render import raster_image
     issuer, devs, store, lang = _setup(args, devices=False)
     try:
@@ -98,7 +99,8 @@ def cmd_preview(args) -> int:
             raise UserError(f"--out {args.out!r} must end in .png")
         out.parent.mkdir(parents=True, exist_ok=True)
         try:
-            raster_image(result.content).save(out)
+            width = capabilities_for(issuer.cfg.devices.printer.profile).paper_px
+            raster_image(result.content, width).save(out)
         except OSError as e:
             raise UserError(f"cannot write {out}: {e.strerror or e}") from None
         print(f"{out}: preview of {result.ticket.label} ({lang})")

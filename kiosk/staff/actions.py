@@ -16,16 +16,34 @@ class ActionResult:
     detail: str = ""
 
 
-def test_job(text: str) -> bytes:
-    """A tiny ESC/POS job: initialise, centred text, feed, partial cut."""
-    body = text.encode("cp858", errors="replace")
-    return b"\x1b@" + b"\x1ba\x01" + body + b"\n\n\n\n" + b"\x1dV\x01"
+def test_job(text: str, profile="TM-T20II") -> bytes:
+    """The test slip, built with python-escpos on the printer's profile (a name or its
+    devices.capabilities.PrinterCapabilities): initialise, the text centred, what the profile
+    says about the printer, a ruler exactly one line of font A wide (when it wraps, the
+    profile does not fit this paper), then a partial cut (or a feed without a cutter)."""
+    from escpos.printer import Dummy  # python-escpos: only when staff test a printer
+    from devices.capabilities import as_capabilities
+    caps = as_capabilities(profile)
+    p = Dummy(profile=caps.profile)
+    p.hw("INIT")
+    p.set(align="center")
+    p.text(text + "\n")
+    p.set(align="left", font="a", normal_textsize=True)
+    p.text(caps.summary() + "\n")
+    p.text("".join(str(i % 10) for i in range(1, caps.columns("a") + 1)) + "\n")
+    caps.finish(p, cut="PART")
+    return p.output
 
 
 def test_print(url: str, profile: str, text: str, status_timeout: float = 0.5) -> ActionResult:
     """Open the printer by URL and print a test slip. Never raises."""
     from devices.factory import DeviceUrlError, open_device
+    from devices.capabilities import UnknownProfile
     from devices.printer import PrintFailed
+    try:
+        job = test_job(text, profile)
+    except UnknownProfile as e:
+        return ActionResult(False, str(e))
     try:
         printer = open_device("printer", url, profile=profile, status_timeout=status_timeout)
     except DeviceUrlError as e:
@@ -33,7 +51,7 @@ def test_print(url: str, profile: str, text: str, status_timeout: float = 0.5) -
     except Exception as e:  # noqa: BLE001 - any driver error is a failed test
         return ActionResult(False, f"cannot open {url}: {e}")
     try:
-        state = printer.print_job(test_job(text))
+        state = printer.print_job(job)
         return ActionResult(True, state.value)
     except PrintFailed as e:
         return ActionResult(False, str(e))

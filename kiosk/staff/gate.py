@@ -4,14 +4,12 @@ time-out. Timers use the monotonic clock passed in.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 
 FREE_TRIES = 5
 FIRST_LOCK_S = 30.0
 MAX_LOCK_S = 900.0
-_SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
 
 
 def valid_pin(pin: str) -> str | None:
@@ -26,27 +24,16 @@ def valid_pin(pin: str) -> str | None:
 
 
 def hash_pin(pin: str, salt: bytes | None = None) -> str:
-    import base64
-    import hashlib  # hashlib, hmac, base64: imported when a PIN is set or checked, not at start
-    salt = salt or os.urandom(16)
-    digest = hashlib.scrypt(pin.encode(), salt=salt, dklen=32, **_SCRYPT)
-    b64 = lambda b: base64.b64encode(b).decode()  # noqa: E731
-    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${b64(salt)}${b64(digest)}"
+    """The stored form of a PIN (`staff.pin_hash`): common.passwords' salted scrypt."""
+    from common.passwords import hash_password  # hashlib etc.: when a PIN is set, not at start
+    return hash_password(pin, salt=salt)
 
 
 def verify_pin(pin: str, stored: str) -> bool:
-    import base64
-    import hashlib
-    import hmac
-    try:
-        kind, n, r, p, salt, digest = stored.split("$")
-        if kind != "scrypt":
-            return False
-        got = hashlib.scrypt(pin.encode(), salt=base64.b64decode(salt), dklen=32,
-                             n=int(n), r=int(r), p=int(p))
-        return hmac.compare_digest(got, base64.b64decode(digest))
-    except (ValueError, TypeError):
-        return False
+    """True when `pin` matches `stored` (any scrypt string common.passwords reads, the
+    kiosk's earlier padded-base64 ones too); False, never an exception, for anything else."""
+    from common.passwords import verify_password
+    return verify_password(pin, stored)
 
 
 @dataclass

@@ -7,6 +7,7 @@ versioned migrations per component (see `kiosk.storage.migrations`), applied at 
 from __future__ import annotations
 
 import contextlib
+import enum
 import json
 import os
 import sqlite3
@@ -16,18 +17,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+from common.states import move
 from kiosk.storage import migrations
 from kiosk.clock import SystemClock, boot_id, utc_rfc3339
 
 DB_NAME = "kiosk.sqlite3"
 
 
-class OutboxState:
-    """States of an outbox row. pending -> sent, or pending -> set_aside (rejected)."""
+class OutboxState(str, enum.Enum):
+    """States of an outbox row: pending -> sent, or pending -> set_aside (refused by the
+    central service). Both ends are final. Stored as the value ('pending', ...)."""
 
     PENDING = "pending"
     SENT = "sent"
     SET_ASIDE = "set_aside"
+
+
+OUTBOX_TRANSITIONS = {
+    OutboxState.PENDING: frozenset({OutboxState.SENT, OutboxState.SET_ASIDE}),
+    OutboxState.SENT: frozenset(),
+    OutboxState.SET_ASIDE: frozenset(),
+}
 
 
 @dataclass(frozen=True)
@@ -177,7 +187,7 @@ class Store:
 
     def outbox_pending(self, limit: int = 500) -> list[Event]:
         rows = self.query("SELECT * FROM outbox WHERE state=? ORDER BY seq LIMIT ?",
-                          (OutboxState.PENDING, limit))
+                          (OutboxState.PENDING.value, limit))
         return [self._row_event(r) for r in rows]
 
     def outbox_events(self, type_: str | None = None) -> list[Event]:
@@ -188,25 +198,43 @@ class Store:
             rows = self.query("SELECT * FROM outbox ORDER BY seq")
         return [self._row_event(r) for r in rows]
 
+    def _outbox_move(self, c: sqlite3.Connection, ids: list[str], new: OutboxState) -> list[str]:
+        """Check each row's move to `new` against OUTBOX_TRANSITIONS (IllegalTransition, and
+        the caller's transaction rolls back); returns the ids that move. A row already in
+        `new` stays as it is (told twice is not a second change)."""
+        moving = []
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            rows = c.execute(f"SELECT id, state FROM outbox WHERE id IN ({','.join('?' * len(part))})",
+                             part).fetchall()
+            for r in rows:
+                if r["state"] != new.value:
+                    move(OUTBOX_TRANSITIONS, OutboxState(r["state"]), new, f"outbox event {r['id']}")
+                    moving.append(r["id"])
+        return moving
+
     def outbox_mark_sent(self, ids: list[str]) -> None:
         now = utc_rfc3339(self.clock.wall())
         with self.transaction() as c:
             c.executemany("UPDATE outbox SET state=?, sent_at=?, attempts=attempts+1 WHERE id=?",
-                          [(OutboxState.SENT, now, i) for i in ids])
+                          [(OutboxState.SENT.value, now, i)
+                           for i in self._outbox_move(c, list(ids), OutboxState.SENT)])
 
     def outbox_set_aside(self, ev_id: str, reason: str) -> None:
         with self.transaction() as c:
-            c.execute("UPDATE outbox SET state=?, error=?, attempts=attempts+1 WHERE id=?",
-                      (OutboxState.SET_ASIDE, reason[:500], ev_id))
+            for i in self._outbox_move(c, [ev_id], OutboxState.SET_ASIDE):
+                c.execute("UPDATE outbox SET state=?, error=?, attempts=attempts+1 WHERE id=?",
+                          (OutboxState.SET_ASIDE.value, reason[:500], i))
 
     def outbox_stats(self) -> dict[str, Any]:
         rows = self.query("SELECT state, COUNT(*) AS n, MIN(occurred_at) AS oldest "
                           "FROM outbox GROUP BY state")
         by = {r["state"]: r for r in rows}
-        pending = by.get(OutboxState.PENDING)
+        pending = by.get(OutboxState.PENDING.value)
+        sent, aside = by.get(OutboxState.SENT.value), by.get(OutboxState.SET_ASIDE.value)
         return {
             "pending": pending["n"] if pending else 0,
             "oldest_pending_at": pending["oldest"] if pending else None,
-            "sent": by[OutboxState.SENT]["n"] if OutboxState.SENT in by else 0,
-            "set_aside": by[OutboxState.SET_ASIDE]["n"] if OutboxState.SET_ASIDE in by else 0,
+            "sent": sent["n"] if sent else 0,
+            "set_aside": aside["n"] if aside else 0,
         }

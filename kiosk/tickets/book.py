@@ -6,8 +6,10 @@ a crash never loses one. The "day" is the site's local date (zoneinfo, so the sh
 long daylight-saving days are just dates); it rolls over lazily on the first ticket of a
 new date. History is kept: nothing here deletes tickets.
 
-Print states: pending -> printed | not_printed. A ticket left pending by a process that
-died (power cut, SIGKILL) is marked not_printed by `recover_interrupted()` at start-up.
+Print states (PrintState, moved only through PRINT_TRANSITIONS): pending -> printed |
+not_printed; not_printed -> printed (a staff reprint worked); printed -> printed (printed
+again). A ticket left pending by a process that died (power cut, SIGKILL) is marked
+not_printed by `recover_interrupted()` at start-up. A failed reprint changes no state.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ import sqlite3
 import zoneinfo
 from dataclasses import dataclass
 
+from common.states import move
 from kiosk.clock import utc_rfc3339
 from kiosk.tickets.schema import MIGRATIONS  # noqa: F401 - registers the tickets table
 
@@ -28,6 +31,22 @@ class PrintState(str, enum.Enum):
     PENDING = "pending"
     PRINTED = "printed"
     NOT_PRINTED = "not_printed"
+
+
+PRINT_TRANSITIONS = {
+    PrintState.PENDING: frozenset({PrintState.PRINTED, PrintState.NOT_PRINTED}),
+    PrintState.NOT_PRINTED: frozenset({PrintState.PRINTED}),
+    PrintState.PRINTED: frozenset({PrintState.PRINTED}),
+}
+
+
+def _move_print_state(c, ticket_id: int, new: PrintState) -> PrintState:
+    """The ticket's print state moved to `new` (checked against PRINT_TRANSITIONS inside the
+    caller's transaction; IllegalTransition rolls it back)."""
+    row = c.execute("SELECT print_state FROM tickets WHERE id=?", (ticket_id,)).fetchone()
+    if row is None:
+        raise KeyError(f"no ticket with id {ticket_id}")
+    return move(PRINT_TRANSITIONS, PrintState(row["print_state"]), new, f"ticket {ticket_id}")
 
 
 @dataclass(frozen=True)
@@ -157,9 +176,10 @@ class TicketBook:
     def mark_printed(self, ticket: Ticket, payload: dict | None = None, reprint: bool = False) -> None:
         now = utc_rfc3339(self.store.clock.wall())
         with self.store.transaction() as c:
+            new = _move_print_state(c, ticket.id, PrintState.PRINTED)
             c.execute("UPDATE tickets SET print_state=?, printed_at=?, print_error=NULL, "
                       "reprints=reprints+? WHERE id=?",
-                      (PrintState.PRINTED.value, now, int(reprint), ticket.id))
+                      (new.value, now, int(reprint), ticket.id))
             body = {"ticket_id": ticket.id, "service": ticket.service_id, "label": ticket.label,
                     "day": ticket.day, "reprint": reprint}
             body.update(payload or {})
@@ -169,8 +189,9 @@ class TicketBook:
                          reprint: bool = False) -> None:
         with self.store.transaction() as c:
             if not reprint:
+                new = _move_print_state(c, ticket.id, PrintState.NOT_PRINTED)
                 c.execute("UPDATE tickets SET print_state=?, print_error=? WHERE id=?",
-                          (PrintState.NOT_PRINTED.value, reason[:300], ticket.id))
+                          (new.value, reason[:300], ticket.id))
             body = {"ticket_id": ticket.id, "service": ticket.service_id, "label": ticket.label,
                     "day": ticket.day, "reason": reason[:300], "reprint": reprint}
             body.update(payload or {})

@@ -49,8 +49,8 @@ def check_services(cfg: KioskConfig, problems: list[Problem]) -> None:
 
 
 def check_device_urls(cfg: KioskConfig, problems: list[Problem]) -> None:
-    from devices.factory import schemes
-    for kind in ("printer", "scanner", "speech"):
+    from devices.factory import check_url, schemes
+    for kind in ("printer", "scanner", "speech", "buttons"):
         url = getattr(cfg.devices, kind).url
         if not url:
             continue
@@ -60,6 +60,11 @@ def check_device_urls(cfg: KioskConfig, problems: list[Problem]) -> None:
             problems.append(Problem(f"devices.{kind}.url",
                                     f"{url!r}: unknown kind of {kind}; use one of: "
                                     + ", ".join(f"{s}://" for s in known)))
+            continue
+        try:
+            check_url(kind, url)  # e.g. a serial URL's port and options (devices/serial_url.py)
+        except ValueError as e:
+            problems.append(Problem(f"devices.{kind}.url", str(e)))
 
 
 def check_printer_profile(cfg: KioskConfig, problems: list[Problem]) -> None:
@@ -67,12 +72,9 @@ def check_printer_profile(cfg: KioskConfig, problems: list[Problem]) -> None:
     if not cfg.devices.printer.url and not cfg.services:
         return  # no printing on this device: skip loading python-escpos' profile data
     try:
-        from escpos.capabilities import get_profile
-        get_profile(name)
+        from devices.capabilities import UnknownProfile, capabilities_for
+        capabilities_for(name)
     except ImportError:
         return  # python-escpos not installed here (e.g. checking on a laptop)
-    except Exception:  # noqa: BLE001 - escpos raises its own NotSupported
-        problems.append(Problem("devices.printer.profile",
-                                f"{name!r} is not a python-escpos printer profile (e.g. TM-T20II, "
-                                "TM-T88V, default)"))
-
+    except UnknownProfile as e:
+        problems.append(Problem("devices.printer.profile", str(e)))

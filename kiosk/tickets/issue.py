@@ -18,10 +18,13 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from common.states import IllegalTransition
+from devices.capabilities import PrinterCapabilities, capabilities_for
 from devices.printer import PrinterState, PrintFailed
 from kiosk.i18n import Translator
 from kiosk.hall.live_wait import CONFIGURED, LIVE
 from kiosk.tickets.pictograms import load_pictogram
+from kiosk.tickets.printer_watch import PrinterWatch
 from kiosk.tickets.spoken import spoken_number
 from kiosk.tickets.render import TicketContent, build_content, job_for, raster_image
 from kiosk.tickets.services import ServiceCatalog
@@ -82,7 +85,7 @@ class TicketIssuer:
         self.live_waits = live_waits  # optional kiosk.hall.live_wait.LiveWaits (central's estimates)
         self._last: dict[str, tuple[float, IssueResult]] = {}
         self._lock = threading.Lock()
-        self._printer_state = self._stored_state()
+        self.watch = PrinterWatch(store, printer)  # the one owner of the printer's state
         self.book.recover_interrupted()
 
     # -- issuing ----------------------------------------------------------------
@@ -153,20 +156,26 @@ class TicketIssuer:
             seen = outcome.state
             if outcome.printed and seen == PrinterState.UNKNOWN and not self.printer.answers_status:
                 seen = PrinterState.ONLINE  # it took the job; that is all such a printer says
-            self._note_state(seen, outcome.reason)
+            try:
+                self.watch.observe(seen, outcome.reason)
+            except IllegalTransition as e:  # a driver bug must not cost the ticket's record
+                log.error("%s", e)
             if outcome.printed and self.printer.preview_dir:
                 self._save_preview(result)
         details = {"mode": outcome.mode, "bytes": outcome.size, "printer_state": outcome.state.value}
-        if outcome.printed:
-            self.book.mark_printed(ticket, details, reprint=reprint)
-        else:
-            log.warning("ticket %s not printed: %s", ticket.label, outcome.reason)
-            self.book.mark_not_printed(ticket, outcome.reason, details, reprint=reprint)
+        try:
+            if outcome.printed:
+                self.book.mark_printed(ticket, details, reprint=reprint)
+            else:
+                log.warning("ticket %s not printed: %s", ticket.label, outcome.reason)
+                self.book.mark_not_printed(ticket, outcome.reason, details, reprint=reprint)
+        except IllegalTransition as e:  # e.g. a printed ticket reported failed: keep it printed
+            log.error("ticket %s: %s", ticket.label, e)
         return outcome
 
     def _send(self, result: IssueResult) -> PrintOutcome:
         try:
-            job, mode = job_for(result.content, self.printer.profile, self.cfg.tickets.print_mode)
+            job, mode = job_for(result.content, self._capabilities(), self.cfg.tickets.print_mode)
         except Exception as e:  # noqa: BLE001 - a layout bug must not cost the number
             log.exception("cannot lay out ticket %s", result.ticket.label)
             return PrintOutcome(False, PrinterState.UNKNOWN, f"layout failed: {e}")
@@ -178,6 +187,10 @@ class TicketIssuer:
             log.exception("printer driver error")
             return PrintOutcome(False, PrinterState.UNKNOWN, f"driver error: {e}", mode, len(job))
         return PrintOutcome(True, state, "", mode, len(job))
+
+    def _capabilities(self) -> PrinterCapabilities:
+        """What the configured printer can do, from its python-escpos profile (cached)."""
+        return capabilities_for(self.printer.profile)
 
     def issue_and_print(self, service_id: str, lang: str, appointment: bool = False):
         result = self.issue(service_id, lang, appointment)
@@ -193,48 +206,24 @@ class TicketIssuer:
         service = self.catalog.get(ticket.service_id)
         return self.print(self._result(ticket, service), reprint=True)
 
-    # -- printer state --------------------------------------------------------------
+    # -- printer state (owned by self.watch) -------------------------------------------
     def printer_state(self) -> PrinterState:
         """Ask the printer now (bounded by its status timeout) and record a change."""
         if self.printer is None:
             return PrinterState.UNKNOWN
-        state = self.printer.status()
-        self._note_state(state, "")
-        return state
+        return self.watch.poll()
 
     def paper_tickets_available(self) -> bool:
         """False when the last known state says printing cannot work (show the no-paper path)."""
         if self.printer is None:
             return False
-        st = self._printer_state
-        if st is None or not self.printer.answers_status:
-            return True
-        return st.can_print
-
-    def _stored_state(self) -> PrinterState | None:
-        try:
-            return PrinterState(self.store.meta_get("printer.state", ""))
-        except ValueError:
-            return None
-
-    def _note_state(self, state: PrinterState, detail: str) -> None:
-        """Remember the printer state (also across restarts); report changes."""
-        if state == self._printer_state:
-            return
-        previous = self._printer_state
-        self._printer_state = state
-        self.store.meta_set("printer.state", state.value)
-        if previous is None and state.can_print:
-            return  # first look, and all is well: nothing to report
-        self.store.record_event("device.status", {
-            "device": "printer", "state": state.value,
-            "previous": previous.value if previous else None, "detail": detail[:300]})
+        return self.watch.paper_tickets_available()
 
     def _save_preview(self, result: IssueResult) -> None:
         try:
             out = Path(self.printer.preview_dir) / f"ticket-{result.ticket.id:06d}.png"
             out.parent.mkdir(parents=True, exist_ok=True)
-            raster_image(result.content).save(out)
+            raster_image(result.content, self._capabilities().paper_px).save(out)
         except OSError as e:
             log.warning("cannot save ticket preview: %s", e)
 

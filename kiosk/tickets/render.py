@@ -7,8 +7,11 @@ language, with the Dutch service name too). Then:
   `raster_image(content, width)` the whole ticket as a picture (Pillow); used for raster
                                   mode, for `kiosk ticket preview` and simulator previews.
   `raster_job(content, profile)` that picture as ESC/POS raster bytes.
-  `job_for(content, profile, mode)` text mode unless the texts need characters no printer
-                                  code page has (e.g. Arabic), then raster.
+  `job_for(content, profile, mode)` text mode unless the texts need characters none of the
+                                  printer's code pages has (e.g. Arabic), then raster.
+`profile` is a python-escpos profile name or its devices.capabilities.PrinterCapabilities:
+paper width, columns per font, code pages, native QR and the cutter all come from there
+(a printer without native QR gets the QR as an image, one without a cutter a paper feed).
 No Kivy here.
 """
 from __future__ import annotations
@@ -22,8 +25,12 @@ import qrcode
 from escpos.printer import Dummy
 from PIL import Image, ImageDraw, ImageFont
 
+from devices.capabilities import PrinterCapabilities, as_capabilities
+
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu",)
-TEXT_ENCODABLE = ("cp858", "cp1252")  # what the magic encoder can reach on common profiles
+DEFAULT_PROFILE = "TM-T20II"   # the config default (devices.printer.profile)
+LABEL_MAGNIFY = 6              # the number at 6x width and height, when the line has room
+QR_MODULE = 6                  # dots per QR module
 
 
 @dataclass
@@ -89,30 +96,35 @@ def build_content(ticket, service, catalog, tr, *, qr_pattern: str, ahead: int,
     )
 
 
-def text_printable(content: TicketContent) -> bool:
-    """True when every text fits a code page the printer has (else use raster mode)."""
-    for t in content.texts():
-        if not any(_encodes(t, cp) for cp in TEXT_ENCODABLE):
-            return False
-    return True
+def text_printable(content: TicketContent, profile: str | PrinterCapabilities = DEFAULT_PROFILE) -> bool:
+    """True when every text prints in text mode on this printer (else use raster mode)."""
+    caps = as_capabilities(profile)
+    return all(caps.can_print_text(t) for t in content.texts())
 
 
-def _encodes(text: str, codepage: str) -> bool:
-    try:
-        text.encode(codepage)
-    except UnicodeEncodeError:
-        return False
-    return True
+def label_magnification(label: str, caps: PrinterCapabilities) -> int:
+    """How large the number can be printed and still fit one line of font A."""
+    return max(1, min(LABEL_MAGNIFY, caps.columns("a") // max(1, len(label))))
 
 
-def text_job(content: TicketContent, profile: str = "TM-T20II") -> bytes:
-    p = Dummy(profile=profile)
+def _qr(p, url: str, caps: PrinterCapabilities) -> None:
+    if caps.native_qr:
+        p.qr(url, native=True, size=QR_MODULE)
+    else:  # as a picture: python-escpos renders it with the qrcode package
+        p.qr(url, native=False, size=QR_MODULE, image_arguments={"impl": caps.image_impl,
+                                                                 "center": False})
+
+
+def text_job(content: TicketContent, profile: str | PrinterCapabilities = DEFAULT_PROFILE) -> bytes:
+    caps = as_capabilities(profile)
+    p = Dummy(profile=caps.profile)
     p.set(align="center")
     if content.pictogram is not None:
-        p.image(content.pictogram.resize((64, 64)).convert("1"), impl="bitImageRaster")
+        p.image(content.pictogram.resize((64, 64)).convert("1"), impl=caps.image_impl)
     p.set(align="center", bold=False, normal_textsize=True)
     p.text(content.your_number + "\n")
-    p.set(align="center", bold=True, custom_size=True, width=6, height=6)
+    big = label_magnification(content.label, caps)
+    p.set(align="center", bold=True, custom_size=True, width=big, height=big)
     p.text(content.label + "\n")
     p.set(align="center", bold=True, normal_textsize=True, double_height=True)
     p.text(content.service_name + "\n")
@@ -126,9 +138,9 @@ def text_job(content: TicketContent, profile: str = "TM-T20II") -> bytes:
     for line in (content.people_line, content.wait_line, content.directions, content.time_line):
         if line:
             p.text(line + "\n")
-    p.qr(content.qr_url, native=True, size=6)
+    _qr(p, content.qr_url, caps)
     p.text(content.qr_hint + "\n")
-    p.cut()
+    caps.finish(p)
     return p.output
 
 
@@ -205,22 +217,19 @@ def qr_png(url: str, box: int = 10) -> bytes:
     return buf.getvalue()
 
 
-def raster_job(content: TicketContent, profile: str = "TM-T20II") -> bytes:
-    p = Dummy(profile=profile)
-    width = _profile_width(p)
+def raster_job(content: TicketContent, profile: str | PrinterCapabilities = DEFAULT_PROFILE) -> bytes:
+    caps = as_capabilities(profile)
+    p = Dummy(profile=caps.profile)
     p.set(align="center")
-    p.image(raster_image(content, width).convert("1"), impl="bitImageRaster")
-    p.cut()
+    p.image(raster_image(content, caps.paper_px).convert("1"), impl=caps.image_impl)
+    caps.finish(p)
     return p.output
 
 
-def _profile_width(p) -> int:
-    px = p.profile.profile_data.get("media", {}).get("width", {}).get("pixels")
-    return px if isinstance(px, int) else 512
-
-
-def job_for(content: TicketContent, profile: str = "TM-T20II", mode: str = "text") -> tuple[bytes, str]:
+def job_for(content: TicketContent, profile: str | PrinterCapabilities = DEFAULT_PROFILE,
+            mode: str = "text") -> tuple[bytes, str]:
     """(bytes, mode used)."""
-    if mode == "text" and text_printable(content):
-        return text_job(content, profile), "text"
-    return raster_job(content, profile), "raster"
+    caps = as_capabilities(profile)
+    if mode == "text" and text_printable(content, caps):
+        return text_job(content, caps), "text"
+    return raster_job(content, caps), "raster"

@@ -117,7 +117,8 @@ class PrinterSection:
                        "baudrate=19200 (also loop://, socket://host:port), usb://04b8:0e15, "
                        "tcp://host:9100, cups://QUEUE or sim:// ; empty for none (screen and QR "
                        "only).")
-    profile: str = setting("TM-T20II", "python-escpos printer profile (paper width, code pages).")
+    profile: str = setting("TM-T20II", "python-escpos printer profile: paper width, columns per "
+                           "font, code pages, native QR and cutter are read from it.")
     status_timeout_s: float = setting(0.3, "Seconds to wait for an answer to a status query; no "
                                       "answer means the state is unknown.", min=0.05, max=5)
     write_timeout_s: float = setting(10.0, "Seconds a ticket may take on the wire before printing "
