@@ -55,13 +55,17 @@ async def get_queue(request: Request, since: str | None = Query(
         None, description="Only calls with a larger call_id (today's; at most the newest 50). "
                           "Without it: the latest 10 calls of today.")):
     token = bearer(request)
-    after = None
-    if since is not None:
-        if not (since.isdigit() and len(since) <= 18):
-            raise HTTPException(400, f"'since' must be a call id (a whole number >= 0), got {since[:40]!r}")
-        after = int(since)
+    after = parse_since(since)
     st = request.app.state
     return await run_in_threadpool(_answer, st.engine, st.settings.queue, token, after)
+
+
+def parse_since(since: str | None) -> int | None:
+    if since is None:
+        return None
+    if not (since.isdigit() and len(since) <= 18):
+        raise HTTPException(400, f"'since' must be a call id (a whole number >= 0), got {since[:40]!r}")
+    return int(since)
 
 
 def _answer(engine: sa.Engine, qs: QueueSettings, token: str, since: int | None) -> dict:
