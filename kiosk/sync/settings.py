@@ -24,6 +24,9 @@ class SyncSection:
                                   "credential. Used when token is empty.")
     verify_tls: bool = setting(True, "Check the server's TLS certificate. Turn off only for tests.")
     ca_file: str = setting("", "Extra CA bundle (PEM) for a server with a private certificate.")
+    queue_stream: bool = setting(True, "Hall display and live waits read the central queue as a live "
+                                       "stream (GET /api/v1/queue/stream), polling only while it is "
+                                       "unavailable. False: poll only.")
     batch_size: int = setting(500, "Most events per request.", min=1, max=500)
     interval_s: float = setting(30.0, "Seconds between looks at the outbox when all was sent.",
                                 min=0.05, max=3600)
