@@ -148,6 +148,7 @@ async def day_stream(request: Request, services: str | None = Query(
         None, max_length=4000, description="Comma-separated service ids; all services without it.")):
     engine, qs = _st(request)
     wanted = _wanted(services)
+    streams.check_room(request)
     bus = live.bus(request.app.state)
     version = bus.version  # read before the state: a change meanwhile is sent after it
     first = await run_in_threadpool(day_list, engine, qs, wanted)

@@ -19,12 +19,19 @@ SQLite is served by one process, where the in-process signal reaches every strea
 
 `changed()` never blocks: it bumps a counter and schedules `Event.set` on each waiting
 stream's event loop, so a slow or vanished client can never hold up ingest or a desk.
+
+Stopping: a stream never ends by itself, and uvicorn waits for open responses before it
+stops (then cancels them). So the first stream of a process also hooks SIGTERM/SIGINT
+(chained before uvicorn's own handler): every stream of the process ends at once and the
+server stops without waiting; clients poll and reconnect to the next server.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import threading
+import weakref
 
 import sqlalchemy as sa
 
@@ -44,6 +51,7 @@ class QueueBus:
         self.version = 0
         self.degraded = False          # PostgreSQL listener down: streams look every second
         self.streams = 0               # open streams in this process (bounded by max_streams)
+        self.closing = False           # the process is stopping: streams end
         self._lock = threading.Lock()
         self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
         self._listener: PgListener | None = None
@@ -76,8 +84,15 @@ class QueueBus:
             with self._lock:
                 self._waiters.discard(w)
 
+    def close_streams(self) -> None:
+        self.closing = True
+        self.changed()
+
     def ensure_listener(self) -> None:
-        """Start the PostgreSQL listener of this process (once; nothing to do on SQLite)."""
+        """Start the PostgreSQL listener of this process (once; nothing to do on SQLite), and
+        hook the stop signals so that streams end when the server stops."""
+        _BUSES.add(self)
+        _hook_stop_signals()
         if self.engine is None or self.engine.dialect.name != "postgresql":
             return
         with self._lock:
@@ -124,6 +139,42 @@ class PgListener(threading.Thread):
                 self.bus.degraded = True
                 self._stop.wait(delay)
                 delay = min(10.0, delay * 2)
+
+
+_BUSES: "weakref.WeakSet[QueueBus]" = weakref.WeakSet()
+_HOOKED = "_kiosk_central_streams"
+
+
+def _hook_stop_signals() -> None:
+    """Chain a handler before the server's own SIGTERM/SIGINT handlers (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        prev = signal.getsignal(sig)
+        if getattr(prev, _HOOKED, False):
+            continue
+
+        def handler(signum, frame, prev=prev):
+            end_all_streams()
+            if callable(prev):
+                prev(signum, frame)
+            elif prev == signal.SIG_DFL:
+                signal.signal(signum, signal.SIG_DFL)
+                signal.raise_signal(signum)
+        setattr(handler, _HOOKED, True)
+        signal.signal(sig, handler)
+
+
+def end_all_streams() -> None:
+    """Every stream of this process ends (from a signal handler: done on the event loop)."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
+    for b in list(_BUSES):
+        b.closing = True
+        if loop is not None:
+            loop.call_soon_threadsafe(b.changed)
 
 
 def bus(state) -> QueueBus:

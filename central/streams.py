@@ -108,6 +108,8 @@ async def pushing(bus: live.QueueBus, cfg, first: dict, version: int, read: Call
         if bus.degraded:
             wait = min(wait, 1.0)
         woke = await bus.wait(version, max(0.0, wait))
+        if bus.closing:
+            return  # the server is stopping
         now = time.monotonic()
         refresh = now >= refresh_at
         if woke or refresh or bus.degraded:
@@ -134,14 +136,22 @@ async def pushing(bus: live.QueueBus, cfg, first: dict, version: int, read: Call
             yield b": keep-alive\n\n"
 
 
+def check_room(request: Request) -> None:
+    """503 at once when this process has no stream slot left (before reading any state)."""
+    st = request.app.state
+    cfg = st.settings.live
+    b = live.bus(st)
+    if b.closing or b.streams >= cfg.max_streams:
+        raise HTTPException(503, "too many open streams; read GET /api/v1/queue instead",
+                            {"Retry-After": str(int(cfg.refresh_s))})
+
+
 def open_stream(request: Request, make: Callable[[live.QueueBus], AsyncIterator[bytes]]) -> EventStream:
     """Take a stream slot (503 when none is left) and build the response."""
+    check_room(request)  # again: other streams may have opened while the state was read
     st = request.app.state
     cfg = st.settings.live
     bus = live.bus(st)
-    if bus.streams >= cfg.max_streams:
-        raise HTTPException(503, "too many open streams; read GET /api/v1/queue instead",
-                            {"Retry-After": str(int(cfg.refresh_s))})
     bus.ensure_listener()
     bus.streams += 1
 
@@ -160,6 +170,7 @@ async def queue_stream(request: Request, since: str | None = Query(
                           "(without it the latest 10 of today); later events only calls not sent yet.")):
     token = bearer(request)
     after = hall.parse_since(since)
+    check_room(request)
     st = request.app.state
     engine, qs = st.engine, st.settings.queue
     bus = live.bus(st)
