@@ -159,3 +159,38 @@ def test_postgres_two_workers_every_stream_hears_and_stopping_ends_them_cleanly(
         r.close()
     text = log.read_text()
     assert "Exception in ASGI application" not in text and "graceful shutdown exceeded" not in text, text
+
+
+def test_a_client_that_stops_reading_never_holds_up_ingest_and_is_dropped(tmp_path):
+    """A desk stream whose reader never reads: the server's socket buffer fills up, ingest
+    and desk actions go on answering, and after live.send_timeout_s the stream is dropped
+    (its slot, the only one here, comes free)."""
+    import base64
+    import socket
+    db = f"sqlite:///{tmp_path / 'central.sqlite3'}"
+    e = env(KIOSK_CENTRAL_LIVE_MAX_STREAMS="1", KIOSK_CENTRAL_LIVE_SEND_TIMEOUT_S="1")
+    with CentralProcess(db, env=e, log_path=tmp_path / "c.log") as c:
+        token = device_add(db, "tickets-1")
+        stuck = socket.socket()
+        stuck.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        stuck.connect(("127.0.0.1", c.port))
+        basic = base64.b64encode(f"admin:{PASSWORD}".encode()).decode()
+        stuck.sendall(f"GET /api/v1/desk/stream HTTP/1.1\r\nHost: x\r\nAuthorization: Basic {basic}\r\n\r\n".encode())
+        try:
+            assert stuck.recv(12).startswith(b"HTTP/1.1 200")  # then it never reads again
+            head = {"Authorization": f"Bearer {token}"}
+            wait_for(lambda: requests.get(c.url + "/api/v1/queue/stream", headers=head, timeout=10).status_code == 503,
+                     what="the stuck stream to hold the only slot")
+            n = 0
+
+            def reopened() -> bool:
+                nonlocal n
+                n += 1
+                ticket(c.url, token, "tickets-1", n)  # every ticket answers, and grows every desk event
+                r = requests.get(c.url + "/api/v1/queue/stream", headers=head, stream=True, timeout=10)
+                r.close()
+                return r.status_code == 200
+            wait_for(reopened, timeout=120, what="the stuck stream to be dropped")
+            assert n > 1
+        finally:
+            stuck.close()
