@@ -57,7 +57,7 @@ async def get_queue(request: Request, since: str | None = Query(
     token = bearer(request)
     after = parse_since(since)
     st = request.app.state
-    return await run_in_threadpool(_answer, st.engine, st.settings.queue, token, after)
+    return await run_in_threadpool(snapshot_for_device, st.engine, st.settings.queue, token, after)
 
 
 def parse_since(since: str | None) -> int | None:
@@ -68,7 +68,8 @@ def parse_since(since: str | None) -> int | None:
     return int(since)
 
 
-def _answer(engine: sa.Engine, qs: QueueSettings, token: str, since: int | None) -> dict:
+def snapshot_for_device(engine: sa.Engine, qs: QueueSettings, token: str, since: int | None) -> dict:
+    """The snapshot for a device token (401 for an unknown one); the GET and the stream's first event."""
     with engine.connect() as conn:
         if auth.device_for_token(conn, token) is None:
             raise HTTPException(401, "unknown device token", {"WWW-Authenticate": "Bearer"})

@@ -65,6 +65,7 @@ class EventStream(Response):
                 done, _ = await asyncio.wait({nxt, watcher}, return_when=asyncio.FIRST_COMPLETED)
                 if watcher in done:
                     nxt.cancel()
+                    await asyncio.gather(nxt, return_exceptions=True)  # let it unwind before aclose()
                     return
                 try:
                     chunk = nxt.result()
@@ -175,7 +176,7 @@ async def queue_stream(request: Request, since: str | None = Query(
     engine, qs = st.engine, st.settings.queue
     bus = live.bus(st)
     version = bus.version  # read before the state: a change meanwhile is sent after it
-    first = await run_in_threadpool(hall._answer, engine, qs, token, after)
+    first = await run_in_threadpool(hall.snapshot_for_device, engine, qs, token, after)
     last_call = [max([c["call_id"] for c in first["calls"]], default=after or 0)]
 
     async def read() -> dict:
