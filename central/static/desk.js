@@ -10,7 +10,7 @@
   let busy = false;
   let stream = null;        // the EventSource while one is open
   let streamUp = false;     // an event came since it (re)connected
-  let shownTime = "";       // server_time of the state on screen: an older answer is not shown
+  let pushed = 0;           // states the stream delivered; a fetch overtaken by one is not shown
   const POLL_MS = 5000, STREAM_RETRY_MS = 15000;
 
   function load() {
@@ -129,6 +129,7 @@
     es.addEventListener("queue", (e) => {
       if (stream !== es) return;
       live(true);
+      pushed++;
       try { render(JSON.parse(e.data)); } catch (err) { /* a bad event: the next one, or polling */ }
     });
     es.onerror = () => {
@@ -142,8 +143,6 @@
   }
 
   function render(q) {
-    if (q.server_time && q.server_time < shownTime) return;  // an answer overtaken by a newer state
-    shownTime = q.server_time || shownTime;
     const c = q.counts;
     $("counts").textContent = `Waiting ${c.waiting}, called ${c.called}, served ${c.served}, no-show ${c.no_show}`;
     const mine = q.tickets.filter((t) => t.state === "called" && t.desk === desk.desk);
@@ -177,9 +176,10 @@
 
   async function refresh() {
     if (!desk) return;
+    const before = pushed;
     try {
       const q = await api("GET", "/api/v1/desk/queue?services=" + encodeURIComponent(desk.services.join(",")));
-      render(q);
+      if (pushed === before) render(q);  // else the stream has shown a newer state meanwhile
     } catch (e) { showError(e.message); }
   }
 
