@@ -153,7 +153,7 @@ def run(report) -> None:
                     to_desk.append((stream.wait_for(label) - t_commit) * 1000)
                     base.append(_round_trip(bare, central.url))
                     time.sleep(rng.uniform(0, 0.05))
-                live_mode_tickets = (waits.mode, poller.mode)
+                live_mode_tickets = (waits.mode.value, poller.mode.value)
                 to_display = []
                 for _ in range(N):
                     t0 = time.perf_counter()

@@ -9,10 +9,11 @@ events pushed by central within a moment of every change) and falls back to poll
 - a service without a stream (404/405) -> polling, the stream tried again every 5 minutes;
 - `sync.queue_stream = false` -> polling only, as before.
 
-`mode` says which is in use ("stream" or "poll"). `stop()` also closes the reader's HTTP
+`mode` says which is in use (ReadMode.STREAM or ReadMode.POLL). `stop()` also closes the reader's HTTP
 client, which ends a blocked stream read. A failing step is logged and the loop goes on."""
 from __future__ import annotations
 
+import enum
 import logging
 import random
 import threading
@@ -21,6 +22,11 @@ import time
 log = logging.getLogger(__name__)
 NO_STREAM_RETRY_S = 300.0
 STREAM_RETRY_CAP_S = 60.0
+
+
+class ReadMode(str, enum.Enum):
+    POLL = "poll"      # no stream (yet, or it broke): GET /api/v1/queue every interval_s
+    STREAM = "stream"  # a stream is open and has delivered
 
 
 class QueueReaderThread:
@@ -34,7 +40,7 @@ class QueueReaderThread:
     def _init_thread(self) -> None:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self.mode = "poll"
+        self.mode = ReadMode.POLL
         self.stream_message = ""
         self._stream_failures = 0
         self._stream_next = 0.0  # time.monotonic() of the next stream attempt
@@ -105,9 +111,9 @@ class QueueReaderThread:
                     self.on_alive()
                 else:
                     self.on_answer(item)
-                if self.mode != "stream":
+                if self.mode is not ReadMode.STREAM:
                     log.info("%s: reading the central queue stream", self.what)
-                self.mode, self._stream_failures, self.stream_message = "stream", 0, ""
+                self.mode, self._stream_failures, self.stream_message = ReadMode.STREAM, 0, ""
         except NoStream as e:
             delay, message = NO_STREAM_RETRY_S, str(e)
         except QueueError as e:
@@ -118,7 +124,7 @@ class QueueReaderThread:
             log.exception("%s: unexpected error in the stream", self.what)
             delay, message = STREAM_RETRY_CAP_S, f"unexpected error: {e}"
         finally:
-            self.mode = "poll"
+            self.mode = ReadMode.POLL
         if self._stop.is_set():
             return
         self._stream_next = time.monotonic() + (delay or 1.0) + self._rng.uniform(0, 1)
