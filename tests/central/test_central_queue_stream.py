@@ -194,3 +194,34 @@ def test_a_client_that_stops_reading_never_holds_up_ingest_and_is_dropped(tmp_pa
             assert n > 1
         finally:
             stuck.close()
+
+
+def test_postgres_a_lost_listening_connection_is_made_again(pg, tmp_path):
+    """The LISTEN connection of the streaming server is killed: its streams still get the
+    change made through the other server (they look every second until it is back)."""
+    import sqlalchemy as sa
+    from central.db import make_engine
+    db = pg.create_db("stream_listener_lost")
+    e = env()
+    with CentralProcess(db, env=e, log_path=tmp_path / "a.log") as a, \
+            CentralProcess(db, env=e, log_path=tmp_path / "b.log") as b:
+        token = device_add(db, "display-1")
+        s = QueueStreamReader(a.url + "/api/v1/queue/stream", headers={"Authorization": f"Bearer {token}"})
+        engine = make_engine(db)
+        try:
+            s.next_state()
+            listening = "SELECT pid FROM pg_stat_activity WHERE query LIKE 'LISTEN kiosk_queue%'"
+
+            def listeners() -> list:  # a new transaction each time: pg_stat_activity is a snapshot per transaction
+                with engine.connect() as conn:
+                    return [r[0] for r in conn.execute(sa.text(listening))]
+            wait_for(lambda: listeners(), what="the listener")
+            before = listeners()
+            with engine.begin() as conn:
+                conn.execute(sa.text(f"SELECT pg_terminate_backend(pid) FROM ({listening}) AS l"))
+            ticket(b.url, token, "display-1", 1)
+            assert s.next_state(lambda x: "passport" in x["services"])["services"]["passport"]["waiting"] == 1
+            wait_for(lambda: listeners() and not set(listeners()) & set(before), what="listening again")
+        finally:
+            s.close()
+            engine.dispose()
