@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from central import __version__
-from central import auth, db, ingest, models
+from central import auth, db, ingest, live, models
 from central.settings import CentralSettings
 
 log = logging.getLogger("central")
@@ -120,6 +120,7 @@ def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> Fa
                   docs_url=None, redoc_url=None)  # those pages load scripts from a CDN; the service is offline
     app.state.settings = settings
     app.state.engine = engine
+    app.state.queue_bus = bus = live.QueueBus(engine)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
 
     @app.exception_handler(StarletteHTTPException)
@@ -153,7 +154,10 @@ def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> Fa
         token = auth.bearer(request)
         body = await request.body()
         clock = _clock(request)
-        return await run_in_threadpool(_ingest, engine, settings, token, body, clock)
+        outcome = await run_in_threadpool(_ingest, engine, settings, token, body, clock)
+        if outcome.queued:
+            bus.changed()  # open queue streams of this process; the others via NOTIFY
+        return outcome.as_dict()
 
     @app.get("/healthz", response_model=models.Health, tags=["service"],
              responses={503: {"model": models.Problem}})
@@ -163,9 +167,10 @@ def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> Fa
         return {"status": "ok", "version": __version__, "database": engine.dialect.name,
                 "revision": db.current_revision(engine)}
 
-    from central import dashboard, desk, hall, stats  # routers; imported here to keep app creation in one place
+    from central import dashboard, desk, hall, stats, streams  # routers; app creation stays in one place
     app.include_router(stats.router)
     app.include_router(dashboard.router)
+    app.include_router(streams.router)  # before hall: /api/v1/queue/stream
     app.include_router(hall.router)
     app.include_router(desk.page_router)
     app.include_router(desk.router)
@@ -185,7 +190,7 @@ def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> Fa
     return app
 
 
-def _ingest(engine, settings: CentralSettings, token: str, body: bytes, clock) -> dict:
+def _ingest(engine, settings: CentralSettings, token: str, body: bytes, clock) -> ingest.Outcome:
     # One connection and one transaction per request: the token check and the batch share
     # them (each checkout of a pooled PostgreSQL connection costs a ping).
     with engine.begin() as conn:
@@ -200,8 +205,7 @@ def _ingest(engine, settings: CentralSettings, token: str, body: bytes, clock) -
             raise StarletteHTTPException(413, f"{len(batch)} events, over the batch limit of "
                                               f"{settings.max_batch}")
         try:
-            return ingest.store_batch_on(conn, device, batch, settings.max_payload_bytes,
-                                         clock).as_dict()
+            return ingest.store_batch_on(conn, device, batch, settings.max_payload_bytes, clock)
         except ingest.Forbidden as e:
             raise StarletteHTTPException(403, str(e)) from None
 

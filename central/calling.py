@@ -21,7 +21,7 @@ from typing import Iterator
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from central import queue
+from central import live, queue
 from central.db import queue_calls as qc, queue_desks, queue_tickets as qt, utcnow
 from central.settings import QueueSettings
 
@@ -44,12 +44,15 @@ class Conflict(QueueError):
 
 @contextlib.contextmanager
 def transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
-    """One write transaction; on SQLite taken with BEGIN IMMEDIATE (the write lock first)."""
+    """One write transaction; on SQLite taken with BEGIN IMMEDIATE (the write lock first).
+    Every desk action changes what the queue streams show: other processes are told at
+    commit (central.live.notify_in); the caller tells its own process after it."""
     with engine.connect() as conn:
         if conn.dialect.name == "sqlite":
             conn.exec_driver_sql("BEGIN IMMEDIATE")  # pysqlite then adds no BEGIN of its own
         try:
             yield conn
+            live.notify_in(conn)
         except BaseException:
             conn.rollback()
             raise

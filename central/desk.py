@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException
 
-from central import calling, queue
+from central import calling, live, queue, streams
 from central.db import queue_desks, queue_tickets as qt, utcnow
 from central.staff import current_user, require_staff
 
@@ -94,6 +94,13 @@ def _run(fn, *args):
         raise HTTPException(e.status, e.message) from None
 
 
+async def _act(request: Request, fn, *args):
+    """A desk action in the thread pool; once it committed, this process's streams hear of it."""
+    result = await run_in_threadpool(_run, fn, *args)
+    live.bus(request.app.state).changed()
+    return result
+
+
 def _st(request: Request):
     return request.app.state.engine, request.app.state.settings.queue
 
@@ -120,15 +127,39 @@ async def signin(request: Request, body: DeskIn) -> dict:
         with calling.transaction(engine) as conn:
             calling.touch_desk(conn, body.desk, body.services, utcnow())
         return {"desk": body.desk, "services": body.services}
-    return await run_in_threadpool(write)
+    return await _act(request, write)
 
 
 @router.get("/queue", summary="Today's queue: waiting in call order, then called, served and no-show")
 async def day_queue(request: Request, services: str | None = Query(
         None, max_length=4000, description="Comma-separated service ids; all services without it.")) -> dict:
     engine, qs = _st(request)
-    wanted = [s.strip() for s in services.split(",") if s.strip()] if services else None
-    return await run_in_threadpool(day_list, engine, qs, wanted)
+    return await run_in_threadpool(day_list, engine, qs, _wanted(services))
+
+
+def _wanted(services: str | None) -> list[str] | None:
+    return [s.strip() for s in services.split(",") if s.strip()] if services else None
+
+
+@router.get("/stream", summary="Today's queue as a live stream (server-sent events), for the desk page",
+            response_class=streams.EventStream, status_code=200, response_description=streams.DOC,
+            responses=streams.stream_responses("day list (as GET /api/v1/desk/queue)"))
+async def day_stream(request: Request, services: str | None = Query(
+        None, max_length=4000, description="Comma-separated service ids; all services without it.")):
+    engine, qs = _st(request)
+    wanted = _wanted(services)
+    streams.check_room(request)
+    bus = live.bus(request.app.state)
+    version = bus.version  # read before the state: a change meanwhile is sent after it
+    first = await run_in_threadpool(day_list, engine, qs, wanted)
+
+    async def read() -> dict:
+        return await run_in_threadpool(day_list, engine, qs, wanted)
+
+    async def allowed() -> bool:
+        return await run_in_threadpool(current_user, request) is not None
+    cfg = request.app.state.settings.live
+    return streams.open_stream(request, lambda b: streams.pushing(b, cfg, first, version, read, allowed, True))
 
 
 def day_list(engine, qs, services: list[str] | None, now: dt.datetime | None = None) -> dict:
@@ -157,25 +188,25 @@ def day_list(engine, qs, services: list[str] | None, now: dt.datetime | None = N
 @router.post("/call-next", summary="Call the next ticket for the desk's services (null when nobody waits)")
 async def call_next(request: Request, body: DeskIn) -> dict:
     engine, qs = _st(request)
-    t = await run_in_threadpool(_run, calling.call_next, engine, qs, body.desk, body.services)
+    t = await _act(request, calling.call_next, engine, qs, body.desk, body.services)
     return {"ticket": t}
 
 
 @router.post("/tickets/{entry_id}/call", summary="Call this waiting ticket")
 async def call_one(request: Request, body: DeskOnly, entry_id: int = EntryId) -> dict:
     engine, qs = _st(request)
-    return {"ticket": await run_in_threadpool(_run, calling.call, engine, qs, entry_id, body.desk)}
+    return {"ticket": await _act(request, calling.call, engine, qs, entry_id, body.desk)}
 
 
 @router.post("/tickets/{entry_id}/recall", summary="Call this called ticket again")
 async def recall(request: Request, body: DeskOnly, entry_id: int = EntryId) -> dict:
     engine, _ = _st(request)
-    return {"ticket": await run_in_threadpool(_run, calling.recall, engine, entry_id, body.desk)}
+    return {"ticket": await _act(request, calling.recall, engine, entry_id, body.desk)}
 
 
 async def _finish(request: Request, entry_id: int, state: str) -> dict:
     engine, _ = _st(request)
-    return {"ticket": await run_in_threadpool(_run, calling.finish, engine, entry_id, state)}
+    return {"ticket": await _act(request, calling.finish, engine, entry_id, state)}
 
 
 @router.post("/tickets/{entry_id}/served", summary="The called ticket was served")

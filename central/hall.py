@@ -55,16 +55,21 @@ async def get_queue(request: Request, since: str | None = Query(
         None, description="Only calls with a larger call_id (today's; at most the newest 50). "
                           "Without it: the latest 10 calls of today.")):
     token = bearer(request)
-    after = None
-    if since is not None:
-        if not (since.isdigit() and len(since) <= 18):
-            raise HTTPException(400, f"'since' must be a call id (a whole number >= 0), got {since[:40]!r}")
-        after = int(since)
+    after = parse_since(since)
     st = request.app.state
-    return await run_in_threadpool(_answer, st.engine, st.settings.queue, token, after)
+    return await run_in_threadpool(snapshot_for_device, st.engine, st.settings.queue, token, after)
 
 
-def _answer(engine: sa.Engine, qs: QueueSettings, token: str, since: int | None) -> dict:
+def parse_since(since: str | None) -> int | None:
+    if since is None:
+        return None
+    if not (since.isdigit() and len(since) <= 18):
+        raise HTTPException(400, f"'since' must be a call id (a whole number >= 0), got {since[:40]!r}")
+    return int(since)
+
+
+def snapshot_for_device(engine: sa.Engine, qs: QueueSettings, token: str, since: int | None) -> dict:
+    """The snapshot for a device token (401 for an unknown one); the GET and the stream's first event."""
     with engine.connect() as conn:
         if auth.device_for_token(conn, token) is None:
             raise HTTPException(401, "unknown device token", {"WWW-Authenticate": "Bearer"})

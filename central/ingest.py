@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import orjson
 import sqlalchemy as sa
 
-from central import queue
+from central import live, queue
 from central.db import devices, utcnow
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
@@ -42,6 +42,7 @@ class Outcome:
     accepted: int = 0
     duplicates: int = 0
     rejected: list[dict] = field(default_factory=list)
+    queued: int = 0  # new queue entries (tickets) from this batch; not part of the answer
 
     def as_dict(self) -> dict:
         return {"accepted": self.accepted, "duplicates": self.duplicates, "rejected": self.rejected}
@@ -256,7 +257,9 @@ def store_batch_on(conn: sa.Connection, device_id: str, batch: list, max_payload
         out.accepted = _insert_rows(conn, list(rows.values()))
         out.duplicates += len(rows) - out.accepted
         _note_heartbeat(conn, device_id, rows.values())
-        queue.project(conn, rows.values())  # one set-based INSERT for the ticket.issued rows
+        out.queued = queue.project(conn, rows.values())  # one set-based INSERT for the ticket.issued rows
+        if out.queued:
+            live.notify_in(conn)  # other server processes hear of it at commit
     conn.execute(devices.update().where(devices.c.id == device_id).values(last_seen_at=now))
     return out
 

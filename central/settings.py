@@ -57,6 +57,22 @@ class QueueSettings:
 
 
 @dataclass
+class LiveSettings:
+    """[central.live]: the queue pushed as server-sent events (see docs/calling.md)."""
+    heartbeat_s: float = setting(3.0, "Seconds between keep-alive comments on a quiet stream (clients "
+                                      "take about three missed ones as a broken stream).", min=0.5, max=60)
+    refresh_s: float = setting(30.0, "A stream sends the state at least this often, even unchanged "
+                                     "(estimated waits move with time), and checks the token or login again.",
+                               min=1, max=3600)
+    max_streams: int = setting(200, "Most open streams per server process; above it 503 (clients poll).",
+                               min=0, max=100000)
+    send_timeout_s: float = setting(10.0, "A client that takes longer than this to accept an event is "
+                                          "dropped.", min=0.5, max=600)
+    retry_ms: int = setting(2000, "The reconnect delay a browser's EventSource is told (SSE `retry:`).",
+                            min=100, max=600000)
+
+
+@dataclass
 class CentralSettings:
     db: str = setting("", "Database URL. Empty: a SQLite file central.sqlite3 in the data dir. "
                           "PostgreSQL: postgresql://user:password@host/dbname.", check=_db_url)
@@ -81,6 +97,8 @@ class CentralSettings:
                                            "stale on the dashboard.", min=1, max=10080)
     queue: QueueSettings = setting(QueueSettings, "Calling tickets: the queue, the desk page and "
                                                   "GET /api/v1/queue.")
+    live: LiveSettings = setting(LiveSettings, "The queue pushed to desks, displays and kiosks as "
+                                                "server-sent events.")
 
     def db_url(self) -> str:
         if self.db:

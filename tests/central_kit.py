@@ -348,3 +348,51 @@ class Chromium:
             self.page.close()
             self.page = None
         terminate(self.proc)
+
+
+def sse_events(resp: requests.Response):
+    """(event, data) per server-sent event of a streamed response, ("comment", text) per
+    comment line; written here apart from the kiosk's reader, as a second opinion."""
+    buf = b""
+    event, data = "message", []
+    for chunk in resp.iter_content(chunk_size=None):
+        buf += chunk
+        while b"\n" in buf:
+            line, buf = buf.split(b"\n", 1)
+            text = line.decode().rstrip("\r")
+            if text == "":
+                if data:
+                    yield event, "\n".join(data)
+                event, data = "message", []
+            elif text.startswith(":"):
+                yield "comment", text[1:].strip()
+            elif text.startswith("event:"):
+                event = text[6:].strip()
+            elif text.startswith("data:"):
+                data.append(text[5:].lstrip())
+
+
+class QueueStreamReader:
+    """A test's view of one open queue stream: `next_state(pred)` reads events until one's
+    JSON satisfies `pred` (AssertionError after `most` events or a read timeout)."""
+
+    def __init__(self, url: str, **kw):
+        self.resp = requests.get(url, stream=True, timeout=(5, 20), **kw)
+        self.events = sse_events(self.resp)
+        self.comments = 0
+
+    def next_state(self, pred=lambda doc: True, most: int = 200) -> dict:
+        import json
+        for _ in range(most):
+            kind, data = next(self.events)
+            if kind == "comment":
+                self.comments += 1
+                continue
+            assert kind == "queue", kind
+            doc = json.loads(data)
+            if pred(doc):
+                return doc
+        raise AssertionError("no such state on the stream")
+
+    def close(self) -> None:
+        self.resp.close()

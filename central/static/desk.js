@@ -1,4 +1,6 @@
 // Desk page: pick desk + services (kept in localStorage), call tickets through /api/v1/desk/.
+// The queue comes live from /api/v1/desk/stream (server-sent events); while that stream is
+// down the page polls /api/v1/desk/queue every 5 s and tries the stream again.
 "use strict";
 (function () {
   const KEY = "kioskCentral.desk";
@@ -6,6 +8,10 @@
   let desk = null;          // {desk: "4", services: ["passport"]}
   let current = null;       // the ticket called at this desk
   let busy = false;
+  let stream = null;        // the EventSource while one is open
+  let streamUp = false;     // an event came since it (re)connected
+  let pushed = 0;           // states the stream delivered; a fetch overtaken by one is not shown
+  const POLL_MS = 5000, STREAM_RETRY_MS = 15000;
 
   function load() {
     try {
@@ -57,6 +63,7 @@
   }
 
   async function showSetup() {
+    closeStream();
     $("work").hidden = true;
     $("setup").hidden = false;
     $("desk-name").value = desk ? desk.desk : "";
@@ -95,10 +102,44 @@
     $("desk-label").textContent = desk.desk;
     $("desk-services").textContent = "Services: " + desk.services.join(", ");
     refresh();
+    openStream();
   }
 
   function minutes(iso) {
     return iso ? new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "";
+  }
+
+  function live(up) {
+    streamUp = up;
+    document.body.dataset.live = up ? "stream" : "poll";
+    $("live").textContent = up ? "Live: changes show at once." : "Updating every 5 seconds.";
+  }
+
+  function closeStream() {
+    if (stream) stream.close();
+    stream = null;
+    live(false);
+  }
+
+  function openStream() {
+    closeStream();
+    if (!desk || typeof EventSource === "undefined") return;
+    const es = new EventSource("/api/v1/desk/stream?services=" + encodeURIComponent(desk.services.join(",")));
+    stream = es;
+    es.addEventListener("queue", (e) => {
+      if (stream !== es) return;
+      live(true);
+      pushed++;
+      try { render(JSON.parse(e.data)); } catch (err) { /* a bad event: the next one, or polling */ }
+    });
+    es.onerror = () => {
+      if (stream !== es) return;
+      live(false);  // the browser reconnects by itself; meanwhile the page polls
+      if (es.readyState === EventSource.CLOSED) {  // refused (login ended, too many streams): later
+        stream = null;
+        setTimeout(() => { if (!stream && desk && !$("work").hidden) openStream(); }, STREAM_RETRY_MS);
+      }
+    };
   }
 
   function render(q) {
@@ -135,9 +176,10 @@
 
   async function refresh() {
     if (!desk) return;
+    const before = pushed;
     try {
       const q = await api("GET", "/api/v1/desk/queue?services=" + encodeURIComponent(desk.services.join(",")));
-      render(q);
+      if (pushed === before) render(q);  // else the stream has shown a newer state meanwhile
     } catch (e) { showError(e.message); }
   }
 
@@ -188,6 +230,6 @@
     } else {
       showSetup();
     }
-    setInterval(() => { if (!busy && !$("work").hidden) refresh(); }, 5000);
+    setInterval(() => { if (!streamUp && !busy && !$("work").hidden) refresh(); }, POLL_MS);
   });
 })();

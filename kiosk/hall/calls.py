@@ -1,7 +1,8 @@
 """The hall display's picture of the queue, and the thread that keeps it up to date.
 
   poller = HallPoller(cfg.sync, cfg.display, on_update, tz=cfg.device.timezone)
-  poller.start()            # GET /api/v1/queue every display.poll_interval_s, `since` = last call id
+  poller.start()            # the queue stream (pushed by central); while it is unavailable
+                            # GET /api/v1/queue every display.poll_interval_s, `since` = last call id
   ...                       # on_update(view, announce) runs on the poller thread
   poller.stop()
 
@@ -104,13 +105,20 @@ class HallBoard:
     def fail(self, message: str) -> None:
         self.message = message
 
+    def alive(self, now: float) -> None:
+        """A keep-alive on the stream: the connection is good, nothing changed."""
+        if self.last_good is not None:
+            self.last_good = now
+            self.message = ""
+
     def view(self) -> HallView:
         return HallView(tuple(self.calls), dict(self.waiting), self.started, self.last_good,
                         self.offline_after_s, self.message)
 
 
 class HallPoller(QueueReaderThread):
-    """Polls the central queue on its own thread; `on_update(view, announce)` after each look."""
+    """Reads the central queue on its own thread (the stream, else polling); `on_update(view,
+    announce)` after each answer, and after each keep-alive of the stream."""
     thread_name, what = "hall-poller", "hall display"
 
     def __init__(self, sync, display, on_update: Callable, tz: str = "Europe/Amsterdam",
@@ -123,15 +131,32 @@ class HallPoller(QueueReaderThread):
                                display.announce_max_age_s, tz, started=clock())
         self.interval_s = display.poll_interval_s
         self._init_thread()
+        self.use_stream = sync.queue_stream
+        self.stream_read_s = display.offline_after_s / 2
+
+    def make_client(self):
+        from kiosk.hall.client import QueueClient
+        # each wait at most half the offline time, so a hung server shows as lost in time
+        return QueueClient.from_sync(self.sync, self.display.offline_after_s / 2)
+
+    def stream_since(self) -> int | None:
+        return self.board.last_id
+
+    def on_answer(self, answer) -> None:
+        announce = self.board.apply(answer, self.clock())
+        self.on_update(self.board.view(), announce)
+
+    def on_alive(self) -> None:
+        self.board.alive(self.clock())
+        self.on_update(self.board.view(), [])
 
     def poll_once(self) -> tuple[HallView, list]:
         """One look at the queue (used by the thread, and by tests)."""
-        from kiosk.hall.client import QueueClient, QueueError
+        from kiosk.hall.client import QueueError
         announce: list = []
         try:
             if self.client is None:
-                # each wait at most half the offline time, so a hung server shows as lost in time
-                self.client = QueueClient.from_sync(self.sync, self.display.offline_after_s / 2)
+                self.client = self.make_client()
             answer = self.client.fetch(self.board.last_id)
             announce = self.board.apply(answer, self.clock())
         except QueueError as e:

@@ -2,6 +2,8 @@
 
   client = QueueClient.from_sync(cfg.sync, timeout=4.0)
   answer = client.fetch(since=57)          # a QueueAnswer, or QueueError with a clear message
+  for answer in client.stream(57, 5.0):    # GET /api/v1/queue/stream (server-sent events);
+      ...                                  # None for a keep-alive; QueueError when it breaks
 
 Uses the [sync] url, token (or token_file), TLS settings and requests, like the event
 sender (kiosk/sync/transport.py). The answer is checked against the contract before anyone
@@ -11,7 +13,9 @@ display never shows half-understood data. Import this module off the Kivy thread
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from typing import Iterable, Iterator
 
 import requests
 
@@ -21,6 +25,10 @@ from kiosk.sync.transport import read_token
 
 class QueueError(Exception):
     """No usable answer: network trouble, a refusal, or an answer outside the contract."""
+
+
+class NoStream(QueueError):
+    """The service has no queue stream (404/405: an older central): poll instead."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +111,7 @@ class QueueClient:
                  verify_tls: bool = True, ca_file: str = ""):
         self.endpoint = url.rstrip("/") + "/api/v1/queue"
         self.timeout = timeout
+        self._live = None  # the open stream's response (closed by close() from another thread)
         self.verify: bool | str = ca_file if (verify_tls and ca_file) else verify_tls
         self.session = requests.Session()
         self.session.headers.update({"Authorization": f"Bearer {token}",
@@ -142,8 +151,73 @@ class QueueClient:
             raise QueueError("the queue answer is not JSON") from None
         return parse_answer(doc)
 
+    def stream(self, since: int | None, read_timeout: float) -> Iterator[QueueAnswer | None]:
+        """GET /api/v1/queue/stream: a QueueAnswer per event, None per keep-alive comment.
+        Raises QueueError when it cannot be opened or breaks (no byte for `read_timeout`
+        seconds counts as broken), NoStream when the service has none."""
+        params = {"since": str(since)} if since is not None else None
+        try:
+            r = self.session.get(self.endpoint + "/stream", params=params, stream=True, verify=self.verify,
+                                 timeout=(self.timeout[0], read_timeout), headers={"Accept": "text/event-stream"})
+        except requests.exceptions.RequestException as e:
+            raise QueueError(f"cannot open the queue stream: {_short(e)}") from None
+        self._live = r
+        try:
+            if r.status_code in (404, 405):
+                raise NoStream(f"the central service has no queue stream ({r.status_code})")
+            if r.status_code != 200 or not r.headers.get("content-type", "").startswith("text/event-stream"):
+                raise QueueError(f"central service answered {r.status_code} for the queue stream")
+            for kind, data in sse_lines(r.iter_content(chunk_size=None)):
+                if kind == "comment":
+                    yield None
+                elif kind == "queue":
+                    try:
+                        doc = json.loads(data)
+                    except ValueError:
+                        raise QueueError("a queue stream event is not JSON") from None
+                    yield parse_answer(doc)
+            raise QueueError("the central service ended the queue stream")
+        except QueueError:
+            raise
+        except Exception as e:  # noqa: BLE001 - requests/urllib3/socket errors mid-stream, a close() meanwhile
+            raise QueueError(f"the queue stream broke: {_short(e)}") from None
+        finally:
+            self._live = None
+            r.close()
+
     def close(self) -> None:
+        live = self._live
+        if live is not None:
+            try:
+                live.close()  # wakes a thread blocked reading the stream
+            except Exception:  # noqa: BLE001
+                pass
         self.session.close()
+
+
+def sse_lines(chunks: Iterable[bytes]) -> Iterator[tuple[str, str]]:
+    """Server-sent events from byte chunks: (event name, data) per event, ("comment", text)
+    per comment line. Lines end in LF, CRLF or CR; `retry:` and `id:` are not needed here."""
+    buf = b""
+    event, data = "message", []
+    for chunk in chunks:
+        buf += chunk
+        *lines, buf = buf.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+        for raw in lines:
+            line = raw.decode("utf-8", "replace")
+            if not line:
+                if data:
+                    yield event, "\n".join(data)
+                event, data = "message", []
+            elif line.startswith(":"):
+                yield "comment", line[1:].strip()
+            else:
+                name, _, value = line.partition(":")
+                value = value[1:] if value.startswith(" ") else value
+                if name == "event":
+                    event = value
+                elif name == "data":
+                    data.append(value)
 
 
 def _short(e: Exception) -> str:

@@ -1,14 +1,16 @@
 """Live estimated waits for the ticket kiosk, read from the central queue in the background.
 
   waits = LiveWaits(cfg.sync, cfg.tickets)   # only when sync.url is set
-  waits.start()                              # GET /api/v1/queue every tickets.live_wait_interval_s
+  waits.start()                              # the queue stream; while it is unavailable
+                                             # GET /api/v1/queue every tickets.live_wait_interval_s
   waits.current("passport")                  # (10, 20), or None when there is no fresh answer
   waits.stop()
 
 `current()` only reads what the reader thread stored (a dict under a lock): issuing a
 ticket never waits for the network. An answer counts as fresh for
-`tickets.live_wait_max_age_s` (monotonic clock); after that, or when central never
-answered or does not know the service, the ticket uses the configured estimate.
+`tickets.live_wait_max_age_s` (monotonic clock; a keep-alive of the stream, which central
+sends when nothing changed, keeps it fresh); after that, or when central never answered
+or does not know the service, the ticket uses the configured estimate.
 """
 from __future__ import annotations
 
@@ -39,6 +41,12 @@ class LiveWaits(QueueReaderThread):
         self._at: float | None = None
         self.message = ""
         self._init_thread()
+        self.use_stream = sync.queue_stream
+        self.stream_read_s = 10.0  # central's keep-alives come every few seconds
+
+    def make_client(self):
+        from kiosk.hall.client import QueueClient
+        return QueueClient.from_sync(self.sync, min(10.0, self.interval_s))
 
     def current(self, service_id: str) -> tuple[int, int] | None:
         with self._lock:
@@ -48,21 +56,29 @@ class LiveWaits(QueueReaderThread):
 
     def refresh(self) -> bool:
         """One read of the central queue (the thread's step; tests call it directly)."""
-        from kiosk.hall.client import QueueClient, QueueError
+        from kiosk.hall.client import QueueError
         try:
             if self.client is None:
-                self.client = QueueClient.from_sync(self.sync, min(10.0, self.interval_s))
+                self.client = self.make_client()
             answer = self.client.fetch()
         except QueueError as e:
             if str(e) != self.message:
                 log.warning("live waiting times: %s", e)
             self.message = str(e)
             return False
+        self.on_answer(answer)
+        return True
+
+    def on_answer(self, answer) -> None:
         waits = {sid: s.est_wait_min for sid, s in answer.services.items() if s.est_wait_min}
         with self._lock:
             self._waits, self._at = waits, self.clock()
         self.message = ""
-        return True
+
+    def on_alive(self) -> None:
+        with self._lock:
+            if self._at is not None:
+                self._at = self.clock()
 
     def step(self) -> None:
         self.refresh()

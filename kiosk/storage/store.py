@@ -3,6 +3,8 @@
 Every change a visitor makes is written together with its outbox event in ONE
 transaction (`Store.transaction()` + `Store.append_event()`). Schema changes are
 versioned migrations per component (see `kiosk.storage.migrations`), applied at open.
+Whoever must know that events were committed (the sync worker) registers with
+`add_commit_listener`; it is called after the COMMIT, never for a rolled-back write.
 """
 from __future__ import annotations
 
@@ -90,6 +92,8 @@ class Store:
         self.path = self.data_dir / DB_NAME
         self.clock = clock or SystemClock()
         self._lock = threading.RLock()
+        self._appended = 0  # events appended in the open transaction (under _lock)
+        self._listeners: tuple = ()
         self.conn = connect(self.path)
         migrations.apply_all(self.conn)
         self.device_id = device_id or self._stored_device_id()
@@ -109,15 +113,40 @@ class Store:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE ... COMMIT; rolls back on any exception, a failed COMMIT too
-        (a full disk), so the connection is never left inside a transaction."""
+        (a full disk), so the connection is never left inside a transaction. After a
+        COMMIT that added outbox events the commit listeners are told (outside the lock)."""
         with self._lock:
+            self._appended = 0
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self.conn
                 self.conn.execute("COMMIT")
             except BaseException:
+                self._appended = 0
                 self._rollback()
                 raise
+            added, self._appended = self._appended, 0
+        if added and self._listeners:
+            self._committed(added)
+
+    # -- commit listeners ------------------------------------------------------
+    def add_commit_listener(self, fn) -> None:
+        """`fn(n)` after each COMMIT that added n > 0 outbox events, on the committing
+        thread: keep it short (set an Event). An exception in it is logged, never raised."""
+        with self._lock:
+            self._listeners = (*self._listeners, fn)
+
+    def remove_commit_listener(self, fn) -> None:
+        with self._lock:
+            self._listeners = tuple(f for f in self._listeners if f != fn)
+
+    def _committed(self, n: int) -> None:
+        for fn in self._listeners:
+            try:
+                fn(n)
+            except Exception:  # noqa: BLE001 - a listener never undoes or fails a durable write
+                import logging
+                logging.getLogger(__name__).exception("commit listener failed")
 
     def execute_durable(self, sql: str, params: tuple = ()) -> int:
         """One statement in its own BEGIN IMMEDIATE ... COMMIT; returns the rowcount.
@@ -173,6 +202,7 @@ class Store:
         cur = conn.execute(
             "INSERT INTO outbox(id, type, occurred_at, payload, boot_id, monotonic) "
             "VALUES(?, ?, ?, ?, ?, ?)", (ev_id, type_, occurred, body, self.boot_id, mono))
+        self._appended += 1
         return Event(ev_id, self.device_id, cur.lastrowid, type_, occurred, payload, self.boot_id, mono)
 
     def record_event(self, type_: str, payload: dict[str, Any]) -> Event:

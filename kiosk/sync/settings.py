@@ -24,9 +24,15 @@ class SyncSection:
                                   "credential. Used when token is empty.")
     verify_tls: bool = setting(True, "Check the server's TLS certificate. Turn off only for tests.")
     ca_file: str = setting("", "Extra CA bundle (PEM) for a server with a private certificate.")
+    queue_stream: bool = setting(True, "Hall display and live waits read the central queue as a live "
+                                       "stream (GET /api/v1/queue/stream), polling only while it is "
+                                       "unavailable. False: poll only.")
     batch_size: int = setting(500, "Most events per request.", min=1, max=500)
     interval_s: float = setting(30.0, "Seconds between looks at the outbox when all was sent.",
                                 min=0.05, max=3600)
+    gather_s: float = setting(0.2, "After an event is written, wait this long for more before "
+                                   "sending them together (0: send at once). Events are sent as "
+                                   "they happen; interval_s is the fallback look.", min=0, max=60)
     jitter_s: float = setting(10.0, "Random extra seconds (0..this) before each scheduled send, so "
                                     "a fleet does not send in the same second.", min=0, max=600)
     connect_timeout_s: float = setting(5.0, "Seconds to wait for a connection.", min=0.1, max=120)

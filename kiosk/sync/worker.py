@@ -8,7 +8,9 @@ sending: a configuration fault shown in the status. Failures back off exponentia
 with full jitter and a cap; Retry-After is honoured; scheduled sends get a random offset.
 
 `SyncWorker` runs this on its own thread (never the UI thread); `drain()` is the one
-pass that `kiosk sync --once` uses.
+pass that `kiosk sync --once` uses. The worker listens to its Store: every commit that
+adds outbox events wakes it, and it sends after gathering for up to `sync.gather_s`
+(unless it is backing off, honouring Retry-After, or stopped by a configuration fault).
 """
 from __future__ import annotations
 
@@ -167,11 +169,14 @@ def backoff_delay(attempt: int, base: float, cap: float, rng: random.Random) -> 
 
 
 class SyncWorker:
-    """Background sender. `start()`, `wake()` after producing events, `stop()` at exit."""
+    """Background sender. `start()`, `stop()` at exit; events written to the store wake it
+    (`listen=False` turns that off; `wake()` still asks for a send)."""
 
     def __init__(self, store: Store, cfg: SyncSection, *, printer_state: Callable[[], str] | None = None,
-                 transport: Transport | None = None, rng: random.Random | None = None):
+                 transport: Transport | None = None, rng: random.Random | None = None,
+                 listen: bool = True):
         self.store, self.cfg = store, cfg
+        self._noted = 0  # events committed since the last send began (a hint for gathering)
         self.printer_state = printer_state
         self.rng = rng or random.Random()
         self.status = SyncStatus()
@@ -189,6 +194,9 @@ class SyncWorker:
                 log.error("sync: %s", self.status.message)
         if self.transport is None and not cfg.url:
             self.status.message = "sync.url is not set; events stay on this device"
+        self._listening = listen and self.transport is not None
+        if self._listening:
+            store.add_commit_listener(self._on_commit)
 
     # -- lifecycle ------------------------------------------------------------
     def start(self) -> None:
@@ -207,13 +215,21 @@ class SyncWorker:
             self._stop.set()
             self._wake.set()
             thread = self._thread
+        if self._listening:
+            self.store.remove_commit_listener(self._on_commit)
         if thread:
             thread.join(timeout)
         if self.transport:
             self.transport.close()
 
     def wake(self) -> None:
-        """Send soon (e.g. after a visitor's answer). Does not cut short a backoff or Retry-After."""
+        """Send soon (after gathering for up to sync.gather_s). Does not cut short a backoff,
+        a Retry-After or a configuration fault."""
+        self._wake.set()
+
+    def _on_commit(self, n: int) -> None:
+        """The Store's commit listener, on the writing thread: only note it and wake up."""
+        self._noted += n
         self._wake.set()
 
     # -- the loop -------------------------------------------------------------
@@ -235,13 +251,17 @@ class SyncWorker:
             except Exception:  # noqa: BLE001 - the worker must outlive any one failure
                 log.exception("sync: unexpected error; retrying later")
                 self.status.consecutive_failures += 1
+                self.status.state = SyncState.BACKING_OFF
                 next_send = time.monotonic() + self.cfg.backoff_cap_s
             wake_at = min(next_send, next_housekeeping,
                           next_beat if self.cfg.heartbeat_interval_s else next_send)
             if self._wake.wait(max(0.0, wake_at - time.monotonic())):
                 self._wake.clear()
                 if self.status.state in (SyncState.IDLE, SyncState.SENDING):
-                    next_send = 0.0  # new events: send now, unless backing off or misconfigured
+                    # new events: send after gathering (never later than planned), unless
+                    # backing off, waiting out a Retry-After or stopped by a config fault
+                    soon = 0.0 if self._noted >= self.cfg.batch_size else self.cfg.gather_s
+                    next_send = min(next_send, time.monotonic() + soon)
 
     def housekeeping(self) -> None:
         sync_store.prune_sent(self.store, self.cfg.keep_sent_days)
@@ -265,6 +285,7 @@ class SyncWorker:
         if st.state is SyncState.CONFIG_FAULT:
             return self.cfg.backoff_cap_s  # stays stopped until reconfigured (restart)
         st.state = SyncState.SENDING
+        self._noted = 0
         res = drain(self.store, self.transport, self.cfg.batch_size, self._stop)
         st.last = res
         for k in ("sent", "accepted", "duplicates", "rejected", "batches"):

@@ -113,6 +113,16 @@ def test_desk_page_in_headless_chromium(browser, tmp_path):
         assert b.js("document.getElementById('desk-label').textContent") == "4"
         assert b.js("document.getElementById('counts').textContent") == "Waiting 0, called 0, served 1, no-show 1"
 
+        # live: with the stream up the page does not poll; a new ticket still shows by itself
+        wait_for(lambda: b.js("document.body.dataset.live") == "stream", 20, "the desk stream")
+        now = dt.datetime.now(dt.timezone.utc)
+        r = requests.post(central.url + "/api/v1/events", headers={"Authorization": f"Bearer {token}"}, timeout=30,
+                          json={"events": [make_event("kiosk-hall", 9, "ticket.issued",
+                                                      issued_payload("passport", 9), rfc3339(now))]})
+        assert r.json()["accepted"] == 1, r.text
+        wait_for(lambda: ["A009", "waiting", ""] in rows(b), 20, "the new ticket pushed to the page")
+        assert b.js("document.getElementById('live').textContent").startswith("Live")
+
         facts = b.js("""({
             unlabelled: [...document.querySelectorAll('input')].filter(i => !i.labels || !i.labels.length).length,
             smallest_button: Math.min(...[...document.querySelectorAll('button')].filter(x => x.offsetParent)
@@ -127,7 +137,7 @@ def test_desk_page_in_headless_chromium(browser, tmp_path):
     out.write_bytes(base64.b64decode(shot["data"]))
     assert [(c["ticket"], c["desk"], c["recall"], c["lang"]) for c in hall["calls"]] == [
         ("A002", "4", False, "en"), ("A002", "4", True, "en"), ("A001", "4", False, "nl"), ("A001", "4", False, "nl")]
-    assert hall["services"]["passport"]["waiting"] == 0 and hall["services"]["parking"]["waiting"] == 1
+    assert hall["services"]["passport"]["waiting"] == 1 and hall["services"]["parking"]["waiting"] == 1
     assert facts["unlabelled"] == 0 and facts["smallest_button"] >= 48 and facts["call_next"] >= 80
     assert low_contrast == []
     png = out.read_bytes()

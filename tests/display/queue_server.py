@@ -27,6 +27,7 @@ class QueueServer:
         self.hold = threading.Event()        # cleared: requests wait until it is set
         self.hold.set()
         self.asked: list[dict] = []          # query of each request
+        self.paths: list[str] = []           # path of every request (also those answered 404)
         self.auth: list[str] = []
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._httpd.daemon_threads = True
@@ -67,6 +68,7 @@ class QueueServer:
 
             def do_GET(self):
                 parts = urlsplit(self.path)
+                server.paths.append(parts.path)
                 server.hold.wait(30)
                 if parts.path != "/api/v1/queue":
                     return self._send(404, b'{"detail": "not found"}')

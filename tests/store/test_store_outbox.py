@@ -156,3 +156,30 @@ def test_a_failed_commit_rolls_back_and_the_store_stays_usable(store, how):
     assert store.query("SELECT COUNT(*) AS n FROM child")[0]["n"] == 0
     assert store.execute_durable("INSERT INTO parent(id) VALUES(?)", (99,)) == 1
     assert store.execute_durable(orphan) == 1
+
+
+def test_commit_listeners_hear_committed_events_only(tmp_path):
+    from kiosk.storage.store import Store
+    store = Store(tmp_path, device_id="d")
+    heard = []
+
+    def broken(n):
+        raise RuntimeError("a listener that fails")
+    store.add_commit_listener(broken)
+    store.add_commit_listener(heard.append)
+    store.record_event("route.shown", {})
+    with store.transaction() as c:
+        store.append_event(c, "a.b", {})
+        store.append_event(c, "a.c", {})
+    store.meta_set("k", "v")                      # a commit without events: nobody is told
+    try:
+        with store.transaction() as c:
+            store.append_event(c, "a.d", {})
+            raise ValueError("rolled back")
+    except ValueError:
+        pass
+    assert heard == [1, 2]
+    store.remove_commit_listener(heard.append)
+    store.record_event("route.shown", {})
+    assert heard == [1, 2] and len(store.outbox_events()) == 4
+    store.close()
