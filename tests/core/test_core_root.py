@@ -1,6 +1,6 @@
 """The composition root (kiosk.appliance.core.Kiosk) without Kivy: what it opens and when, the
 order it closes things in, the ticket service from tap to paper (and the fallback when paper
-runs out), test-before-save enforced by the core, and the visitor session's idle reset."""
+runs out) and the visitor session's idle reset. Test-before-save: tests/staff/test_staff_desk.py."""
 import os
 import subprocess
 import sys
@@ -182,40 +182,6 @@ def test_service_closed_now_follows_the_injected_clock(tmp_path, clock):
         heard.wait_for("message", "tickets.closed")
     finally:
         k.close()
-
-
-def test_untested_printer_save_is_refused_by_the_core(core):
-    staff = core.staff
-    change = {"devices.printer.url": "dummy://", "devices.printer.profile": "TM-T20II"}
-    res = staff.save(change)
-    assert not res.ok
-    assert "devices.printer.url" in res.message and "test print" in res.message
-    assert core.cfg.devices.printer.url == ""
-    assert staff.test_printer("dummy://", "TM-T20II", "test").ok
-    assert not staff.save({**change, "devices.printer.profile": "default"}).ok  # not what was tested
-    heard = []
-    core.on_config(heard.append)
-    res = staff.save(change)
-    assert res.ok, res.message
-    assert core.cfg.devices.printer.url == "dummy://" and heard == [core.cfg]
-    assert "config.changed" in [e.type for e in core.store.outbox_events()]
-
-
-def test_a_failed_test_counts_for_nothing(core):
-    staff = core.staff
-    assert staff.test_printer("dummy://", "TM-T20II", "x").ok
-    assert not staff.test_printer("dummy://?state=paper_out", "TM-T20II", "x").ok
-    assert not staff.save({"devices.printer.url": "dummy://",
-                           "devices.printer.profile": "TM-T20II"}).ok
-
-
-def test_untested_central_save_is_refused_and_other_settings_need_no_test(core):
-    staff = core.staff
-    assert not staff.test_central("http://127.0.0.1:9/", "secret").ok   # nothing listens there
-    res = staff.save({"sync.url": "http://127.0.0.1:9/", "sync.token": "secret"})
-    assert not res.ok and "sync.url" in res.message and "central service" in res.message
-    assert staff.save({"ui.default_language": "en"}).ok
-    assert core.session.default_language == "en"
 
 
 def test_idle_session_resets_for_the_next_visitor(core, clock):
