@@ -111,6 +111,8 @@ class Kiosk:
         printer, speech and scanner."""
         with self._lock:
             if self._tickets is None:
+                if self._closed:
+                    raise RuntimeError("the kiosk is closed: no ticket service")
                 from kiosk.tickets.service import TicketService
                 self._tickets = TicketService(self.store, self.cfg, self.devices, self.translator,
                                               clock=self.clock, plan_source=self.floor_plan)

@@ -120,10 +120,13 @@ def test_open_answer_is_recorded_and_written_before_the_store_closes(tmp_path, c
     assert [tuple(r) for r in rows] == [("closed", "shutdown", 2)]
 
 
-def test_a_store_handed_in_stays_open(tmp_path, clock):
+def test_a_store_handed_in_stays_open_and_nothing_starts_after_close(tmp_path, clock):
     store = Store(tmp_path / "data", clock=clock)
-    Kiosk(config(), store=store, clock=clock).close()
+    k = Kiosk(config(), store=store, clock=clock)
+    k.close()
     assert store.query("SELECT 1 AS one")[0]["one"] == 1
+    with pytest.raises(RuntimeError, match="closed"):
+        k.tickets                                        # nothing new starts after close
     store.close()
 
 
