@@ -36,9 +36,9 @@ class TicketController(EventDispatcher):
         self.app = app
         self.service = app.core.tickets
         self.catalog = self.service.catalog
+        self.service.listen(self._heard)   # first: a change from now on is not missed
         for name in MIRRORED:
             setattr(self, name, getattr(self.service, name))
-        self.service.listen(self._heard)
         self._poll_ev = Clock.schedule_interval(lambda _dt: self.service.refresh_printer(),
                                                 STATUS_POLL_S)
         app.bind(on_stop=lambda *_: self.close())
