@@ -104,7 +104,7 @@ def fast_tap(ui, widget):
     t.touch_down()
     t.touch_up()
     ui.frames(2)
-    ui.app.writer.flush(5)
+    ui.app.core.writer.flush(5)
     ui.frames(1)
 
 

@@ -41,13 +41,14 @@ def frames_until(cond, limit: int = 200) -> int:
 
 
 def main() -> None:
+    from kiosk.appliance.core import Kiosk
     from screens.app import KioskApp
     from screens.wayfinding_map import show_route
     site = ROOT / "config" / "example-floorplan.toml"
     cfg, _ = validate_layers([Layer(str(site), tomllib.loads(site.read_text(encoding="utf-8")))])
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp))
-        app = KioskApp(cfg, store)
+        app = KioskApp(Kiosk(cfg, store=store))
         EventLoop.ensure_window()
         app._run_prepare()
         for _ in range(10):

@@ -1,8 +1,10 @@
-"""The Kivy application: one window, a ScreenManager with lazily built screens,
-visitor state (language, large-text mode) and the idle/countdown timer.
+"""The Kivy application: the window, the theme (palette and sizes as properties the .kv files
+bind to), the screen registry (screens built lazily) and the Kivy glue to the kiosk core.
 
-It only binds to kiosk/ (rules, store, i18n, theme) and devices/. Disk writes go
-through a background Writer; results hop back with Clock.schedule_once.
+Everything else - store and writer, devices, sync worker, ticket service, visitor session,
+staff desk - is the core's (kiosk.appliance.core.Kiosk, plain Python), handed in by whoever
+starts the app (screens/launch.py, the UI tests). Screens reach it as `app.core`. Results
+from the core's threads hop back here with Clock.schedule_once.
 """
 from __future__ import annotations
 
@@ -12,17 +14,12 @@ import threading
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
-from kivy.properties import (BooleanProperty, ListProperty, NumericProperty, ObjectProperty,
-                             StringProperty)
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk import theme
-from kiosk.clock import SystemClock
-from kiosk.feedback.flow import FeedbackFlow, Outcome, Phase, Settings
-from kiosk.feedback.store import FeedbackRecorder, QueuedRecorder
-from kiosk.i18n import Translator
-from kiosk.storage.writer import Writer
-from kiosk.staff import gate as staff
+from kiosk.feedback.flow import Outcome, Phase
+from kiosk.session import Step
 from screens import appliance, registry, widgets  # noqa: F401 - widgets: shared kv classes
 from screens.idle_throttle import IdleThrottle
 from screens.staff_mode import StaffMode
@@ -31,8 +28,6 @@ log = logging.getLogger(__name__)
 
 TICK_S = 0.25
 SYNC_START_DELAY_S = 3.0
-# Staff PIN in --simulate when none is configured: 1234 (hashed once, here, to keep start-up fast)
-SIMULATE_PIN_HASH = "scrypt$16384$8$1$cEvBSQyRrsGzYxTClWOzdQ==$L6yaZ97SMZvH0m0hrJJ9XDMbNAwux1bIkIbOMMLXWNI="
 
 
 class KioskApp(StaffMode, App):
@@ -50,7 +45,6 @@ class KioskApp(StaffMode, App):
     bar_height = NumericProperty(110)
     min_target = NumericProperty(60)
     portrait = BooleanProperty(True)
-    flow = ObjectProperty(None, allownone=True)
     # staff-visible settings (strings for the staff screens)
     kcfg_role = StringProperty("")
     kcfg_language = StringProperty("")
@@ -72,44 +66,36 @@ class KioskApp(StaffMode, App):
     c_face_line = ListProperty([0, 0, 0, 1])
     c_outline = ListProperty([0, 0, 0, 1])
 
-    def __init__(self, kcfg, store, clock=None, simulate: bool = False, site: str | None = None,
-                 safe_problems=None, **kw):
+    def __init__(self, core, **kw):
         super().__init__(**kw)
-        self.kcfg = kcfg
-        self.store = store
-        self.kclock = clock or SystemClock()
-        self.simulate = simulate
-        self.site = site
-        self.safe_problems = list(safe_problems or [])
+        self.core = core   # kiosk.appliance.core.Kiosk: owned by whoever made it, closed in on_stop
         self.restart_requested = False
-        self.staff_session = None
-        pin_hash = kcfg.staff.pin_hash or (SIMULATE_PIN_HASH if simulate else "")
-        self.staff_gate = staff.PinGate(pin_hash, self.kclock, store)
-        self.gesture = staff.CornerGesture(self.kclock, kcfg.staff.corner, kcfg.staff.corner_size_px,
-                                           kcfg.staff.taps, kcfg.staff.taps_window_s)
-        self.translator = Translator(kcfg.ui.default_language,
-                                     extra=_reason_labels(kcfg.feedback.reason_labels))
-        self.writer = Writer()
-        self.recorder = FeedbackRecorder(store)
-        self.sink = QueuedRecorder(self.recorder, self.writer,
-                                   on_begin_durable=self._answer_durable_bg,
-                                   on_error=self._write_failed_bg)
-        self.flow = FeedbackFlow(Settings.from_config(kcfg), self.kclock, self.sink)
-        self.devices = {}
         self._screens = {}
+        self._shared = {}
         self._tick_ev = None
-        self.lang = kcfg.ui.default_language
-        self.accessible = kcfg.ui.accessible_default
+        self._stopping = False
+        self._appliance = None
+        self._throttle = None
+        core.on_answer_durable = self._answer_durable_bg
+        core.on_write_failed = self._write_failed_bg
+        core.session.listen(self._session_changed)
+        core.on_config(lambda _cfg: self._config_changed())
+        self.lang = core.session.language
+        self.accessible = core.session.accessible
         self._config_changed()
-        if self.safe_problems:
-            log.error("SAFE MODE: local overrides not used:\n%s",
-                      "\n".join(p.render() for p in self.safe_problems))
+
+    @property
+    def kcfg(self):
+        """The current config (the core's; staff changes replace it)."""
+        return self.core.cfg
+
+    @property
+    def translator(self):
+        return self.core.translator
 
     # -- building ---------------------------------------------------------------
     def build(self):
-        # answers left open by an unclean stop are closed on the writer thread, before any new
-        # write (the writer runs jobs in order), not with a query on the Kivy thread
-        self.writer.submit(self.recorder.recover)
+        self.core.start()
         Window.bind(size=lambda *_: self._update_metrics())
         Window.bind(on_touch_down=self._any_touch)
         Window.clearcolor = self.c_bg
@@ -126,7 +112,7 @@ class KioskApp(StaffMode, App):
     def on_start(self):
         self._tick_ev = Clock.schedule_interval(self._tick, TICK_S)
         self._appliance = appliance.start(self)  # systemd watchdog + kiosk-mode lockdown
-        self._throttle = IdleThrottle(self.flow.idle_for)
+        self._throttle = IdleThrottle(self.core.session.idle_for)
         Window.bind(on_flip=self._after_first_frame)
 
     def _after_first_frame(self, *_):
@@ -137,30 +123,25 @@ class KioskApp(StaffMode, App):
         Clock.schedule_once(self._settle, 0)
 
     def _settle(self, _dt=None):
-        if getattr(self, "_stopping", False):
+        if self._stopping:
             return
         self._open_buttons()
         # requests and the sync worker take ~0.4 s to import: not on the Kivy thread, and
         # only once the first screen is up (an import holds the GIL while the window starts)
-        Clock.schedule_once(lambda _dt: threading.Thread(target=self._start_sync, name="sync-start",
+        Clock.schedule_once(lambda _dt: threading.Thread(target=self.core.start_sync, name="sync-start",
                                                           daemon=True).start(), SYNC_START_DELAY_S)
 
     def on_stop(self):
+        """Kivy may call this twice (app.stop() then the end of the loop): the core's close()
+        is idempotent."""
         self._stopping = True
         Window.unbind(on_flip=self._after_first_frame)
-        if getattr(self, "_appliance", None):
+        Window.unbind(on_key_down=self._sim_key)
+        if self._appliance is not None:
             self._appliance.stop()  # STOPPING=1 to systemd
         if self._tick_ev:
             self._tick_ev.cancel()
-        if getattr(self, "sync", None) is not None:
-            self.sync.stop()
-        for dev in self.devices.values():
-            try:
-                dev.close()
-            except Exception:  # noqa: BLE001 - closing must not stop shutdown
-                log.exception("closing a device failed")
-        self.flow.shutdown()
-        self.writer.close()
+        self.core.close()
 
     def show(self, name: str):
         if name not in self._screens:
@@ -172,6 +153,14 @@ class KioskApp(StaffMode, App):
 
     def screen(self, name: str):
         return self._screens.get(name)
+
+    def shared(self, key: str, make):
+        """A Kivy-side helper several screens use (e.g. the ticket controller), made once per
+        app by `make()` on first use and kept beside the screens."""
+        obj = self._shared.get(key)
+        if obj is None:
+            obj = self._shared[key] = make()
+        return obj
 
     # -- translation and visitor state --------------------------------------------
     def tr(self, msgid: str, lang: str | None = None, **fmt) -> str:
@@ -198,12 +187,15 @@ class KioskApp(StaffMode, App):
             open_chooser(self, langs)
 
     def set_language(self, lang: str):
-        self.flow.set_language(lang)
-        self.lang = lang
+        self.core.session.set_language(lang)
 
     def set_accessible(self, on: bool):
-        self.flow.set_accessible(on)
-        self.accessible = on
+        self.core.session.set_accessible(on)
+
+    def _session_changed(self, session):
+        """The visitor session changed (on the Kivy thread): mirror it for the .kv files."""
+        self.lang = session.language
+        self.accessible = session.accessible
 
     def on_accessible(self, *_):
         self._apply_palette()
@@ -229,12 +221,13 @@ class KioskApp(StaffMode, App):
 
     # -- feedback flow ----------------------------------------------------------------
     def on_answer(self, value: int, source: str = "touch") -> Outcome:
-        outcome = self.flow.answer(value, source)
+        flow = self.core.flow
+        outcome = flow.answer(value, source)
         if outcome is Outcome.ACCEPTED:
             self.busy = True  # the reasons screen shows once the answer is on disk
         elif outcome is Outcome.INVALID:
             log.warning("ignored answer %r from %s: not on the %d-point scale", value, source,
-                        self.flow.s.scale)
+                        flow.s.scale)
         return outcome
 
     def _answer_durable_bg(self, answer):
@@ -242,7 +235,8 @@ class KioskApp(StaffMode, App):
 
     def _answer_durable(self, answer):
         self.busy = False
-        if self.flow.phase is Phase.REASONS and self.flow.current and self.flow.current.id == answer.id:
+        flow = self.core.flow
+        if flow.phase is Phase.REASONS and flow.current and flow.current.id == answer.id:
             self.show("feedback_reasons")
 
     def _write_failed_bg(self, exc):
@@ -256,79 +250,67 @@ class KioskApp(StaffMode, App):
             screen.show_error(self.tr("error.generic"))
 
     def feedback_done(self, skipped: bool = False):
-        self.flow.skip() if skipped else self.flow.done()
+        self.core.flow.skip() if skipped else self.core.flow.done()
         self.show("feedback_thanks")
 
     # -- time ---------------------------------------------------------------------
     def _any_touch(self, _win, touch):
-        self.flow.touch()
-        if self.staff_session:
-            self.staff_session.touch()
-        elif self.gesture.touch(touch.x, touch.y, Window.width, Window.height):
+        core = self.core
+        core.session.touch()
+        if core.staff.active:
+            core.staff.touch()
+        elif core.staff.gesture.touch(touch.x, touch.y, Window.width, Window.height):
             Clock.schedule_once(lambda _dt: self.show("staff_pin"))
         return False
 
     def _tick(self, _dt=None):
-        if getattr(self, "_throttle", None):
+        if self._throttle is not None:
             self._throttle.check()
-        if self.staff_session is not None or self.sm.current == "staff_pin":
-            if self.staff_session is not None and self.staff_session.expired():
+        staff, session = self.core.staff, self.core.session
+        if staff.active or self.sm.current == "staff_pin":
+            if staff.expired():
                 log.info("staff mode closed after %.0f s without a touch", self.kcfg.staff.idle_timeout_s)
                 self.close_staff()
-            elif self.staff_session is None and self.flow.idle_for() >= self.kcfg.ui.idle_timeout_s:
+            elif not staff.active and session.idle():
                 self.close_staff()
             return
-        if self.flow.tick():
-            self.lang = self.flow.language
-            self.accessible = self.flow.accessible
-            if self.flow.phase is Phase.QUESTION:
+        step = session.tick(may_reset=self._may_reset())
+        if step is Step.FLOW:
+            if self.core.flow.phase is Phase.QUESTION:
                 self.show(self.start_screen())
-        elif self._idle_elsewhere():
-            self._reset_for_next_visitor()
-        left = self.flow.countdown()
+        elif step is Step.RESET:
+            self._reset_screens()
+        left = session.countdown()
         text = self.tr("idle.countdown", n=left) if left else ""
         if text != self.countdown_text:
             self.countdown_text = text
 
-    def _idle_elsewhere(self) -> bool:
-        """Idle on a screen other than the start screen, outside the feedback flow (which
-        times out by its own rules), on a screen without a timer of its own."""
+    def _may_reset(self) -> bool:
+        """May an idle visitor's screen be reset? Not the start screen, not inside the feedback
+        flow (it times out by its own rules), not a screen with a timer of its own."""
         current = self.sm.current
         if current == self.start_screen() or current.startswith("feedback_"):
             return False
-        if getattr(self.screen(current), "own_idle_timer", False):
-            return False
-        return self.flow.idle_for() >= self.kcfg.ui.idle_timeout_s
+        return not getattr(self.screen(current), "own_idle_timer", False)
 
-    def _reset_for_next_visitor(self):
+    def _reset_screens(self):
+        """The session was reset for the next visitor: screens forget what they showed."""
         for screen in self._screens.values():
             reset = getattr(screen, "reset", None)
             if callable(reset):
                 reset()
-        self.flow.set_language(self.kcfg.ui.default_language)
-        self.flow.set_accessible(self.kcfg.ui.accessible_default)
-        self.lang = self.flow.language
-        self.accessible = self.flow.accessible
         self.show(self.start_screen())
 
     # -- physical buttons -----------------------------------------------------------
     def _open_buttons(self):
-        url = self.kcfg.devices.buttons.url or ("sim://" if self.simulate else "")
-        if not url:
-            return
-        from devices.factory import open_device
-        try:
-            dev = open_device("buttons", url, on_digit=self._button_bg)
-        except Exception as e:  # noqa: BLE001 - a missing device must not stop the app
-            log.error("physical buttons at %s not available: %s", url, e)
-            return
-        self.devices["buttons"] = dev
-        if hasattr(dev, "press"):  # simulator: keys 1-9 are the buttons
+        dev = self.core.open_buttons(on_digit=self._button_bg)
+        if dev is not None and hasattr(dev, "press"):  # simulator: keys 1-9 are the buttons
             Window.bind(on_key_down=self._sim_key)
 
     def _sim_key(self, _win, _key, _scancode, codepoint, _mods):
-        if codepoint and codepoint.isdigit() and codepoint != "0":
-            self.devices["buttons"].press(int(codepoint))
+        dev = self.core.devices.get("buttons")
+        if dev is not None and codepoint and codepoint.isdigit() and codepoint != "0":
+            dev.press(int(codepoint))
             return True
         return False
 
@@ -337,7 +319,3 @@ class KioskApp(StaffMode, App):
 
     def _button(self, digit: int):
         self.on_answer(digit, "button")
-
-
-def _reason_labels(labels: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
-    return {f"reason.{rid}": texts for rid, texts in labels.items()}

@@ -16,7 +16,7 @@ class FeedbackReasonsScreen(Screen):
         self.app.bind(lang=lambda *_: self._relabel())
 
     def on_pre_enter(self, *_):
-        flow = self.app.flow
+        flow = self.app.core.flow
         kind = flow.current.sentiment.value if flow.current else "neutral"
         self.ids.title.msgid = f"feedback.reasons.{kind}"
         grid = self.ids.reasons
@@ -36,7 +36,7 @@ class FeedbackReasonsScreen(Screen):
             btn.text = self.app.tr(f"reason.{rid}")
 
     def _toggled(self, btn):
-        now = self.app.flow.toggle_reason(btn.reason_id)
+        now = self.app.core.flow.toggle_reason(btn.reason_id)
         btn.state = "down" if now else "normal"
 
     def toggle(self, reason_id: str) -> ReasonToggle:

@@ -66,7 +66,7 @@ class HallDisplayScreen(Screen):
     def start(self):
         cfg = self.app.kcfg
         self.poller = HallPoller(cfg.sync, cfg.display, self._update_bg, tz=cfg.device.timezone,
-                                 clock=self.app.kclock.monotonic)
+                                 clock=self.app.core.clock.monotonic)
         self.view = self.poller.board.view()  # "connecting" until the first answer
         threading.Thread(target=self._prepare, name="hall-prepare", daemon=True).start()
         self._check_ev = Clock.schedule_interval(lambda _dt: self._check(), CHECK_S)
@@ -79,14 +79,12 @@ class HallDisplayScreen(Screen):
         announcer = None
         if cfg.display.speak or cfg.display.chime:
             from kiosk.hall.announce import Announcer, ensure_chime
-            from kiosk.tickets.setup import open_ticket_devices
-            speech = open_ticket_devices(cfg, self.app.store.data_dir, self.app.simulate,
-                                         kinds=("speech",)).speech
+            speech = self.app.core.speech()   # opened once by the core (closed by it too)
             if speech is not None:
                 chime = None
                 if cfg.display.chime:
                     try:
-                        chime = ensure_chime(self.app.store.data_dir)
+                        chime = ensure_chime(self.app.core.store.data_dir)
                     except OSError as e:
                         log.warning("hall display: no chime: %s", e)
                 announcer = Announcer(speech, chime)
@@ -127,7 +125,7 @@ class HallDisplayScreen(Screen):
                 self.announcer.announce(texts)
 
     def _check(self):
-        state = self.view.connection(self.app.kclock.monotonic()).value
+        state = self.view.connection(self.app.core.clock.monotonic()).value
         if state != self.connection:
             log.info("hall display: connection %s%s", state,
                      f" ({self.view.message})" if self.view.message else "")

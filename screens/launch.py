@@ -1,7 +1,7 @@
 """Starting the Kivy app for `kiosk run` (kiosk/ stays free of Kivy; this is its one door).
 
 Kivy reads its settings at import, so `prepare(cfg, data_dir)` must run before anything imports
-Kivy; `run(...)` then builds the KioskApp, stops it cleanly on SIGTERM/SIGINT, logs the first
+Kivy; `run(core)` then builds the KioskApp on the kiosk core, stops it cleanly on SIGTERM/SIGINT, logs the first
 frame (the cold-start benchmark and tests look for that line) and returns when it has stopped.
 """
 from __future__ import annotations
@@ -29,13 +29,14 @@ def prepare(cfg, data_dir: str) -> None:
         Config.set("graphics", "show_cursor", "0")
 
 
-def run(cfg, store, *, simulate: bool, site: str | None, safe_problems) -> bool:
-    """Run the app until it stops; True when staff asked for a restart."""
+def run(core) -> bool:
+    """Run the app on the kiosk core (kiosk.appliance.core.Kiosk) until it stops; True when
+    staff asked for a restart. The app closes the core when it stops."""
     from kivy.clock import Clock
     from kivy.core.window import Window
     from screens.app import KioskApp
 
-    app = KioskApp(cfg, store, simulate=simulate, site=site, safe_problems=safe_problems)
+    app = KioskApp(core)
 
     def _terminate(signum, _frame):
         log.info("signal %d: stopping", signum)

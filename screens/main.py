@@ -31,16 +31,16 @@ def cmd_run(args) -> int:
     Path(args.data_dir).mkdir(parents=True, exist_ok=True)
     from screens import launch
     launch.prepare(cfg, args.data_dir)
-    from kiosk.storage.store import Store
+    from kiosk.appliance.core import Kiosk
 
-    store = Store(args.data_dir, device_id=cfg.device.id or None)
-    log.info("kiosk starting: device %s, role %s, data in %s%s", store.device_id, cfg.device.role,
-             args.data_dir, " (simulated devices)" if args.simulate else "")
+    core = Kiosk(cfg, data_dir=args.data_dir, simulate=args.simulate, site=site,
+                 safe_problems=safe_problems)
+    log.info("kiosk starting: device %s, role %s, data in %s%s", core.store.device_id,
+             cfg.device.role, args.data_dir, " (simulated devices)" if args.simulate else "")
     try:
-        restart = launch.run(cfg, store, simulate=args.simulate, site=site,
-                             safe_problems=safe_problems)
+        restart = launch.run(core)
     finally:
-        store.close()
+        core.close()  # idempotent: the app closed it already unless it failed to start
     log.info("kiosk stopped")
     if restart:
         log.info("restarting as staff asked")

@@ -2,9 +2,6 @@
 service accepted the token (an empty batch sent with it)."""
 from __future__ import annotations
 
-import dataclasses
-
-from kiosk.staff.actions import ActionResult
 from screens.kvload import load_kv_for
 from screens.staff_tested import TestedSettingsScreen
 
@@ -16,14 +13,8 @@ class StaffCentralScreen(TestedSettingsScreen):
         return app.kcfg.sync.url, ""  # the token is never shown again
 
     def run_check(self, app, values):
-        from kiosk.sync.worker import check_connection
         url, token = values
-        cfg = dataclasses.replace(app.kcfg.sync, url=url, token=token or app.kcfg.sync.token)
-        try:
-            ok, msg = check_connection(cfg)
-        except Exception as e:  # noqa: BLE001 - a failed test, never a crash
-            ok, msg = False, f"{type(e).__name__}: {e}"
-        return ActionResult(ok, msg)
+        return app.core.staff.test_central(url, token)
 
     def changes(self, values):
         url, token = values

@@ -26,18 +26,20 @@ class StaffHomeScreen(Screen):
 
     def refresh(self):
         app = App.get_running_app()
-        st = app.store.outbox_stats()
-        self.scanner_text = app.tr("staff.scanner", code=getattr(app, "last_scan", "") or "-")
-        self.status = app.tr("staff.status", device=app.store.device_id, role=app.kcfg.device.role,
-                             printer=app.printer_state_text(), pending=st["pending"],
+        core = app.core
+        st = core.store.outbox_stats()
+        self.scanner_text = app.tr("staff.scanner", code=core.last_scan() or "-")
+        self.status = app.tr("staff.status", device=core.store.device_id, role=app.kcfg.device.role,
+                             printer=core.printer_state_text(), pending=st["pending"],
                              aside=st["set_aside"])
-        sync = getattr(app, "sync", None)
+        sync = core.sync
         if sync is not None:
             s = sync.status
             self.sync_text = app.tr("staff.sync", state=s.state.value, last=s.last_success_wall or "-",
                                     message=s.message or "")
-        self.safe_text = ("\n".join([app.tr("staff.safe_mode")] + [p.render() for p in app.safe_problems])
-                          if app.safe_problems else "")
+        problems = core.safe_problems
+        self.safe_text = ("\n".join([app.tr("staff.safe_mode")] + [p.render() for p in problems])
+                          if problems else "")
 
     def cycle_role(self):
         app = App.get_running_app()
@@ -85,7 +87,7 @@ class StaffHomeScreen(Screen):
         app.staff_touch()
         if not changes:
             return
-        res = app.save_settings(changes)
+        res = app.core.staff.save(changes)
         self.message = app.tr("staff.saved") if res.ok else app.tr("staff.not_saved", why=res.message)
         self.refresh()
 
@@ -95,7 +97,7 @@ class StaffHomeScreen(Screen):
 
     def _reset_numbers(self):
         app = App.get_running_app()
-        res = app.reset_numbers()
+        res = app.core.staff.reset_numbers()
         self.message = app.tr("staff.done") if res.ok else app.tr("staff.failed", why=res.message)
         self.refresh()
 
@@ -104,7 +106,8 @@ class StaffHomeScreen(Screen):
         app.staff_touch()
 
         def work():
-            res = app.reprint_last()
+            from kiosk.staff.actions import ActionResult
+            res = ActionResult(*app.core.tickets.reprint_last())
             Clock.schedule_once(lambda _dt: self._done(res))
         threading.Thread(target=work, daemon=True).start()
 

@@ -15,7 +15,7 @@ class StaffPinScreen(Screen):
     def on_pre_enter(self, *_):
         self.entered = ""
         app = App.get_running_app()
-        self.message = "" if app.staff_gate.pin_hash else app.tr("staff.pin_none")
+        self.message = "" if app.core.staff.gate.pin_hash else app.tr("staff.pin_none")
         self._show_lock()
 
     def key(self, digit: str):
@@ -28,7 +28,7 @@ class StaffPinScreen(Screen):
 
     def submit(self):
         app = App.get_running_app()
-        result = app.staff_gate.attempt(self.entered)
+        result = app.core.staff.gate.attempt(self.entered)
         self.entered = ""
         if result.ok:
             app.open_staff()
@@ -39,7 +39,7 @@ class StaffPinScreen(Screen):
 
     def _show_lock(self):
         app = App.get_running_app()
-        left = app.staff_gate.locked_for()
+        left = app.core.staff.gate.locked_for()
         if left > 0:
             self.message = app.tr("staff.pin_locked", s=int(left + 0.999))
 

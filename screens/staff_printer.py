@@ -2,7 +2,6 @@
 successful test print with exactly those values."""
 from __future__ import annotations
 
-from kiosk.staff.actions import test_print
 from screens.kvload import load_kv_for
 from screens.staff_tested import TestedSettingsScreen
 
@@ -15,7 +14,8 @@ class StaffPrinterScreen(TestedSettingsScreen):
 
     def run_check(self, app, values):
         url, profile = values
-        return test_print(url, profile, app.tr("staff.test_ticket", device=app.store.device_id))
+        return app.core.staff.test_printer(url, profile,
+                                           app.tr("staff.test_ticket", device=app.core.store.device_id))
 
     def changes(self, values):
         url, profile = values

@@ -1,6 +1,8 @@
 """Base for staff screens that change a device setting: the new values are tried on a
 worker thread first; only a passed test enables Save, and only for exactly those values
-(Home Assistant's test-before-configure). Subclasses name their fields, test and keys."""
+(Home Assistant's test-before-configure). The core's staff desk (kiosk.staff.desk) keeps the
+last successful test and refuses to save anything else, so this screen only mirrors that rule.
+Subclasses name their fields, test and keys."""
 from __future__ import annotations
 
 import threading
@@ -76,5 +78,5 @@ class TestedSettingsScreen(Screen):
         if not self.tested_ok or self._tested_values != self.values():
             self.message = app.tr("staff.test_first")
             return
-        res = app.save_settings(self.changes(self.values()))
+        res = app.core.staff.save(self.changes(self.values()))   # the core refuses untested values too
         self.message = app.tr("staff.saved") if res.ok else app.tr("staff.not_saved", why=res.message)

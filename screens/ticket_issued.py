@@ -78,7 +78,7 @@ class TicketIssuedScreen(Screen):
         self._speech_label()
 
     def _speech_label(self):
-        sp = self.ctl.devices.speech
+        sp = self.ctl.speech
         speaking = sp is not None and sp.speaking()
         self.ids.speak.text = self.app.tr("ticket.stop_speaking" if speaking else "ticket.speak")
         self.ids.speak.disabled = sp is None

@@ -60,7 +60,7 @@ class TicketServicesScreen(Screen):
         self.relabel()
 
     def relabel(self):
-        now = self.app.store.clock.wall()
+        now = self.app.core.clock.wall()
         for sid, tile in self.tiles.items():
             s = self.ctl.catalog.get(sid)
             tile.label = self.ctl.catalog.name(s, self.app.lang)

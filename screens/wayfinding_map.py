@@ -32,18 +32,9 @@ log = logging.getLogger(__name__)
 
 
 def speech_device(app):
-    """The app's speech device. When the app has none yet, the one in config
-    (devices.speech.url; the simulator with --simulate) is opened once, the way the ticket
-    screen opens it, and kept in `app.devices` (closed by the app on stop)."""
-    dev = app.devices.get("speech")
-    if dev is None and not getattr(app, "_wayfinding_speech_tried", False):
-        app._wayfinding_speech_tried = True
-        from kiosk.tickets.setup import open_ticket_devices
-        dev = open_ticket_devices(app.kcfg, app.store.data_dir, app.simulate,
-                                  kinds=("speech",)).speech
-        if dev is not None:
-            app.devices["speech"] = dev
-    return dev
+    """The speech device in config (devices.speech.url; the simulator with --simulate), opened
+    once by the kiosk core and shared with the ticket screens; None when there is none."""
+    return app.core.speech()
 
 
 def show_route(app, place_id: str, step_free: bool | None = None):
@@ -298,9 +289,7 @@ class WayfindingMapScreen(Screen):
         if d is not None:
             payload.update(metres=round(d.route.metres), steps=len(d.steps),
                            floors=route_floors(self.plan, d.route))
-        store = self.app.store
-        self.app.writer.submit(store.record_event, "route.shown", payload,
-                               errback=lambda e: log.error("route.shown not recorded: %s", e))
+        self.app.core.record_event("route.shown", payload)
 
 
 load_kv_for(__file__)

@@ -1,28 +1,17 @@
-"""What both wayfinding screens use: the app's floor plan (built once) and the place pictograms
-drawn as Kivy instructions."""
+"""What both wayfinding screens use: the core's floor plan (built once) and the place
+pictograms drawn as Kivy instructions."""
 from __future__ import annotations
-
-import weakref
 
 from kivy.graphics import Color, Ellipse, Line, Rectangle, Triangle
 
-from kiosk.wayfinding import plan_from_config
 from kiosk.wayfinding.icons import icon
 from kiosk.wayfinding.plan import Plan
 
-_plans: "weakref.WeakKeyDictionary[object, Plan]" = weakref.WeakKeyDictionary()
-
 
 def wayfinding_plan(app) -> Plan:
-    """The app's floor plan, built from its config once, with routes from the kiosk ready."""
-    plan = _plans.get(app)
-    if plan is None:
-        plan = plan_from_config(app.kcfg)
-        if plan.here_node in plan.nodes:
-            from kiosk.wayfinding.routing import router_for
-            router_for(plan).warm(plan.here_node)
-        _plans[app] = plan
-    return plan
+    """The floor plan, built from config once by the kiosk core, with routes from the kiosk
+    ready."""
+    return app.core.floor_plan()
 
 
 def draw_icon(canvas, kind: str, x: float, y: float, size: float, rgba) -> None:

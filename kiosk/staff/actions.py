@@ -1,6 +1,6 @@
-"""What the staff screens do, as plain Python (run on a worker thread by the screens):
-try a printer before saving it, save settings with an audited `config.changed` event,
-reprint the last ticket. Nothing is saved unless its test passed."""
+"""Staff actions as plain functions: try a printer (a test slip), save settings with an
+audited `config.changed` event. kiosk.staff.desk.StaffDesk calls them and enforces that a
+printer or central change is saved only after its test passed."""
 from __future__ import annotations
 
 import logging

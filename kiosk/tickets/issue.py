@@ -21,6 +21,7 @@ from pathlib import Path
 from common.states import IllegalTransition
 from devices.capabilities import PrinterCapabilities, capabilities_for
 from devices.printer import PrinterState, PrintFailed
+from kiosk.clock import SystemClock
 from kiosk.i18n import Translator
 from kiosk.hall.live_wait import CONFIGURED, LIVE
 from kiosk.tickets.pictograms import load_pictogram
@@ -72,9 +73,13 @@ def spoken_label(label: str) -> str:
 
 class TicketIssuer:
     def __init__(self, store, cfg, printer=None, speech=None, translator: Translator | None = None,
-                 config_dir: str | Path | None = None, directions=None, live_waits=None):
+                 config_dir: str | Path | None = None, directions=None, live_waits=None,
+                 clock=None):
         self.store = store
         self.cfg = cfg
+        # "is the service open now" and the double-tap window follow this clock (the kiosk
+        # core passes its own); by default the store's, else the system clock
+        self.clock = clock or getattr(store, "clock", None) or SystemClock()
         self.printer = printer
         self.speech = speech
         self.tr = translator or Translator(cfg.ui.default_language)
@@ -94,7 +99,7 @@ class TicketIssuer:
             service = self.catalog.get(service_id)
         except KeyError as e:
             raise IssueError("tickets.unavailable", str(e.args[0])) from None
-        if not self.catalog.open_now(service, self.store.clock.wall()):
+        if not self.catalog.open_now(service, self.clock.wall()):
             raise IssueError("tickets.closed", f"service {service_id!r} is closed now")
         return service
 
@@ -104,7 +109,7 @@ class TicketIssuer:
             raise IssueError("tickets.appointment",
                              f"service {service_id!r} needs an appointment check-in")
         with self._lock:
-            now = self.store.clock.monotonic()
+            now = self.clock.monotonic()
             last = self._last.get(service_id)
             if last and now - last[0] < self.cfg.tickets.double_tap_s:
                 prev = last[1]

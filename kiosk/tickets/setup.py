@@ -38,14 +38,15 @@ class TicketDevices:
                     log.exception("closing %s", dev)
 
 
-def make_directions(cfg):
+def make_directions(cfg, plan_source=None):
     """A `directions(place_id, lang) -> str` for the printed ticket, from the wayfinding
-    floor plan in config (kiosk.wayfinding.directions.short_directions from `here`), or
-    None when the config has no floor plan."""
+    floor plan (kiosk.wayfinding.directions.short_directions from `here`), or None when the
+    config has no floor plan. `plan_source()` gives the plan already built (the kiosk core's);
+    without it the plan is built from `cfg`."""
     try:
         from kiosk.wayfinding import plan_from_config
         from kiosk.wayfinding.directions import short_directions
-        plan = plan_from_config(cfg)
+        plan = plan_source() if plan_source is not None else plan_from_config(cfg)
     except Exception as e:  # noqa: BLE001 - no directions is fine, no ticket is not
         log.warning("no floor plan for ticket directions: %s", e)
         return None
@@ -67,16 +68,21 @@ def device_urls(cfg, data_dir: str | Path, simulate: bool = False) -> dict[str, 
     return {"printer": d.printer.url, "scanner": d.scanner.url, "speech": d.speech.url}
 
 
+def device_options(cfg) -> dict[str, dict]:
+    """The driver options config gives each kind of device (passed to open_device)."""
+    p = cfg.devices.printer
+    return {"printer": {"profile": p.profile, "status_timeout": p.status_timeout_s,
+                        "write_timeout": p.write_timeout_s},
+            "speech": {"volume": cfg.devices.speech.volume}}
+
+
 def open_ticket_devices(cfg, data_dir: str | Path, simulate: bool = False,
                         kinds=("printer", "speech")) -> TicketDevices:
     """Open the devices named in `kinds` (the scanner is started by whoever reads it)."""
     urls = device_urls(cfg, data_dir, simulate)
     out = TicketDevices()
     problems = []
-    p = cfg.devices.printer
-    options = {"printer": {"profile": p.profile, "status_timeout": p.status_timeout_s,
-                           "write_timeout": p.write_timeout_s},
-               "speech": {"volume": cfg.devices.speech.volume}}
+    options = device_options(cfg)
     for kind in kinds:
         url = urls[kind]
         if not url:

@@ -140,7 +140,7 @@ def test_every_button_is_a_big_target(ui):
                          ids=["loop"])
 def test_physical_buttons_over_loop(ui, caplog):
     import time
-    dev = ui.app.devices["buttons"]
+    dev = ui.app.core.devices.get("buttons")
     dev.port.write(b"\xff\x00junk\r\n")  # garbage: logged and ignored
     dev.port.write(b"2")
     for _ in range(100):  # the reader thread hands the digit to the UI thread

@@ -134,7 +134,7 @@ def test_staff_mode_closes_itself(ui):
 @pytest.mark.parametrize("ui", [dict(STAFF, _local_toml=b"[feedback]\nscale = 42\n\xff\xfe")],
                          indirect=True, ids=["broken"])
 def test_safe_mode_keeps_serving_visitors(ui):
-    assert ui.app.safe_problems
+    assert ui.app.core.safe_problems
     ui.tap(ui.screen().face(4))  # visitors are served as usual
     assert ui.current == "feedback_reasons"
     ui.tap(ui.screen().ids.done)

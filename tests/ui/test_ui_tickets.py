@@ -29,6 +29,12 @@ def ctl(ui):
     return ticket_controller(ui.app)
 
 
+def device(ui, kind):
+    """A device the core opened for the ticket service (started with the first ticket screen)."""
+    ctl(ui)
+    return ui.app.core.devices.get(kind)
+
+
 def drain(ui, rounds=6):
     """Let the ticket worker finish and its results reach the screens. The screen manager
     is laid out by hand: under the headless driver a newly shown screen otherwise keeps
@@ -82,7 +88,7 @@ def test_choose_a_service_and_get_a_printed_ticket(ui):
     assert t.ids.qr.texture is not None and t.ids.qr.texture.size[0] > 100
     ui.screenshot("issued")
     assert types(ui) == ["ticket.issued", "ticket.printed"]
-    printer = ctl(ui).devices.printer
+    printer = device(ui, "printer")
     assert len(printer.jobs) == 1 and b"A001" in printer.jobs[0]
     ui.tap(t.ids.done)
     assert ui.current == "ticket_services"
@@ -107,7 +113,7 @@ def test_double_tap_gives_one_ticket_and_language_switch(ui):
     assert ui.screen().ids.wait_at.text == "Wait at: Waiting area B"
     ui.screenshot("english")
     assert types(ui).count("ticket.issued") == 1
-    assert len(ctl(ui).devices.printer.jobs) == 1
+    assert len(device(ui, "printer").jobs) == 1
 
 
 @pytest.mark.parametrize("ui", [site()], indirect=True)
@@ -135,7 +141,7 @@ def test_paper_out_fallback(ui):
     assert t.ids.qr.texture is not None        # a QR to photograph instead
     ui.screenshot("paper-out-issued")
     assert types(ui) == ["device.status", "ticket.issued", "ticket.print_failed"]
-    assert ctl(ui).devices.printer.jobs == []
+    assert device(ui, "printer").jobs == []
 
 
 @pytest.mark.parametrize("ui", [site()], indirect=True)
@@ -147,7 +153,7 @@ def test_speech_requested_and_stopped(ui):
     assert t.ids.speak.text == "Lees voor"
     ui.tap(t.ids.speak)
     drain(ui)
-    speech = ctl(ui).devices.speech
+    speech = device(ui, "speech")
     assert wait_until(ui, lambda: speech.said)
     assert speech.said == [("Uw nummer is A 1. Paspoort. Wacht bij Wachtruimte B.", "nl")]
     ui.screenshot("speech")
@@ -184,7 +190,7 @@ def test_appointment_by_keypad(ui):
 @pytest.mark.parametrize("ui", [site()], indirect=True)
 def test_appointment_by_serial_scan(ui):
     drain(ui)
-    scanner = ctl(ui).devices.scanner
+    scanner = device(ui, "scanner")
     scanner.inject(b"\x00\xffjunk\r\n")           # junk line: wrong format, shown as such
     assert wait_until(ui, lambda: ui.current == "ticket_appointment" and ctl(ui).message)
     assert ui.screen().ids.message.text.startswith("Deze code klopt niet")
@@ -262,7 +268,7 @@ def test_a_slow_print_does_not_hold_up_the_next_number(ui):
     drain(ui)
     c = ctl(ui)
     slow = BlockingPrinter()
-    c.issuer.printer = slow
+    c.service.issuer.printer = slow
     s = ui.screen("ticket_services")
     ui.tap(s.tiles["passport"])
     assert wait_until(ui, lambda: ui.current == "ticket_issued", timeout=5)
@@ -283,6 +289,6 @@ def test_a_slow_print_does_not_hold_up_the_next_number(ui):
 def test_audio_on_reads_the_ticket_without_a_tap(ui):
     drain(ui)
     ui.tap(ui.app.root.current_screen.tiles["passport"])
-    speech = ctl(ui).devices.speech
+    speech = device(ui, "speech")
     assert wait_until(ui, lambda: speech.said)
     assert speech.said[0][0].startswith("Uw nummer is A 1.")

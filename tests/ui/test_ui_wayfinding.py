@@ -112,7 +112,7 @@ def test_speak_reads_the_directions_when_there_is_a_speech_device(ui):
     m = ui.screen()
     assert not m.can_speak and m.ids.speak.disabled
     speech = DummySpeech()
-    ui.app.devices["speech"] = speech
+    ui.app.core.devices.put("speech", speech)
     ui.tap(m.ids.back)
     ui.tap(ui.screen().button("info"))
     assert m.can_speak
@@ -137,5 +137,5 @@ def test_speech_device_from_config(ui):
     ui.app.set_language("en")
     ui.frames(2)
     ui.tap(m.ids.speak)
-    (text, lang), = ui.app.devices["speech"].said
+    (text, lang), = ui.app.core.devices.get("speech").said
     assert lang == "en" and text.startswith("Go straight on and walk about 10 metres.")

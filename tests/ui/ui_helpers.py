@@ -24,6 +24,7 @@ class UiDriver:
         self.app = None
 
     def start(self):
+        from kiosk.appliance.core import Kiosk
         from screens.app import KioskApp
         from kiosk.config.local import dumps, load_or_safe_mode
         overrides = dict(self.overrides)
@@ -38,7 +39,8 @@ class UiDriver:
         self.cfg = cfg
         self.clock = FakeClock()
         self.store = Store(data, clock=self.clock)  # one fake clock: no test depends on the wall clock
-        self.app = KioskApp(cfg, self.store, clock=self.clock, site=str(site), safe_problems=safe)
+        self.core = Kiosk(cfg, store=self.store, clock=self.clock, site=str(site), safe_problems=safe)
+        self.app = KioskApp(self.core)
         EventLoop.ensure_window()
         self.app._run_prepare()
         self.frames(10)
@@ -64,11 +66,11 @@ class UiDriver:
     def settle(self, max_frames: int = 120):
         """Let background writes finish and their results reach the UI."""
         for _ in range(max_frames // 4):
-            self.app.writer.flush(5)
+            self.app.core.writer.flush(5)
             self.frames(4)
             if not self.app.busy:
                 break
-        self.app.writer.flush(5)
+        self.app.core.writer.flush(5)
         self.frames(2)
 
     def advance(self, seconds: float):
