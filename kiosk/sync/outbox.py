@@ -10,7 +10,8 @@ import logging
 from dataclasses import dataclass
 
 from kiosk.clock import utc_rfc3339
-from kiosk.storage.store import OutboxState, Store
+from common.states import move
+from kiosk.storage.store import OUTBOX_TRANSITIONS, OutboxState, Store
 
 log = logging.getLogger("kiosk.sync.worker")
 DROPPED_KEY = "sync.dropped_total"
@@ -122,15 +123,18 @@ def read_batch(store: Store, after_seq: int, limit: int) -> OutBatch:
 
 def mark_sent(store: Store, batch: OutBatch, except_ids: set[str]) -> int:
     """Mark a sent batch in one statement: every pending row in its seq range is one of
-    its events (a batch takes all pending rows in seq order, new rows get higher seqs)."""
+    its events (a batch takes all pending rows in seq order, new rows get higher seqs).
+    The one move it makes, pending -> sent, is checked against the outbox's transition table
+    once; the WHERE clause keeps every other row where it is."""
+    new = move(OUTBOX_TRANSITIONS, OutboxState.PENDING, OutboxState.SENT, "a sent batch")
     now = utc_rfc3339(store.clock.wall())
     with store.transaction() as c:
         if except_ids:
             marks = ",".join("?" * len(except_ids))
             return c.execute(f"UPDATE outbox SET state=?, sent_at=?, attempts=attempts+1 WHERE state=? "
                              f"AND seq BETWEEN ? AND ? AND id NOT IN ({marks})",
-                             (OutboxState.SENT, now, OutboxState.PENDING, batch.first_seq, batch.last_seq,
+                             (new, now, OutboxState.PENDING, batch.first_seq, batch.last_seq,
                               *except_ids)).rowcount
         return c.execute("UPDATE outbox SET state=?, sent_at=?, attempts=attempts+1 WHERE state=? "
-                         "AND seq BETWEEN ? AND ?", (OutboxState.SENT, now, OutboxState.PENDING,
+                         "AND seq BETWEEN ? AND ?", (new, now, OutboxState.PENDING,
                                                      batch.first_seq, batch.last_seq)).rowcount
