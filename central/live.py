@@ -84,10 +84,6 @@ class QueueBus:
             with self._lock:
                 self._waiters.discard(w)
 
-    def close_streams(self) -> None:
-        self.closing = True
-        self.changed()
-
     def ensure_listener(self) -> None:
         """Start the PostgreSQL listener of this process (once; nothing to do on SQLite), and
         hook the stop signals so that streams end when the server stops."""

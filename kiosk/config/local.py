@@ -14,7 +14,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import ConfigError, Problem, read_layer, validate_layers
+from kiosk.config import ConfigError, read_layer, validate_layers
 from kiosk.config.loader import LOCAL_OVERRIDES, load
 from kiosk.config.paths import LAST_GOOD
 SECRET_KEYS = {"staff.pin_hash", "sync.token"}
@@ -181,7 +181,3 @@ def _last_good_layer(data_dir: Path) -> str | None:
     except ConfigError:
         return None
     return str(path)
-
-
-def render_problems(problems: list[Problem]) -> str:
-    return "\n".join(p.render() for p in problems)

@@ -228,14 +228,6 @@ class TicketBook:
             self.store.append_event(c, "ticket.numbers_reset", {"day": day, "series": series, "by": by})
         return series
 
-    def count_today(self, service_id: str | None = None) -> int:
-        if service_id:
-            r = self.store.query("SELECT COUNT(*) AS n FROM tickets WHERE day=? AND service_id=?",
-                                 (self.today(), service_id))
-        else:
-            r = self.store.query("SELECT COUNT(*) AS n FROM tickets WHERE day=?", (self.today(),))
-        return int(r[0]["n"])
-
 
 def wait_range(people_ahead: int, handling_minutes: float, desks_open: int) -> tuple[int, int]:
     """Optimistic and pessimistic wait in whole minutes, rounded to 5 (0 when nobody is ahead).
