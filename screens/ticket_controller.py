@@ -76,7 +76,7 @@ class TicketController(EventDispatcher):
         self.issuer = TicketIssuer(self.app.store, self.cfg, printer=self.devices.printer,
                                    speech=self.devices.speech, translator=self.app.translator,
                                    directions=make_directions(self.cfg),
-                                   live_waits=self.live_waits)
+                                   live_waits=self.live_waits, clock=self.app.kclock)
         self._ready.set()
 
     # -- taking a ticket ---------------------------------------------------------

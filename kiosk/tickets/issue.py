@@ -1,11 +1,13 @@
 """Issuing a ticket the way the ticket screen and `kiosk ticket issue` do.
 
-  issuer = TicketIssuer(store, cfg, printer=..., speech=...)
+  issuer = TicketIssuer(store, cfg, printer=..., speech=..., clock=clock)
   result = issuer.issue("passport", "en")     # number + ticket.issued, fast (no hardware)
   outcome = issuer.print(result)              # status check, bytes, printed / print_failed
   issuer.speak(result)                        # optional, interruptible
 
 `issue` refuses (IssueError with a catalog message id) for an unknown or closed service.
+"Open now" and "today" come from the clock passed in (`clock=`, default SystemClock()); the
+app passes its own, tests a FakeClock, so nothing here reads the machine's clock behind it.
 One tap, one ticket: the same service again within `tickets.double_tap_s` (monotonic
 clock) returns the same ticket, marked `repeated`. Reprinting is `reprint()`, a staff
 action. Printing never raises: every failure becomes `ticket.print_failed` plus, when the
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from devices.printer import PrinterState, PrintFailed
+from kiosk.clock import SystemClock, utc_rfc3339
 from kiosk.i18n import Translator
 from kiosk.hall.live_wait import CONFIGURED, LIVE
 from kiosk.tickets.pictograms import load_pictogram
@@ -69,14 +72,16 @@ def spoken_label(label: str) -> str:
 
 class TicketIssuer:
     def __init__(self, store, cfg, printer=None, speech=None, translator: Translator | None = None,
-                 config_dir: str | Path | None = None, directions=None, live_waits=None):
+                 config_dir: str | Path | None = None, directions=None, live_waits=None,
+                 clock=None):
         self.store = store
         self.cfg = cfg
+        self.clock = clock if clock is not None else SystemClock()
         self.printer = printer
         self.speech = speech
         self.tr = translator or Translator(cfg.ui.default_language)
         self.catalog = ServiceCatalog.from_config(cfg)
-        self.book = TicketBook.from_config(store, cfg)
+        self.book = TicketBook.from_config(store, cfg, clock=self.clock)
         self.config_dir = config_dir
         self.directions = directions  # optional callable(place_id, lang) -> str (wayfinding)
         self.live_waits = live_waits  # optional kiosk.hall.live_wait.LiveWaits (central's estimates)
@@ -91,7 +96,7 @@ class TicketIssuer:
             service = self.catalog.get(service_id)
         except KeyError as e:
             raise IssueError("tickets.unavailable", str(e.args[0])) from None
-        if not self.catalog.open_now(service, self.store.clock.wall()):
+        if not self.catalog.open_now(service, self.clock.wall()):
             raise IssueError("tickets.closed", f"service {service_id!r} is closed now")
         return service
 
@@ -101,7 +106,7 @@ class TicketIssuer:
             raise IssueError("tickets.appointment",
                              f"service {service_id!r} needs an appointment check-in")
         with self._lock:
-            now = self.store.clock.monotonic()
+            now = self.clock.monotonic()
             last = self._last.get(service_id)
             if last and now - last[0] < self.cfg.tickets.double_tap_s:
                 prev = last[1]
@@ -256,13 +261,9 @@ class TicketIssuer:
         """What the next ticket would look like, without issuing one."""
         service = self.catalog.get(service_id)
         day = self.book.today()
-        rows = self.store.query("SELECT MAX(number) AS n FROM tickets WHERE service_id=? AND day=?",
-                                (service.id, day))
-        n = rows[0]["n"]
-        number = self.book.first_number if n is None else n + 1
+        number = self.book.next_number(service.id)
         t = self.cfg.tickets
-        from kiosk.clock import utc_rfc3339
         ticket = Ticket(0, "PREVIEW", service.id, day, number,
                         format_label(service.prefix, number, t.number_format, t.number_width),
-                        lang, utc_rfc3339(self.store.clock.wall()), False, PrintState.PENDING)
+                        lang, utc_rfc3339(self.clock.wall()), False, PrintState.PENDING)
         return self._result(ticket, service)

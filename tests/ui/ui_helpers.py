@@ -36,8 +36,8 @@ class UiDriver:
             (data / "local.toml").write_bytes(local_bytes)
         cfg, _layers, safe = load_or_safe_mode(str(site), data)
         self.cfg = cfg
-        self.store = Store(data)
-        self.clock = FakeClock()
+        self.clock = FakeClock()   # Monday 10:00 in Amsterdam: the example site is open
+        self.store = Store(data, clock=self.clock)  # one clock for the app and its data
         self.app = KioskApp(cfg, self.store, clock=self.clock, site=str(site), safe_problems=safe)
         EventLoop.ensure_window()
         self.app._run_prepare()
