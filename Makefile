@@ -1,4 +1,5 @@
-# Quick start: `make run` (the app, simulated devices) and `make test` (the whole suite).
+# Quick start: `make run` (a simulated kiosk with a local central service; scripts/demo.py) and
+# `make test` (the whole suite).
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -14,8 +15,9 @@ $(BIN)/python:
 # service's code directory is read-only, so Python could not cache it at run time.
 PYC := $(BIN)/python -m compileall -q kiosk screens devices central common
 
-$(VENV)/.kiosk-installed: $(BIN)/python pyproject.toml
-	$(BIN)/pip install -q -e '.[kiosk]'
+# `make run` needs the central service too (scripts/demo.py starts one next to the kiosk).
+$(VENV)/.run-installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q -e '.[kiosk,central]'
 	$(PYC)
 	touch $@
 
@@ -30,8 +32,8 @@ sysdeps-run:
 sysdeps-test:
 	sh scripts/sysdeps.sh test
 
-run: sysdeps-run $(VENV)/.kiosk-installed
-	$(BIN)/kiosk run --simulate
+run: sysdeps-run $(VENV)/.run-installed
+	$(BIN)/python scripts/demo.py
 
 test: sysdeps-test $(VENV)/.test-installed
 	$(BIN)/python -m pytest -q

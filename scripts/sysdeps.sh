@@ -2,11 +2,12 @@
 # Installs the Debian packages a group needs, when running as root; otherwise
 # prints one line naming exactly what to install. Groups: run, test.
 #   scripts/sysdeps.sh run   -> what `kiosk run` needs (GL for Kivy, speech)
-#   scripts/sysdeps.sh test  -> run + PostgreSQL, Chromium, systemd-analyze
+#   scripts/sysdeps.sh test  -> run + PostgreSQL, Chromium, systemd-analyze, libfaketime (to run
+#                               the tests at another date and time, see the README)
 set -e
 group="${1:-run}"
 run_pkgs="libgl1 libegl1 libgl1-mesa-dri libmtdev1 espeak-ng"
-test_pkgs="$run_pkgs postgresql chromium systemd"
+test_pkgs="$run_pkgs postgresql chromium systemd faketime"
 case "$group" in
   run) pkgs="$run_pkgs" ;;
   test) pkgs="$test_pkgs" ;;

@@ -18,6 +18,19 @@ os.environ.setdefault("KIOSK_LOG_LEVEL", "WARNING")
 os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", str(BUILD / "escpos-cache"))
 
 
+def _escpos_profiles_once() -> None:
+    """python-escpos writes that pickle in place the first time it is imported; two test runs
+    started together on a fresh checkout (e.g. /work/shared/tools/clock_diff.sh, the same tests
+    at two moments) could read it half-written. Make it under a lock, once."""
+    import fcntl
+    with open(BUILD / "escpos-cache" / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        import escpos.capabilities  # noqa: F401 - reads the pickle, or makes it
+
+
+_escpos_profiles_once()
+
+
 @pytest.fixture
 def clock():
     from kiosk.clock import FakeClock

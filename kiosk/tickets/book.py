@@ -70,6 +70,13 @@ class Ticket:
                    r["print_error"])
 
 
+# The day's current series (0 until staff restart the numbers) and the highest number of the
+# service in it: one statement, so issue() and next_number() read one consistent snapshot.
+_NEXT_SQL = ("SELECT cur.series AS series, (SELECT MAX(number) FROM tickets WHERE service_id=:service "
+             "AND day=:day AND series=cur.series) AS n FROM (SELECT COALESCE((SELECT series FROM "
+             "number_series WHERE day=:day), 0) AS series) AS cur")
+
+
 def _series(c, day: str) -> int:
     row = c.execute("SELECT series FROM number_series WHERE day=?", (day,)).fetchone()
     return row["series"] if row else 0
@@ -107,23 +114,36 @@ def _owner_alive(owner: str, boot: str) -> bool:
 
 
 class TicketBook:
-    """The ticket table of one Store. All writes go through Store.transaction()."""
+    """The ticket table of one Store. All writes go through Store.transaction().
+    "Today" and issue times come from `clock` (the store's clock when not given)."""
 
     def __init__(self, store, tz: str = "Europe/Amsterdam", number_format: str = "padded",
-                 number_width: int = 3, first_number: int = 1):
+                 number_width: int = 3, first_number: int = 1, clock=None):
         self.store = store
         self.tz = tz
         self.number_format = number_format
         self.number_width = number_width
         self.first_number = first_number
+        self.clock = clock if clock is not None else store.clock
 
     @classmethod
-    def from_config(cls, store, cfg) -> "TicketBook":
+    def from_config(cls, store, cfg, clock=None) -> "TicketBook":
         t = cfg.tickets
-        return cls(store, cfg.device.timezone, t.number_format, t.number_width, t.first_number)
+        return cls(store, cfg.device.timezone, t.number_format, t.number_width, t.first_number,
+                   clock=clock)
 
     def today(self) -> str:
-        return local_day(self.store.clock.wall(), self.tz)
+        return local_day(self.clock.wall(), self.tz)
+
+    def _numbering(self, row) -> tuple[int, int]:
+        n = row["n"]
+        return row["series"], self.first_number if n is None else max(self.first_number, n + 1)
+
+    def next_number(self, service_id: str) -> int:
+        """The number the next ticket of the service would get now (nothing is taken): in
+        today's current series, so it restarts when staff restart the numbers."""
+        rows = self.store.query(_NEXT_SQL, {"service": service_id, "day": self.today()})
+        return self._numbering(rows[0])[1]
 
     def issue(self, service_id: str, prefix: str, lang: str, appointment: bool = False,
               extra_payload: dict | None = None, estimate=None,
@@ -133,16 +153,14 @@ class TicketBook:
         `estimate(people_ahead) -> (low, high)` minutes, when given, puts `people_ahead` and
         `estimated_wait_min` in the event (counted in the same transaction).
         """
-        now = self.store.clock.wall()
+        now = self.clock.wall()
         day = local_day(now, self.tz)
         issued_at = utc_rfc3339(now)
         token = secrets.token_urlsafe(9)
         owner = owner_tag(self.store.boot_id)
         with self.store.transaction() as c:
-            series = _series(c, day)
-            row = c.execute("SELECT MAX(number) AS n FROM tickets WHERE service_id=? AND day=? "
-                            "AND series=?", (service_id, day, series)).fetchone()
-            number = self.first_number if row["n"] is None else max(self.first_number, row["n"] + 1)
+            series, number = self._numbering(
+                c.execute(_NEXT_SQL, {"service": service_id, "day": day}).fetchone())
             label = format_label(prefix, number, self.number_format, self.number_width)
             cur = c.execute(
                 "INSERT INTO tickets(token, service_id, day, series, number, label, lang, issued_at, "
@@ -174,7 +192,7 @@ class TicketBook:
         return Ticket.from_row(rows[0]) if rows else None
 
     def mark_printed(self, ticket: Ticket, payload: dict | None = None, reprint: bool = False) -> None:
-        now = utc_rfc3339(self.store.clock.wall())
+        now = utc_rfc3339(self.clock.wall())
         with self.store.transaction() as c:
             new = _move_print_state(c, ticket.id, PrintState.PRINTED)
             c.execute("UPDATE tickets SET print_state=?, printed_at=?, print_error=NULL, "

@@ -1,11 +1,13 @@
 """Issuing a ticket the way the ticket screen and `kiosk ticket issue` do.
 
-  issuer = TicketIssuer(store, cfg, printer=..., speech=...)
+  issuer = TicketIssuer(store, cfg, printer=..., speech=..., clock=clock)
   result = issuer.issue("passport", "en")     # number + ticket.issued, fast (no hardware)
   outcome = issuer.print(result)              # status check, bytes, printed / print_failed
   issuer.speak(result)                        # optional, interruptible
 
 `issue` refuses (IssueError with a catalog message id) for an unknown or closed service.
+"Open now" and "today" come from the clock passed in (`clock=`, default SystemClock()); the
+app passes its own, tests a FakeClock, so nothing here reads the machine's clock behind it.
 One tap, one ticket: the same service again within `tickets.double_tap_s` (monotonic
 clock) returns the same ticket, marked `repeated`. Reprinting is `reprint()`, a staff
 action. Printing never raises: every failure becomes `ticket.print_failed` plus, when the
@@ -21,7 +23,7 @@ from pathlib import Path
 from common.states import IllegalTransition
 from devices.capabilities import PrinterCapabilities, capabilities_for
 from devices.printer import PrinterState, PrintFailed
-from kiosk.clock import SystemClock
+from kiosk.clock import SystemClock, utc_rfc3339
 from kiosk.i18n import Translator
 from kiosk.hall.live_wait import CONFIGURED, LIVE
 from kiosk.tickets.pictograms import load_pictogram
@@ -84,7 +86,7 @@ class TicketIssuer:
         self.speech = speech
         self.tr = translator or Translator(cfg.ui.default_language)
         self.catalog = ServiceCatalog.from_config(cfg)
-        self.book = TicketBook.from_config(store, cfg)
+        self.book = TicketBook.from_config(store, cfg, clock=self.clock)
         self.config_dir = config_dir
         self.directions = directions  # optional callable(place_id, lang) -> str (wayfinding)
         self.live_waits = live_waits  # optional kiosk.hall.live_wait.LiveWaits (central's estimates)
@@ -250,13 +252,9 @@ class TicketIssuer:
         """What the next ticket would look like, without issuing one."""
         service = self.catalog.get(service_id)
         day = self.book.today()
-        rows = self.store.query("SELECT MAX(number) AS n FROM tickets WHERE service_id=? AND day=?",
-                                (service.id, day))
-        n = rows[0]["n"]
-        number = self.book.first_number if n is None else n + 1
+        number = self.book.next_number(service.id)
         t = self.cfg.tickets
-        from kiosk.clock import utc_rfc3339
         ticket = Ticket(0, "PREVIEW", service.id, day, number,
                         format_label(service.prefix, number, t.number_format, t.number_width),
-                        lang, utc_rfc3339(self.store.clock.wall()), False, PrintState.PENDING)
+                        lang, utc_rfc3339(self.clock.wall()), False, PrintState.PENDING)
         return self._result(ticket, service)

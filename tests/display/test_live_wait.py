@@ -16,7 +16,7 @@ def issued(store):
 def setup(store, clock, server, **tickets):
     cfg = build_config(sync=sync_table(server), tickets=tickets)
     waits = LiveWaits(cfg.sync, cfg.tickets, clock=clock.monotonic)
-    return cfg, waits, TicketIssuer(store, cfg, live_waits=waits)
+    return cfg, waits, TicketIssuer(store, cfg, live_waits=waits, clock=clock)
 
 
 def test_defaults():

@@ -124,7 +124,7 @@ def test_checker_from_config(make_config):
 def test_the_code_is_not_stored(store, make_config):
     from kiosk.tickets.issue import TicketIssuer
     cfg = make_config()
-    issuer = TicketIssuer(store, cfg)
+    issuer = TicketIssuer(store, cfg, clock=store.clock)
     chk = checker_from_config(cfg, issuer.catalog)
     r = chk.check("QWER-7788")
     issuer.issue(r.service_id, "nl", appointment=True)

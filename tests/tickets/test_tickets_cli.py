@@ -127,6 +127,32 @@ def test_preview_writes_the_ticket_picture_without_issuing(tmp_path, site):
         assert s.query("SELECT COUNT(*) AS n FROM tickets")[0]["n"] == 0
 
 
+def test_preview_follows_a_restart_of_todays_numbers(tmp_path, site):
+    """Issue #12 item 8: after staff restart today's numbers the preview shows A001 (the number
+    the next ticket gets), not A003. Every step runs as its own process on the machine's clock."""
+    data, conf = str(tmp_path / "data"), site()
+
+    def preview():
+        r = kiosk("ticket", "preview", "--config", conf, "--data-dir", data, "--service", "passport",
+                  "--out", str(tmp_path / "t.png"))
+        assert r.returncode == 0, r.stderr
+        return r.stdout.split()[3]  # "<file>: preview of A001 (nl)"
+
+    for n in (1, 2):
+        r = kiosk("ticket", "issue", "--config", conf, "--data-dir", data, "--service", "passport")
+        assert (r.returncode, r.stdout) == (0, f"A00{n}\n"), r.stderr
+    assert preview() == "A003"
+    reset = ("import sys; from kiosk.storage.store import Store; from kiosk.tickets.book import "
+             "TicketBook; s = Store(sys.argv[1]); print(TicketBook(s).reset_today()); s.close()")
+    r = subprocess.run([sys.executable, "-c", reset, data], cwd=ROOT, capture_output=True, text=True,
+                       timeout=60)
+    assert (r.returncode, r.stdout) == (0, "1\n"), r.stderr
+    assert preview() == "A001"
+    r = kiosk("ticket", "issue", "--config", conf, "--data-dir", data, "--service", "passport")
+    assert (r.returncode, r.stdout) == (0, "A001\n"), r.stderr
+    assert preview() == "A002"
+
+
 def test_preview_refuses_a_non_png_name(tmp_path, site):
     r = kiosk("ticket", "preview", "--config", site(), "--data-dir", str(tmp_path / "d"),
               "--service", "passport", "--out", str(tmp_path / "t.jpg"))

@@ -11,7 +11,7 @@ def test_drop_mid_ticket_then_recovery(store, make_config):
     cfg = make_config(tickets={"print_mode": "raster"})  # a big job, so it breaks midway
     with PrinterSimulator("pty") as sim:
         printer = SerialPrinter.from_url(sim.url, status_timeout=0.1)
-        issuer = TicketIssuer(store, cfg, printer=printer)
+        issuer = TicketIssuer(store, cfg, printer=printer, clock=store.clock)
         sim.drop_after = 2000
         result = issuer.issue("passport", "nl")
         outcome = issuer.print(result)
@@ -24,7 +24,7 @@ def test_drop_mid_ticket_then_recovery(store, make_config):
 
     with PrinterSimulator("pty") as sim2:        # the printer is back (new port)
         printer2 = SerialPrinter.from_url(sim2.url, status_timeout=0.1)
-        issuer2 = TicketIssuer(store, cfg, printer=printer2)
+        issuer2 = TicketIssuer(store, cfg, printer=printer2, clock=store.clock)
         assert not issuer2.paper_tickets_available()   # remembered across restarts
         assert issuer2.printer_state() == PrinterState.ONLINE
         assert issuer2.paper_tickets_available()

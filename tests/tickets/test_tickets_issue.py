@@ -14,7 +14,7 @@ from kiosk.tickets.book import PrintState
 
 
 def make_issuer(store, make_config, printer=None, speech=None, **cfg):
-    return TicketIssuer(store, make_config(**cfg), printer=printer, speech=speech)
+    return TicketIssuer(store, make_config(**cfg), printer=printer, speech=speech, clock=store.clock)
 
 
 def types(store):

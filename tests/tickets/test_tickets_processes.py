@@ -6,8 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from kiosk.clock import FakeClock
 from kiosk.storage.store import Store
 from kiosk.tickets.book import PrintState, TicketBook
+from testkit import MONDAY_10AM
 
 WORKER = str(Path(__file__).parent / "ticket_worker.py")
 
@@ -51,9 +53,9 @@ def test_sigkill_between_numbering_and_printing(tmp_path):
     from ticket_kit import build_config
     from devices.printer_basic import DummyPrinter
     from kiosk.tickets.issue import TicketIssuer
-    with Store(data) as store:
+    with Store(data, clock=FakeClock(MONDAY_10AM)) as store:  # the worker's day and time
         printer = DummyPrinter()
-        issuer = TicketIssuer(store, build_config(), printer=printer)
+        issuer = TicketIssuer(store, build_config(), printer=printer, clock=store.clock)
         book = TicketBook(store)
         first = book.find("A001")
         assert first.print_state == PrintState.NOT_PRINTED
@@ -64,7 +66,7 @@ def test_sigkill_between_numbering_and_printing(tmp_path):
         assert nxt.ticket.label == "A002"
         assert issuer.print(nxt).printed
         # a second start does not report the same ticket again
-        TicketIssuer(store, build_config(), printer=printer)
+        TicketIssuer(store, build_config(), printer=printer, clock=store.clock)
         assert len(store.outbox_events("ticket.print_failed")) == 1
 
 

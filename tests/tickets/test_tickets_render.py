@@ -119,8 +119,9 @@ def test_directions_to_the_waiting_area_from_the_floor_plan():
     layers = [read_layer(root / n)[0] for n in ("example-site.toml", "example-floorplan.toml")]
     cfg, _ = validate_layers(layers)
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store(tmp, clock=FakeClock())   # Monday 10:00 local: open
-        issuer = TicketIssuer(store, cfg, directions=make_directions(cfg))
+        clock = FakeClock()   # Monday 10:00 local: open
+        store = Store(tmp, clock=clock)
+        issuer = TicketIssuer(store, cfg, directions=make_directions(cfg), clock=clock)
         c = issuer.issue("moving", "en").content       # waiting area on the 1st floor
         store.close()
     lines = c.directions.splitlines()

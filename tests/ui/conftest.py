@@ -53,6 +53,16 @@ def kivy_time():
     return fake
 
 
+@pytest.fixture(autouse=True)
+def system_clock_at_a_closed_hour(monkeypatch):
+    """The app runs on the driver's FakeClock (Monday 10:00); the machine's clock, as any
+    SystemClock reads it, says Sunday 03:00. A screen or service that reads the machine's
+    clock instead of the injected one then finds the hall closed, on another day, at any
+    real time (issue #12: tests independent of the wall clock)."""
+    from testkit import pin_system_clock
+    pin_system_clock(monkeypatch)
+
+
 @pytest.fixture
 def ui(tmp_path, kivy_time, request):
     """Start a KioskApp (config overrides by `request.param` dict if parametrized)."""

@@ -88,6 +88,9 @@ def test_choose_a_service_and_get_a_printed_ticket(ui):
     assert t.ids.qr.texture is not None and t.ids.qr.texture.size[0] > 100
     ui.screenshot("issued")
     assert types(ui) == ["ticket.issued", "ticket.printed"]
+    # numbered on the app's clock (Monday 2 March), not the machine's (pinned to Sunday 1 March)
+    issued = ui.store.outbox_events("ticket.issued")[0].payload
+    assert issued["day"] == ctl(ui).result.ticket.day == "2026-03-02"
     printer = device(ui, "printer")
     assert len(printer.jobs) == 1 and b"A001" in printer.jobs[0]
     ui.tap(t.ids.done)

@@ -37,7 +37,7 @@ class UiDriver:
             (data / "local.toml").write_bytes(local_bytes)
         cfg, _layers, safe = load_or_safe_mode(str(site), data)
         self.cfg = cfg
-        self.clock = FakeClock()
+        self.clock = FakeClock()   # Monday 10:00 in Amsterdam: the example site is open
         self.store = Store(data, clock=self.clock)  # one fake clock: no test depends on the wall clock
         self.core = Kiosk(cfg, store=self.store, clock=self.clock, site=str(site), safe_problems=safe)
         self.app = KioskApp(self.core)
