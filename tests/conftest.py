@@ -31,6 +31,14 @@ def _escpos_profiles_once() -> None:
 _escpos_profiles_once()
 
 
+def pytest_configure(config):
+    """Under libfaketime (the machine clock moved to test clock independence), start again
+    with the wrapper that keeps timed waits working (tests/faketime_waits)."""
+    import faketime_waits
+    if faketime_waits.needs_wrapper():
+        faketime_waits.restart_with_wrapper(config, BUILD / "faketime")
+
+
 @pytest.fixture
 def clock():
     from kiosk.clock import FakeClock

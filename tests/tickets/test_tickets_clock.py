@@ -31,20 +31,47 @@ def test_open_now_and_today_follow_the_injected_clock(store, make_config, monkey
     assert store.outbox_events("ticket.issued")[-1].payload["day"] == day
 
 
+@pytest.mark.parametrize("when,is_open", [(SUNDAY_3AM, False), (TUESDAY_10AM, True)])
+def test_without_a_clock_the_issuer_follows_its_store(tmp_path, make_config, monkeypatch, when,
+                                                      is_open):
+    """Without a clock of its own the issuer decides on its store's clock, so the ticket's data
+    and "open now" never disagree (the composition root gives both the same clock)."""
+    from kiosk.storage.store import Store
+    pin_system_clock(monkeypatch, OPPOSITE[when])   # the machine says the other moment
+    store = Store(tmp_path / "data", clock=FakeClock(when))
+    try:
+        issuer = TicketIssuer(store, make_config())
+        assert issuer.clock is store.clock
+        assert issuer.book.today() == when.date().isoformat()
+        if is_open:
+            assert issuer.issue("moving", "nl").ticket.day == "2026-03-03"
+        else:
+            with pytest.raises(IssueError):
+                issuer.issue("moving", "nl")
+    finally:
+        store.close()
+
+
 @pytest.mark.parametrize("machine,is_open", [(SUNDAY_3AM, False), (TUESDAY_10AM, True)])
-def test_without_a_clock_the_issuer_reads_the_system_clock(store, make_config, monkeypatch, machine,
-                                                           is_open):
-    """The default is SystemClock() (what the app's composition root passes in production),
-    not the clock the store happens to have."""
+def test_with_the_system_clock_the_issuer_reads_the_machine(tmp_path, make_config, monkeypatch,
+                                                            machine, is_open):
+    """A store on the system clock (as `kiosk ticket issue` has) makes the machine's clock the
+    one that decides; the pinned machine clock shows it is read, not assumed."""
+    from kiosk.storage.store import Store
     pin_system_clock(monkeypatch, machine)
-    issuer = TicketIssuer(store, make_config())     # the store's FakeClock says Monday 10:00
-    assert isinstance(issuer.clock, SystemClock)
-    assert issuer.book.today() == machine.date().isoformat()
-    if is_open:
-        assert issuer.issue("moving", "nl").ticket.day == "2026-03-03"
-    else:
-        with pytest.raises(IssueError):
-            issuer.issue("moving", "nl")
+    store = Store(tmp_path / "data")
+    try:
+        issuer = TicketIssuer(store, make_config())
+        assert isinstance(issuer.clock, SystemClock)
+        assert issuer.book.today() == machine.date().isoformat()
+        if is_open:
+            assert issuer.issue("moving", "nl").ticket.day == "2026-03-03"
+        else:
+            with pytest.raises(IssueError):
+                issuer.issue("moving", "nl")
+    finally:
+        store.close()
+
 
 
 def test_double_tap_window_uses_the_injected_monotonic_clock(store, make_config):
