@@ -12,6 +12,7 @@ import typing
 from dataclasses import dataclass
 from pathlib import Path
 
+from common.passwords import hash_problem
 from common.schema import Problem, build, setting
 
 ENV_PREFIX = "KIOSK_CENTRAL_"
@@ -38,8 +39,9 @@ def _zone(v: str) -> str | None:
 
 
 def _pw_hash(v: str) -> str | None:
-    if v and not v.startswith("scrypt$"):
-        return "expected a hash made by `kiosk-central admin hash-password`, not a plain password"
+    why = hash_problem(v) if v else None
+    if why:
+        return f"expected a hash made by `kiosk-central admin hash-password`, not a plain password ({why})"
     return None
 
 

@@ -79,6 +79,15 @@ def _parse(stored: str) -> tuple[int, int, int, bytes, bytes]:
     return n, r, p, salt, digest
 
 
+def hash_problem(stored: str) -> str | None:
+    """Why `stored` is not a hash this module made (for config checks), or None when it is."""
+    try:
+        _parse(stored)
+    except (ValueError, TypeError, UnicodeError) as e:
+        return str(e) or "not a valid hash"
+    return None
+
+
 def verify_password(secret: str, stored: str) -> bool:
     """True only when `stored` is a valid string made from `secret`. Never raises."""
     try:

@@ -4,12 +4,15 @@ Plugged into KioskConfig in kiosk/config/model.py.
 """
 from __future__ import annotations
 
+from common.passwords import hash_problem
 from common.schema import section, setting
 
 
 def _pin_hash_check(v: str) -> str | None:
-    if v and not v.startswith("scrypt$"):
-        return "must be a hash made by `kiosk staff set-pin` (starts with 'scrypt$'), never the PIN itself"
+    why = hash_problem(v) if v else None
+    if why:
+        return (f"must be a hash made by `kiosk staff set-pin` (starts with 'scrypt$'), never the "
+                f"PIN itself ({why})")
     return None
 
 

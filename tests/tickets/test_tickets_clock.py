@@ -36,20 +36,10 @@ def test_without_a_clock_the_issuer_follows_its_store(tmp_path, make_config, mon
                                                       is_open):
     """Without a clock of its own the issuer decides on its store's clock, so the ticket's data
     and "open now" never disagree (the composition root gives both the same clock)."""
-    from kiosk.storage.store import Store
     pin_system_clock(monkeypatch, OPPOSITE[when])   # the machine says the other moment
-    store = Store(tmp_path / "data", clock=FakeClock(when))
-    try:
-        issuer = TicketIssuer(store, make_config())
-        assert issuer.clock is store.clock
-        assert issuer.book.today() == when.date().isoformat()
-        if is_open:
-            assert issuer.issue("moving", "nl").ticket.day == "2026-03-03"
-        else:
-            with pytest.raises(IssueError):
-                issuer.issue("moving", "nl")
-    finally:
-        store.close()
+    issuer = _issuer_on(tmp_path, make_config(), FakeClock(when))
+    assert issuer.clock is issuer.store.clock
+    _decides_as(issuer, when, is_open)
 
 
 @pytest.mark.parametrize("machine,is_open", [(SUNDAY_3AM, False), (TUESDAY_10AM, True)])
@@ -57,20 +47,37 @@ def test_with_the_system_clock_the_issuer_reads_the_machine(tmp_path, make_confi
                                                             machine, is_open):
     """A store on the system clock (as `kiosk ticket issue` has) makes the machine's clock the
     one that decides; the pinned machine clock shows it is read, not assumed."""
-    from kiosk.storage.store import Store
     pin_system_clock(monkeypatch, machine)
-    store = Store(tmp_path / "data")
-    try:
-        issuer = TicketIssuer(store, make_config())
-        assert isinstance(issuer.clock, SystemClock)
-        assert issuer.book.today() == machine.date().isoformat()
-        if is_open:
-            assert issuer.issue("moving", "nl").ticket.day == "2026-03-03"
-        else:
-            with pytest.raises(IssueError):
-                issuer.issue("moving", "nl")
-    finally:
-        store.close()
+    issuer = _issuer_on(tmp_path, make_config(), None)
+    assert isinstance(issuer.clock, SystemClock)
+    _decides_as(issuer, machine, is_open)
+
+
+_OPENED = []
+
+
+@pytest.fixture(autouse=True)
+def _close_stores():
+    yield
+    while _OPENED:
+        _OPENED.pop().close()
+
+
+def _issuer_on(tmp_path, cfg, clock):
+    """An issuer without a clock of its own, on a store with `clock` (None: the system's)."""
+    from kiosk.storage.store import Store
+    store = Store(tmp_path / "data", clock=clock) if clock else Store(tmp_path / "data")
+    _OPENED.append(store)
+    return TicketIssuer(store, cfg)
+
+
+def _decides_as(issuer, when, is_open):
+    assert issuer.book.today() == when.date().isoformat()
+    if is_open:
+        assert issuer.issue("moving", "nl").ticket.day == "2026-03-03"
+    else:
+        with pytest.raises(IssueError):
+            issuer.issue("moving", "nl")
 
 
 

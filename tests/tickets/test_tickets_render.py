@@ -5,22 +5,12 @@ from escpos.printer import Dummy
 
 from kiosk.i18n import Translator
 from kiosk.tickets.pictograms import PICTOGRAMS, pictogram, pictogram_png
-from kiosk.tickets.render import (TicketContent, job_for, raster_image, text_job,
+from kiosk.tickets.render import (job_for, raster_image, text_job,
                                  text_printable)
 from kiosk.tickets.services import ServiceCatalog
 from kiosk.tickets.book import PrintState, Ticket
 from kiosk.tickets.render import build_content
-
-
-def content(**kw):
-    base = dict(label="A012", lang="nl", your_number="Uw nummer", service_name="Paspoort",
-                service_name_nl="Paspoort", wait_at="Wacht bij: Wachtruimte B",
-                people_line="Er zijn 3 mensen voor u", wait_line="Wachttijd: 10 tot 30 minuten",
-                time_line="Genomen om 10:00 op 02-03-2026",
-                qr_url="https://www.example.nl/wachtrij?t=abc123", qr_hint="Bewaar deze code",
-                pictogram=pictogram("passport", 128))
-    base.update(kw)
-    return TicketContent(**base)
+from ticket_kit import content
 
 
 def test_text_job_has_the_number_big_qr_and_cut():

@@ -3,23 +3,12 @@ instead of assuming a TM-T20II: width, columns, code pages, native QR and the cu
 import struct
 
 from devices.capabilities import capabilities_for
-from kiosk.tickets.pictograms import pictogram
-from kiosk.tickets.render import (TicketContent, job_for, label_magnification, raster_job,
+from kiosk.tickets.render import (job_for, label_magnification, raster_job,
                                   text_job, text_printable)
+from ticket_kit import content
 
 CUT = b"\x1dV\x00"
 NATIVE_QR = b"\x1d(k"
-
-
-def content(**kw):
-    base = dict(label="A012", lang="nl", your_number="Uw nummer", service_name="Paspoort",
-                service_name_nl="Paspoort", wait_at="Wacht bij: Wachtruimte B",
-                people_line="Er zijn 3 mensen voor u", wait_line="Wachttijd: 10 tot 30 minuten",
-                time_line="Genomen om 10:00 op 02-03-2026",
-                qr_url="https://www.example.nl/wachtrij?t=abc123", qr_hint="Bewaar deze code",
-                pictogram=pictogram("passport", 128))
-    base.update(kw)
-    return TicketContent(**base)
 
 
 def raster_width_bytes(job: bytes) -> int:

@@ -17,3 +17,17 @@ SERVICES = [
 def build_config(**sections):
     """A validated KioskConfig (services default to SERVICES)."""
     return testkit.build_config(SERVICES, **sections)
+
+
+def content(**kw):
+    """A ticket's content as the renderers get it (Dutch, passport, a QR); `kw` overrides."""
+    from kiosk.tickets.pictograms import pictogram
+    from kiosk.tickets.render import TicketContent
+    base = dict(label="A012", lang="nl", your_number="Uw nummer", service_name="Paspoort",
+                service_name_nl="Paspoort", wait_at="Wacht bij: Wachtruimte B",
+                people_line="Er zijn 3 mensen voor u", wait_line="Wachttijd: 10 tot 30 minuten",
+                time_line="Genomen om 10:00 op 02-03-2026",
+                qr_url="https://www.example.nl/wachtrij?t=abc123", qr_hint="Bewaar deze code",
+                pictogram=pictogram("passport", 128))
+    base.update(kw)
+    return TicketContent(**base)
