@@ -25,13 +25,27 @@ class StaffHomeScreen(Screen):
         self.build_offered()
 
     def refresh(self):
+        """The status lines: the database and the printer are asked on a thread (a printer
+        status query can wait for its time-out), the texts set back on the Kivy thread."""
         app = App.get_running_app()
         core = app.core
-        st = core.store.outbox_stats()
-        self.scanner_text = app.tr("staff.scanner", code=core.last_scan() or "-")
+
+        def gather():
+            try:
+                facts = (core.store.outbox_stats(), core.printer_state_text(), core.last_scan())
+            except Exception as e:  # noqa: BLE001 - shown to staff, never a traceback
+                facts = e
+            Clock.schedule_once(lambda _dt: self._show(app, core, facts))
+        threading.Thread(target=gather, name="staff-status", daemon=True).start()
+
+    def _show(self, app, core, facts):
+        if isinstance(facts, Exception):
+            self.status = app.tr("staff.test_failed", why=str(facts))
+            return
+        st, printer, scan = facts
+        self.scanner_text = app.tr("staff.scanner", code=scan or "-")
         self.status = app.tr("staff.status", device=core.store.device_id, role=app.kcfg.device.role,
-                             printer=core.printer_state_text(), pending=st["pending"],
-                             aside=st["set_aside"])
+                             printer=printer, pending=st["pending"], aside=st["set_aside"])
         sync = core.sync
         if sync is not None:
             s = sync.status

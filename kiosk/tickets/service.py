@@ -87,20 +87,26 @@ class TicketService:
 
     # -- life cycle ------------------------------------------------------------------
     def start(self) -> "TicketService":
+        """Start the workers; the devices are opened on the issue worker, never on the caller's
+        (the Kivy) thread: a network printer's connect or a USB claim can take seconds. A
+        ticket asked for meanwhile waits its turn behind the opening on the same worker."""
+        self.worker = Writer(name="tickets")
+        self.printing = Writer(name="tickets-print")
+        self.worker.submit(self._open_devices)
+        self.worker.submit(self._make_issuer)
+        self.refresh_printer()
+        return self
+
+    def _open_devices(self) -> None:
         self.printer = self.devices.open("printer")
         self.speech = self.devices.open("speech")
         self.scanner = self.devices.open("scanner")
-        self.worker = Writer(name="tickets")
-        self.printing = Writer(name="tickets-print")
-        self.worker.submit(self._make_issuer)
         self._set(paper_ok=self.printer is not None)
-        self.refresh_printer()
         if self.scanner is not None:
             try:
                 self.scanner.start(self._scanned)
             except Exception as e:  # noqa: BLE001 - the keypad still works
                 log.error("scanner not started: %s", e)
-        return self
 
     def _make_issuer(self):
         if self.cfg.sync.url:

@@ -72,7 +72,9 @@ def test_each_device_is_opened_once_and_shared(tmp_path, clock, monkeypatch):
 
     def spy(kind, url, **options):
         opened.append(kind)
+        threads.add(threading.current_thread().name)
         return real(kind, url, **options)
+    threads = set()
     monkeypatch.setattr(factory, "open_device", spy)
     cfg = config(devices={"printer": {"url": "dummy://"}, "speech": {"url": "dummy://"},
                           "scanner": {"url": ""}})
@@ -80,6 +82,8 @@ def test_each_device_is_opened_once_and_shared(tmp_path, clock, monkeypatch):
     try:
         svc = k.tickets
         assert k.tickets is svc                         # started once
+        assert svc.flush()
+        assert threading.current_thread().name not in threads   # opened on the ticket worker
         assert k.speech() is svc.speech is k.devices.get("speech")
         assert k.devices.open("printer") is svc.printer
         assert k.open_buttons(lambda d: None) is None   # none configured: not tried again

@@ -83,8 +83,11 @@ def test_central_down_for_a_while_then_up(tmp_path):
     try:
         answer_feedback(store, 40, random.Random(2))
         w.wake()
-        wait_for(lambda: w.status.consecutive_failures >= 3, what="failed attempts while central is down")
-        assert w.status.state is SyncState.BACKING_OFF and "cannot reach" in w.status.message
+        # the state is read between two tries (with this config's short back-off the worker is
+        # often in the middle of the next one, SENDING, when the third failure is counted)
+        wait_for(lambda: w.status.consecutive_failures >= 3 and w.status.state is SyncState.BACKING_OFF,
+                 what="failed attempts while central is down")
+        assert "cannot reach" in w.status.message
         assert store.outbox_stats()["pending"] == 40
         proc.start()
         issue_tickets(store, 10)

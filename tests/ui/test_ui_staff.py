@@ -49,7 +49,7 @@ def test_open_with_gesture_and_pin(ui):
     assert ui.current == "staff_pin"
     enter_pin(ui, "2468")
     assert ui.current == "staff_home"
-    assert "kiosk-" in ui.screen().ids.status.text
+    assert ui.until(lambda: "kiosk-" in ui.screen().ids.status.text)   # asked off the Kivy thread
     ui.screenshot("home")
     ui.tap(ui.screen().ids.close)
     assert ui.current == "feedback_question"

@@ -2,6 +2,7 @@
 kiosk clock for idle timers, frames pumped by hand, screenshots under build/."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from kivy.app import App
@@ -58,6 +59,17 @@ class UiDriver:
         self.app = None
 
     # -- time and frames ---------------------------------------------------------
+    def until(self, pred, timeout: float = 10.0) -> bool:
+        """Pump frames until `pred()` holds (work a screen hands to a thread comes back by the
+        Kivy clock); False after `timeout` real seconds."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            self.frames(2)
+            if pred():
+                return True
+            time.sleep(0.01)
+        return pred()
+
     def frames(self, n: int = 2):
         for _ in range(n):
             self.kivy_time.t += 1 / 60
