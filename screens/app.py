@@ -20,7 +20,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kiosk import theme
 from kiosk.feedback.flow import Outcome, Phase
 from kiosk.session import Step
-from screens import appliance, registry, widgets  # noqa: F401 - widgets: shared kv classes
+from screens import appliance, registry, textures, widgets  # noqa: F401 - widgets: shared kv classes
 from screens.idle_throttle import IdleThrottle
 from screens.staff_mode import StaffMode
 
@@ -95,6 +95,7 @@ class KioskApp(StaffMode, App):
 
     # -- building ---------------------------------------------------------------
     def build(self):
+        textures.install()  # label text re-renders into new textures (screens/textures.py)
         self.core.start()
         Window.bind(size=lambda *_: self._update_metrics())
         Window.bind(on_touch_down=self._any_touch)
