@@ -6,8 +6,9 @@
   devices.get("speech")                    # what is open, never opens
   devices.close()
 
-URLs come from config (devices/factory.py maps them to drivers); with `simulate` the printer,
-scanner, speech and buttons are the simulators. A device that cannot be opened is logged and
+URLs come from config (devices/factory.py maps them to drivers); with `simulate` the printer
+is a pty simulator (jobs and PNG previews in DATA_DIR/sim-printer), speech goes to WAV files in
+DATA_DIR/sim-speech, and the scanner and buttons are sim://. A device that cannot be opened is logged and
 stays None (tickets then go to the screen and QR only), and is not tried again. Opening is
 lazy: nothing is imported or opened before the first `open` of that kind. Thread-safe: the
 ticket worker, the hall display's helper thread and the Kivy thread may ask at once.
@@ -38,7 +39,6 @@ class KioskDevices:
     def url(self, kind: str) -> str:
         if kind == "buttons":
             return self.cfg.devices.buttons.url or ("sim://" if self.simulate else "")
-        from kiosk.tickets.setup import device_urls
         return device_urls(self.cfg, self.data_dir, self.simulate)[kind]
 
     def open(self, kind: str, **options):
@@ -54,7 +54,6 @@ class KioskDevices:
             if not url:
                 return None
             from devices.factory import open_device
-            from kiosk.tickets.setup import device_options
             opts = {**device_options(self.cfg).get(kind, {}), **options}
             try:
                 dev = open_device(kind, url, **opts)
@@ -85,3 +84,21 @@ class KioskDevices:
                 dev.close()
             except Exception:  # noqa: BLE001 - closing must not stop shutdown
                 log.exception("closing the %s failed", kind)
+
+
+def device_urls(cfg, data_dir: str | Path, simulate: bool = False) -> dict[str, str]:
+    d = cfg.devices
+    if simulate:
+        base = Path(data_dir)
+        return {"printer": f"sim://?dir={base / 'sim-printer'}",
+                "scanner": "sim://",
+                "speech": f"espeak://?out={base / 'sim-speech'}"}
+    return {"printer": d.printer.url, "scanner": d.scanner.url, "speech": d.speech.url}
+
+
+def device_options(cfg) -> dict[str, dict]:
+    """The driver options config gives each kind of device (passed to open_device)."""
+    p = cfg.devices.printer
+    return {"printer": {"profile": p.profile, "status_timeout": p.status_timeout_s,
+                        "write_timeout": p.write_timeout_s},
+            "speech": {"volume": cfg.devices.speech.volume}}

@@ -41,7 +41,8 @@ def _setup(args, devices=True):
     from kiosk.i18n import available_languages
     from kiosk.storage.store import Store
     from kiosk.tickets.issue import TicketIssuer
-    from kiosk.tickets.setup import make_directions, open_ticket_devices
+    from kiosk.appliance.devices import KioskDevices
+    from kiosk.tickets.setup import make_directions
 
     cfg = load_config(args)
     lang = getattr(args, "lang", None) or cfg.ui.default_language
@@ -52,13 +53,13 @@ def _setup(args, devices=True):
         raise UserError("the config has no [[services]]; see config/example-site.toml")
     Path(args.data_dir).mkdir(parents=True, exist_ok=True)
     store = Store(args.data_dir, device_id=cfg.device.id or None)
-    devs = open_ticket_devices(cfg, args.data_dir, getattr(args, "simulate", False),
-                               kinds=("printer",) if devices else ())
-    for problem in devs.problems:
-        print(f"warning: {problem}", file=sys.stderr)
+    devs = KioskDevices(cfg, args.data_dir, getattr(args, "simulate", False))
+    printer = devs.open("printer") if devices else None
+    for kind, why in devs.problems.items():
+        print(f"warning: {kind}: {why}", file=sys.stderr)
     from kiosk.config.loader import site_path
     site = site_path(args.config)
-    issuer = TicketIssuer(store, cfg, printer=devs.printer,
+    issuer = TicketIssuer(store, cfg, printer=printer,
                           config_dir=Path(site).parent if site else None,
                           directions=make_directions(cfg))
     return issuer, devs, store, lang
@@ -131,11 +132,11 @@ def cmd_reprint(args) -> int:
 def cmd_status(args) -> int:
     issuer, devs, store, _ = _setup(args)
     try:
-        if devs.printer is None:
+        if devs.get("printer") is None:
             print("printer: none configured")
             return 1
         state = issuer.printer_state()
-        print(f"printer {devs.printer.url}: {state.value}")
+        print(f"printer {devs.get('printer').url}: {state.value}")
         return 0 if state.can_print else 1
     finally:
         devs.close()

@@ -2,15 +2,7 @@
 import pytest
 
 from common.states import IllegalTransition, check_table, move
-from kiosk.clock import FakeClock
-from kiosk.storage.store import OUTBOX_TRANSITIONS, OutboxState, Store
-
-
-@pytest.fixture
-def store(tmp_path):
-    s = Store(tmp_path, device_id="kiosk-test", clock=FakeClock())
-    yield s
-    s.close()
+from kiosk.storage.store import OUTBOX_TRANSITIONS, OutboxState
 
 
 def states(store):
