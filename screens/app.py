@@ -15,7 +15,7 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
-from kivy.uix.screenmanager import NoTransition, ScreenManager
+from kivy.uix.screenmanager import ScreenManager
 
 from kiosk import theme
 from kiosk.feedback.flow import Outcome, Phase
@@ -23,6 +23,7 @@ from kiosk.session import Step
 from screens import appliance, registry, textures, widgets  # noqa: F401 - widgets: shared kv classes
 from screens.idle_throttle import IdleThrottle
 from screens.staff_mode import StaffMode
+from screens.transition import InstantTransition
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ class KioskApp(StaffMode, App):
         self._apply_palette()
         self._update_metrics()
         self._update_language_button()
-        self.sm = ScreenManager(transition=NoTransition())
+        self.sm = ScreenManager(transition=InstantTransition())
         self.show(self.start_screen())
         return self.sm
 

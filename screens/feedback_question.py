@@ -4,7 +4,7 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.uix.screenmanager import Screen
 
-from kiosk.feedback.flow import ANSWER_WORDS
+from kiosk.feedback.flow import ANSWER_WORDS, Outcome
 from screens.kvload import load_kv_for
 from screens.widgets import SmileyButton
 
@@ -18,6 +18,11 @@ class FeedbackQuestionScreen(Screen):
 
     def on_pre_enter(self, *_):
         self.build_faces()
+        self.release_faces()
+
+    def release_faces(self):
+        for btn in self.ids.faces.children:
+            btn.release()
 
     def build_faces(self):
         scale = self.app.kcfg.feedback.scale
@@ -40,7 +45,8 @@ class FeedbackQuestionScreen(Screen):
             btn.label = self.app.tr(f"feedback.answer.{btn.word}")
 
     def _tapped(self, btn):
-        self.app.on_answer(int(btn.value), "touch")
+        if self.app.on_answer(int(btn.value), "touch") is not Outcome.ACCEPTED:
+            btn.release()   # not taken (e.g. a repeat): the face looks as before
 
     def face(self, value: int) -> SmileyButton:
         """The button for an answer value (tests and the physical-button path use this)."""
@@ -50,6 +56,7 @@ class FeedbackQuestionScreen(Screen):
         raise KeyError(value)
 
     def show_error(self, text: str):
+        self.release_faces()
         self.ids.message.text = text
 
 

@@ -11,21 +11,18 @@ from kivy.uix.screenmanager import Screen
 
 from kiosk.tickets.pictograms import load_pictogram
 from screens import widgets  # noqa: F401 - TopBar, KLabel, BigButton used in the .kv
+from screens.widgets import HeldPress
 from screens.kvload import load_kv_for
 from screens.ticket_controller import ticket_controller
 from screens.ticket_widgets import mask_texture
 
 
-class ServiceTile(ButtonBehavior, BoxLayout):
+class ServiceTile(HeldPress, ButtonBehavior, BoxLayout):
     service_id = StringProperty("")
     label = StringProperty("")
     note = StringProperty("")
     texture = ObjectProperty(None, allownone=True)
     is_open = BooleanProperty(True)
-    pressed = BooleanProperty(False)
-
-    def on_state(self, _inst, state):
-        self.pressed = state == "down"
 
 
 class TicketServicesScreen(Screen):
@@ -57,7 +54,12 @@ class TicketServicesScreen(Screen):
 
     def on_pre_enter(self, *_):
         self.ctl.message = ""
+        self.release_tiles()
         self.relabel()
+
+    def release_tiles(self):
+        for tile in self.tiles.values():
+            tile.release()
 
     def relabel(self):
         now = self.app.core.clock.wall()
@@ -70,12 +72,16 @@ class TicketServicesScreen(Screen):
 
     def _tapped(self, tile):
         if not tile.is_open:
+            tile.release()
             self.ctl.message = "tickets.closed"
             return
-        self.ctl.take(tile.service_id)
+        if not self.ctl.take(tile.service_id):
+            tile.release()   # a ticket is still being made: this tap is not taken
 
     def _show_message(self):
         m = self.ctl.message
+        if m:
+            self.release_tiles()   # refused (closed, printer, ...): no tile stays pressed
         self.ids.message.text = self.app.tr(m) if m and self.app.sm.current == self.name else ""
 
     def appointment(self):

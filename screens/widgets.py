@@ -77,20 +77,32 @@ class SmileyFace(Widget):
                               cx + m * 0.22, cy - m * (0.15 - 0.05 * c))
 
 
-class SmileyButton(ButtonBehavior, BoxLayout):
+class HeldPress:
+    """A button whose pressed look stays after the finger lifts, for a tap that leads to another
+    screen: the next screen follows once the answer or ticket is stored (a frame or a few), and
+    a look changed back in between would be a whole frame drawn for nothing. The screen calls
+    `release()` when the tap is refused and whenever it is shown again."""
+
+    pressed = BooleanProperty(False)
+
+    def on_state(self, _inst, state):
+        if state == "down":
+            self.pressed = True
+
+    def release(self):
+        self.pressed = False
+
+
+class SmileyButton(HeldPress, ButtonBehavior, BoxLayout):
     """A drawn face with its word under it. `value` is the answer (1 = worst)."""
 
     value = NumericProperty(1)
     word = StringProperty("neutral")
     label = StringProperty("")
     curve = NumericProperty(0.0)
-    pressed = BooleanProperty(False)
 
     def on_word(self, _inst, word):
         self.curve = CURVE.get(word, 0.0)
-
-    def on_state(self, _inst, state):
-        self.pressed = state == "down"
 
 
 # Every scrolling list in the .kv files is a KioskScrollView (Kivy's ScrollView leaks observers:

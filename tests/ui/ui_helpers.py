@@ -135,5 +135,31 @@ class UiDriver:
         SHOTS.mkdir(parents=True, exist_ok=True)
         path = SHOTS / f"{self.name}{'-' + label if label else ''}.png"
         self.frames(2)
-        self.app.root.export_to_png(str(path))
+        export_png(self.app.root, path, self.app.c_bg)
         return path
+
+
+def export_png(widget, path: Path, background) -> None:
+    """The widget as the visitor sees it: drawn into an offscreen buffer cleared to the window's
+    colour (screens have no background of their own: the window's clear colour is it; Kivy's
+    export_to_png would leave it transparent)."""
+    from kivy.graphics import ClearBuffers, ClearColor, Fbo, Scale, Translate
+    parent = widget.parent
+    index = parent.canvas.indexof(widget.canvas) if parent is not None else -1
+    if index > -1:
+        parent.canvas.remove(widget.canvas)
+    fbo = Fbo(size=widget.size, with_stencilbuffer=True)
+    with fbo:
+        ClearColor(*background)
+        ClearBuffers()
+        Scale(1, -1, 1)
+        Translate(-widget.x, -widget.y - widget.height, 0)
+    fbo.add(widget.canvas)
+    try:
+        fbo.draw()
+        from kivy.core.image import Image
+        Image(fbo.texture).save(str(path), flipped=False)
+    finally:
+        fbo.remove(widget.canvas)
+        if index > -1:
+            parent.canvas.insert(index, widget.canvas)
