@@ -65,7 +65,9 @@ class RouteMap(Widget):
             label.bind(texture_size=self._place_labels)
             self.add_widget(label)
         self.draw_count = 0
-        self._refresh_soon = Clock.create_trigger(self.refresh)  # once per frame at most
+        # once per frame at most, before the frame is drawn (after the layout that sized it):
+        # the map shows in the same frame as the rest of the screen, not one frame later
+        self._refresh_soon = Clock.create_trigger(self.refresh, -1)
         self.bind(pos=self._refresh_soon, size=self._refresh_soon)
 
     def refresh(self, *_):
@@ -273,7 +275,7 @@ class WayfindingMapScreen(Screen):
             box.add_widget(btn)
 
     def _redraw_later(self, *_):
-        Clock.schedule_once(lambda _dt: self.ids.map.refresh(), 0)
+        self.ids.map._refresh_soon()   # before the next frame is drawn
 
     def floor_drawing(self, widget: RouteMap):
         if not self.floor:

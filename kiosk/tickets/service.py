@@ -153,8 +153,13 @@ class TicketService:
 
     def _issued(self, pair):
         result, png = pair
-        self._set(busy=False, qr_png=png, result=result,
-                  print_status="printed" if result.repeated else "printing")
+        if result.repeated:
+            status = "printed"
+        elif not self.issuer.paper_tickets_available():
+            status = "failed"     # known before trying (no paper, cover open): the QR from the start
+        else:
+            status = "printing"
+        self._set(busy=False, qr_png=png, result=result, print_status=status)
         self._emit("issued", result)
         if not result.repeated:  # after "printing" was told, so "printed" always comes later
             self.printing.submit(self.issuer.print, result, callback=self._printed)

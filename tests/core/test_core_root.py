@@ -162,6 +162,30 @@ def test_ticket_issued_then_printed_on_the_simulated_printer(tmp_path, clock):
         k.close()
 
 
+def test_a_printer_known_to_be_out_of_paper_shows_the_fallback_from_the_first_frame(tmp_path, clock):
+    """When the printer already said it cannot print, the issued ticket comes with "failed" (the
+    QR to photograph) at once, not "printing" first: the screen is drawn once, complete."""
+    k = Kiosk(config(devices={"printer": {"url": "sim://"}}), data_dir=tmp_path / "data", clock=clock)
+    try:
+        heard = Heard()
+        svc = k.tickets
+        svc.listen(heard)
+        svc.flush(10)
+        svc.printer.simulator.state = "paper_out"
+        assert svc.take("passport", "nl")           # the first try finds out
+        heard.wait_for("paper_ok", False)
+        svc.done()
+        clock.advance(120)                            # a new visitor, not a repeated tap
+        heard.items.clear()
+        assert svc.take("passport", "nl")
+        heard.wait_for("issued")
+        statuses = [v for n, v in heard.items if n == "print_status"]
+        assert statuses[0] == "failed", statuses
+        assert heard.last("issued").ticket.label == "A002"
+    finally:
+        k.close()
+
+
 def test_paper_out_falls_back_to_the_screen(tmp_path, clock):
     k = Kiosk(sim_printer_config(), data_dir=tmp_path / "data", clock=clock)
     try:
