@@ -50,7 +50,7 @@ def check_services(cfg: KioskConfig, problems: list[Problem]) -> None:
 
 def check_device_urls(cfg: KioskConfig, problems: list[Problem]) -> None:
     from devices.factory import check_url, schemes
-    for kind in ("printer", "scanner", "speech", "buttons"):
+    for kind in ("printer", "scanner", "speech", "buttons", "keypad"):
         url = getattr(cfg.devices, kind).url
         if not url:
             continue
