@@ -279,3 +279,23 @@ def test_long_press_can_start_before_the_finger_lifts(core, clock):
     clock.advance(1.0)
     assert core.audio.long_press_due() is True and core.session.audio
     assert core.audio.touch_up(None) is True   # the lift is the guide's, not the screen's
+
+
+def test_keypad_keys_reach_the_guide_through_the_ui_thread_hop(core):
+    queued = []
+    keypad = core.open_keypad(queued.append)
+    assert core.open_keypad() is keypad              # opened once
+    keypad.press("down")
+    assert core.speech().said == [] and len(queued) == 1   # nothing until the UI thread runs it
+    queued.pop()()
+    assert core.session.audio and last(core)[0].startswith("Welkom.")
+
+
+def test_simulated_kiosk_has_a_sim_keypad_and_closes_it(tmp_path, clock):
+    k = Kiosk(build_config([]), data_dir=tmp_path / "d", clock=clock, simulate=True)
+    try:
+        keypad = k.open_keypad()
+        assert keypad.url == "sim://" and k.audio.voice.threaded   # espeak-ng into files
+    finally:
+        k.close()
+    assert k.devices.get("keypad") is None
