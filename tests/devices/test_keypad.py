@@ -172,3 +172,17 @@ def test_sim_keypad():
     assert got == ["down", "select"] and dev.presses == ["down", "select"]
     with pytest.raises(ValueError, match="'left' is not a keypad key"):
         dev.press("left")
+
+
+def test_config_names_a_bad_keypad_url_and_a_keypad_without_speech():
+    from kiosk.config.loader import ConfigError
+    from testkit import build_config
+    with pytest.raises(ConfigError, match="devices.keypad.url: .*grab must be 1 or 0"):
+        build_config([], devices={"keypad": {"url": "hid:///dev/input/event3?grab=2"},
+                                  "speech": {"url": "dummy://"}})
+    with pytest.raises(ConfigError, match="devices.keypad.url: a keypad is only useful with speech"):
+        build_config([], devices={"keypad": {"url": "serial:///dev/ttyUSB1"}})
+    cfg = build_config([], devices={"keypad": {"url": "hid:///dev/input/by-id/usb-kp-event-kbd"},
+                                    "speech": {"url": "espeak://"}})
+    assert cfg.devices.keypad.url.startswith("hid://")
+    assert build_config([]).devices.keypad.url == ""
