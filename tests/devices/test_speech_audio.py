@@ -79,3 +79,24 @@ def test_interrupted_stream_is_still_a_readable_file(tmp_path):
     for f in sorted(tmp_path.iterdir()):
         with wave.open(str(f)) as w:
             assert w.getframerate() > 0
+
+
+@needs_espeak
+def test_stream_into_the_player_and_stop_silences_both(tmp_path, monkeypatch):
+    import devices.speech as speech
+    got = tmp_path / "played.wav"
+    monkeypatch.setitem(speech.STREAM_PLAYERS, "aplay", ["sh", "-c", f"cat > {got}"])
+    starts = []
+    sp = EspeakSpeech.from_url("espeak://?stream=1", on_audio=lambda: starts.append(1))
+    assert sp.command("x", "nl")[-3:] == ["--stdout", "--", "x"]
+    assert sp.say("Uw nummer is A 12", "nl")
+    assert sp.wait(10) == 0
+    assert starts == [1] and got.read_bytes()[:4] == b"RIFF" and got.stat().st_size > 10000
+    monkeypatch.setitem(speech.STREAM_PLAYERS, "aplay", ["sleep", "30"])   # a player that lasts
+    sp.say("Nog een zin", "nl")
+    player = sp._sink
+    t0 = time.monotonic()
+    sp.stop()
+    assert time.monotonic() - t0 < 0.5 and player.poll() is not None and not sp.speaking()
+    with pytest.raises(ValueError, match="stream must be 1 or 0"):
+        EspeakSpeech.from_url("espeak://?stream=yes")
