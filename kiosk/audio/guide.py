@@ -8,6 +8,7 @@
   guide.touch_down(item_key) / guide.touch_up(item_key)   # explore-by-touch; True = consumed
   guide.announce(text)             # an error or warning, spoken in audio mode only
   guide.listen(fn)                 # fn(guide) when focus, screen or mode changed (focus ring)
+  guide.speaking()                 # speech playing or about to: hold the idle reset
 
 Audio mode starts with the first keypad key of a session (that key only starts it), or with a
 long press on the start screen; it says what the device does and how to use it, then the
@@ -80,6 +81,10 @@ class AudioGuide:
     def focus_key(self) -> str | None:
         item = self.focused
         return item.key if item is not None else None
+
+    def speaking(self) -> bool:
+        """Speech is playing or about to (nothing should reset the screen meanwhile)."""
+        return self.voice.speaking()
 
     def listen(self, fn: Callable[["AudioGuide"], None]) -> None:
         self._listeners.append(fn)

@@ -4,6 +4,7 @@
   voice.say("Wachttijd, gekozen, 2 van 4.", "nl", rate=1.2, volume=1.0)
   voice.stop()
   voice.idle(timeout)                    # tests and the benchmark: wait until handed over
+  voice.speaking()                       # still to say or saying
   voice.close()
 
 Only the newest command matters: a `say` ends what was said before, and a `stop` after a `say`
@@ -57,6 +58,17 @@ class Voice:
         """True once every command given so far was handed to the device."""
         with self._cond:
             return self._cond.wait_for(lambda: self._pending is None and not self._busy, timeout)
+
+    def speaking(self) -> bool:
+        """Something is still to be said or being said (a UI holds its idle reset meanwhile)."""
+        with self._cond:
+            if self._pending is not None and self._pending[0] == "say" or self._busy:
+                return True
+        dev = self._device
+        try:
+            return dev is not None and bool(dev.speaking())
+        except Exception:  # noqa: BLE001
+            return False
 
     @property
     def device(self):

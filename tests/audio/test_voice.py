@@ -22,8 +22,10 @@ class SlowSpeech(DummySpeech):
 def test_commands_run_on_the_worker_and_only_the_newest_waiting_one_counts():
     sp = SlowSpeech()
     v = Voice(lambda: sp, threaded=True)
+    assert not v.speaking()
     v.say("een", "nl")
     assert not v.idle(0.1)                   # "een" is being handed over (blocked)
+    assert v.speaking()
     v.say("twee", "nl")
     v.say("drie", "nl", rate=1.2)            # replaces "twee" before it started
     sp.gate.set()
