@@ -243,7 +243,8 @@ class HidKeypad(_Reader):
             if not data:
                 if self._pending:
                     log.warning("keypad at %s: %d stray bytes at the end, not a whole input "
-                                "event (%d bytes); ignored", self.url, len(self._pending), EVENT.size)
+                                "event (%d bytes); ignored", self.url, len(self._pending),
+                                EVENT.size)
                     self._pending = b""
                 if self.regular:       # a file is read once, to its end
                     log.info("keypad at %s: end of file", self.url)

@@ -91,10 +91,10 @@ class DummySpeech:
 
 
 class EspeakSpeech:
-    def __init__(self, url: str = "espeak://", rate: int = 150, voices: dict[str, str] | None = None,
-                 out_dir: str | None = None, binary: str = "espeak-ng", volume: int = 100,
-                 player: str = "aplay", on_audio: Callable[[], None] | None = None,
-                 stream: bool = False):
+    def __init__(self, url: str = "espeak://", rate: int = 150,
+                 voices: dict[str, str] | None = None, out_dir: str | None = None,
+                 binary: str = "espeak-ng", volume: int = 100, player: str = "aplay",
+                 on_audio: Callable[[], None] | None = None, stream: bool = False):
         self.url = url
         self.rate = rate
         self.volume = volume  # 0-100, passed as espeak-ng's amplitude
@@ -157,9 +157,9 @@ class EspeakSpeech:
                 out = self.out_dir / f"speech-{self._count:04d}.wav"
             elif self.stream:
                 try:
-                    self._sink = subprocess.Popen(STREAM_PLAYERS[self.player], stdin=subprocess.PIPE,
-                                                  stdout=subprocess.DEVNULL,
-                                                  stderr=subprocess.DEVNULL)
+                    self._sink = subprocess.Popen(
+                        STREAM_PLAYERS[self.player], stdin=subprocess.PIPE,
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 except OSError as e:
                     log.warning("cannot start %s: %s", self.player, e)
                     return False
@@ -270,7 +270,8 @@ class EspeakSpeech:
                 return None
         if rc != 0 and p.stderr is not None:
             try:
-                log.warning("espeak-ng failed (%s): %s", rc, p.stderr.read().decode(errors="replace"))
+                log.warning("espeak-ng failed (%s): %s", rc,
+                            p.stderr.read().decode(errors="replace"))
             except (OSError, ValueError):
                 pass
         return rc

@@ -12,10 +12,11 @@ that is not the window. No Kivy; the UI (screens/app.py) holds one and binds to 
   core.close()                 # everything, in order; idempotent
 
 What it owns, and closes in this order: the sync worker, the ticket service's workers, the
-audio guide's voice, the devices (opened once, here: kiosk.appliance.devices.KioskDevices), the open feedback answer
-(recorded as it stands), the writer thread (flushed), and the store when it opened it.
-Also: the translator, the visitor session (kiosk.session), the audio guide (kiosk.audio), the
-staff desk (kiosk.staff.desk) and the floor plan, built once. Heavy parts (requests, escpos, routing) load on first use.
+audio guide's voice, the devices (opened once, here: kiosk.appliance.devices.KioskDevices),
+the open feedback answer (recorded as it stands), the writer thread (flushed), and the store
+when it opened it. Also: the translator, the visitor session (kiosk.session), the audio guide
+(kiosk.audio), the staff desk (kiosk.staff.desk) and the floor plan, built once. Heavy parts
+(requests, escpos, routing) load on first use.
 """
 from __future__ import annotations
 

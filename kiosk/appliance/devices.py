@@ -10,8 +10,8 @@
 URLs come from config (devices/factory.py maps them to drivers); with `simulate` the printer
 is a pty simulator (jobs and PNG previews in DATA_DIR/sim-printer), speech goes to WAV files in
 DATA_DIR/sim-speech, and the scanner, buttons and keypad are sim://. A device that cannot be
-opened is logged and stays None (tickets then go to the screen and QR only), and is not tried again. Opening is
-lazy: nothing is imported or opened before the first `open` of that kind. Thread-safe: the
+opened is logged and stays None (tickets then go to the screen and QR only), and is not tried
+again. Opening is lazy: nothing is imported or opened before the first `open` of that kind. Thread-safe: the
 ticket worker, the hall display's helper thread and the Kivy thread may ask at once.
 """
 from __future__ import annotations

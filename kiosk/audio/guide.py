@@ -145,9 +145,7 @@ class AudioGuide:
     # -- audio mode ------------------------------------------------------------------------
     def start(self, by_touch: bool = False) -> None:
         """Enter audio mode with the welcome (what the device does, how to use it)."""
-        first = not self.active
-        self._was_on = True
-        if first:
+        if not self.active:
             self.session.set_audio(True)
         self.session.touch()
         how = "audio.help.touch" if by_touch else "audio.help.keys"
@@ -157,8 +155,8 @@ class AudioGuide:
         self._changed()
 
     def _session_changed(self, session) -> None:
-        if self._was_on and not session.audio:   # the session ended (idle reset, next visitor)
-            self._was_on = False
+        was, self._was_on = self._was_on, session.audio
+        if was and not session.audio:   # the session ended (idle reset, next visitor)
             self.focus = -1
             self.last = ""
             self.explorer.reset()
@@ -299,6 +297,8 @@ class AudioGuide:
             self._say(item_text(item, self.focus + 1, len(s.items), self.tr, self.lang))
 
     def _say(self, text: str, keep: bool = True) -> None:
+        if not text.strip():
+            return
         if keep:
             self.last = text
         self.voice.say(text, self.lang, rate=self.session.speech_rate,

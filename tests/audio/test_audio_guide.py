@@ -299,3 +299,12 @@ def test_simulated_kiosk_has_a_sim_keypad_and_closes_it(tmp_path, clock):
     finally:
         k.close()
     assert k.devices.get("keypad") is None
+
+
+def test_audio_mode_set_on_the_session_directly_also_ends_with_it(core):
+    core.session.set_audio(True)
+    ReasonsScreen(core)
+    assert last(core)[0] == "Wat was de reden? Kies een of meer redenen."
+    stops = core.speech().stopped
+    core.session.reset()
+    assert core.speech().stopped == stops + 1 and core.audio.last == ""
