@@ -18,6 +18,14 @@ _TABLE: dict[tuple[str, str], str] = {
     ("buttons", "rfc2217"): "devices.buttons:SerialButtons",
     ("buttons", "spy"): "devices.buttons:SerialButtons",
     ("buttons", "sim"): "devices.buttons:SimulatedButtons",
+    # the tactile keypad of audio-guided mode: the input layer, serial bytes, or a simulator
+    ("keypad", "hid"): "devices.keypad:HidKeypad",
+    ("keypad", "serial"): "devices.keypad:SerialKeypad",
+    ("keypad", "loop"): "devices.keypad:SerialKeypad",
+    ("keypad", "socket"): "devices.keypad:SerialKeypad",
+    ("keypad", "rfc2217"): "devices.keypad:SerialKeypad",
+    ("keypad", "spy"): "devices.keypad:SerialKeypad",
+    ("keypad", "sim"): "devices.keypad:SimulatedKeypad",
     # ticket printers (issue 3): python-escpos jobs over these transports
     ("printer", "dummy"): "devices.printer_basic:DummyPrinter",
     ("printer", "file"): "devices.printer_basic:FilePrinter",

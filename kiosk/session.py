@@ -1,4 +1,5 @@
-"""The visitor session: what one visitor chose (language, large text, later audio-guided mode),
+"""The visitor session: what one visitor chose (language, large text, audio-guided mode and its
+speech rate and volume),
 the idle timer with its countdown, and the reset for the next visitor. Plain Python with the
 injected clock (tests move a FakeClock by hand).
 
@@ -31,7 +32,9 @@ class VisitorSession:
     def __init__(self, flow, idle_timeout_s: float):
         self.flow = flow
         self.idle_timeout_s = idle_timeout_s
-        self.audio = False   # audio-guided mode: every text read aloud (to come)
+        self.audio = False   # audio-guided mode: every text read aloud (kiosk.audio)
+        self.speech_rate = 1.0     # this visitor's speech rate and volume in audio mode, as
+        self.speech_volume = 1.0   # factors of the configured ones; back to 1 for the next one
         self._listeners: list[Callable[["VisitorSession"], None]] = []
 
     # -- state ----------------------------------------------------------------------
@@ -67,6 +70,15 @@ class VisitorSession:
         self.audio = on
         self._changed()
 
+    def set_speech(self, rate: float | None = None, volume: float | None = None) -> None:
+        """This visitor's speech rate or volume (factors; kiosk.audio keeps the steps)."""
+        self.flow.touch()
+        if rate is not None:
+            self.speech_rate = rate
+        if volume is not None:
+            self.speech_volume = volume
+        self._changed()
+
     def set_defaults(self, default_language: str, accessible_default: bool | None = None) -> None:
         """Staff changed the defaults: the next reset uses them."""
         self.flow.s.default_language = default_language
@@ -88,7 +100,8 @@ class VisitorSession:
 
     def tick(self, may_reset: bool) -> Step:
         if self.flow.tick():
-            self.audio = False   # the flow only moves on by itself to reset for the next visitor
+            # the flow only moves on by itself to reset for the next visitor
+            self._end_audio()
             self._changed()
             return Step.FLOW
         if may_reset and self.idle():
@@ -100,5 +113,9 @@ class VisitorSession:
         """Back to the defaults for the next visitor."""
         self.flow.set_language(self.flow.s.default_language)
         self.flow.set_accessible(self.flow.s.accessible_default)
-        self.audio = False
+        self._end_audio()
         self._changed()
+
+    def _end_audio(self) -> None:
+        self.audio = False
+        self.speech_rate = self.speech_volume = 1.0

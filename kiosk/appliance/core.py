@@ -5,15 +5,18 @@ that is not the window. No Kivy; the UI (screens/app.py) holds one and binds to 
   core.start()                 # recover answers left open, on the writer thread
   ...first frame on the glass...
   core.open_buttons(on_digit)  # the physical buttons (deferred: cold start)
+  core.open_keypad(call_soon)  # the audio keypad: its keys go to core.audio on the UI thread
+  core.audio                   # the audio guide (kiosk.audio.guide.AudioGuide) screens drive
   core.start_sync()            # the store-and-forward sender (slow import: call on a thread)
   core.tickets                 # the ticket service, started on first use
   core.close()                 # everything, in order; idempotent
 
 What it owns, and closes in this order: the sync worker, the ticket service's workers, the
-devices (opened once, here: kiosk.appliance.devices.KioskDevices), the open feedback answer
-(recorded as it stands), the writer thread (flushed), and the store when it opened it.
-Also: the translator, the visitor session (kiosk.session), the staff desk (kiosk.staff.desk)
-and the floor plan, built once. Heavy parts (requests, escpos, routing) load on first use.
+audio guide's voice, the devices (opened once, here: kiosk.appliance.devices.KioskDevices),
+the open feedback answer (recorded as it stands), the writer thread (flushed), and the store
+when it opened it. Also: the translator, the visitor session (kiosk.session), the audio guide
+(kiosk.audio), the staff desk (kiosk.staff.desk) and the floor plan, built once. Heavy parts
+(requests, escpos, routing) load on first use.
 """
 from __future__ import annotations
 
@@ -22,6 +25,8 @@ import threading
 from typing import Callable
 
 from kiosk.appliance.devices import KioskDevices
+from kiosk.audio.guide import AudioGuide
+from kiosk.audio.voice import Voice
 from kiosk.clock import SystemClock
 from kiosk.feedback.flow import FeedbackFlow, Settings
 from kiosk.feedback.store import FeedbackRecorder, QueuedRecorder
@@ -67,6 +72,10 @@ class Kiosk:
                                    on_error=self._write_failed)
         self.flow = FeedbackFlow(Settings.from_config(cfg), self.clock, self.sink)
         self.session = VisitorSession(self.flow, cfg.ui.idle_timeout_s)
+        # dummy:// only records: it speaks on the caller's thread, so a test reads its log at once
+        inline = self.devices.url("speech").startswith("dummy:")
+        self.audio = AudioGuide(self.session, self.translator, Voice(self.speech, not inline),
+                                clock=self.clock, role=cfg.device.role)
         self.staff = StaffDesk(store, self.clock, lambda: self.cfg, site=site, simulate=simulate,
                                on_saved=self._config_saved)
         self.sync = None
@@ -91,6 +100,17 @@ class Kiosk:
         """The physical smiley buttons (None when there are none); `on_digit` runs on the
         device's reader thread."""
         return self.devices.open("buttons", on_digit=on_digit)
+
+    def open_keypad(self, call_soon: Callable[[Callable[[], None]], None] | None = None):
+        """The audio keypad (None when there is none). Each key goes to `self.audio.key`
+        through `call_soon(fn)`, which runs fn on the UI thread (Kivy: Clock.schedule_once);
+        without it, on the keypad's reader thread (tests, tools)."""
+        def on_key(key: str) -> None:
+            if call_soon is None:
+                self.audio.key(key)
+            else:
+                call_soon(lambda: self.audio.key(key))
+        return self.devices.open("keypad", on_key=on_key)
 
     def start_sync(self) -> None:
         """The store-and-forward sender (kiosk.sync.worker) on its own thread: heartbeats,
@@ -166,6 +186,7 @@ class Kiosk:
         self.cfg = cfg
         self.devices.cfg = cfg   # devices not open yet use the new URLs
         self.session.set_defaults(cfg.ui.default_language)
+        self.audio.role = cfg.device.role
         if self._tickets is not None:
             self._tickets.speech_volume = cfg.devices.speech.volume
         for fn in list(self._config_listeners):
@@ -190,6 +211,7 @@ class Kiosk:
             self._closed = True
         steps = (("sync worker", self.sync.stop if self.sync is not None else None),
                  ("ticket service", self._tickets.close if self._tickets is not None else None),
+                 ("audio guide", self.audio.close),
                  ("devices", self.devices.close),
                  ("open answer", self.flow.shutdown),
                  ("writer", self.writer.close),

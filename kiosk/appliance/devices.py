@@ -3,14 +3,15 @@
   devices = KioskDevices(cfg, data_dir, simulate=False)
   printer = devices.open("printer")        # opened now, or the same object again, or None
   devices.open("buttons", on_digit=fn)     # options only matter the first time
+  devices.open("keypad", on_key=fn)        # the audio keypad (devices/keypad.py)
   devices.get("speech")                    # what is open, never opens
   devices.close()
 
 URLs come from config (devices/factory.py maps them to drivers); with `simulate` the printer
 is a pty simulator (jobs and PNG previews in DATA_DIR/sim-printer), speech goes to WAV files in
-DATA_DIR/sim-speech, and the scanner and buttons are sim://. A device that cannot be opened is logged and
-stays None (tickets then go to the screen and QR only), and is not tried again. Opening is
-lazy: nothing is imported or opened before the first `open` of that kind. Thread-safe: the
+DATA_DIR/sim-speech, and the scanner, buttons and keypad are sim://. A device that cannot be
+opened is logged and stays None (tickets then go to the screen and QR only), and is not tried
+again. Opening is lazy: nothing is imported or opened before the first `open` of that kind. Thread-safe: the
 ticket worker, the hall display's helper thread and the Kivy thread may ask at once.
 """
 from __future__ import annotations
@@ -21,8 +22,8 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-KINDS = ("printer", "scanner", "speech", "buttons")
-CLOSE_ORDER = ("buttons", "scanner", "speech", "printer")  # inputs first, then outputs
+KINDS = ("printer", "scanner", "speech", "buttons", "keypad")
+CLOSE_ORDER = ("keypad", "buttons", "scanner", "speech", "printer")  # inputs first, then outputs
 
 
 class KioskDevices:
@@ -37,8 +38,8 @@ class KioskDevices:
         self._closed = False
 
     def url(self, kind: str) -> str:
-        if kind == "buttons":
-            return self.cfg.devices.buttons.url or ("sim://" if self.simulate else "")
+        if kind in ("buttons", "keypad"):
+            return getattr(self.cfg.devices, kind).url or ("sim://" if self.simulate else "")
         return device_urls(self.cfg, self.data_dir, self.simulate)[kind]
 
     def open(self, kind: str, **options):

@@ -157,6 +157,11 @@ def _open_buttons(url: str) -> None:
     open_device("buttons", url, on_digit=lambda _d: None).close()
 
 
+def _open_keypad(url: str) -> None:
+    from devices.factory import open_device
+    open_device("keypad", url, on_key=lambda _k: None).close()
+
+
 def check_speech(cfg) -> Result:
     url = cfg.devices.speech.url
     if not url or not url.startswith("espeak:"):
@@ -228,6 +233,7 @@ def run_checks(args) -> list[Result]:
         ("printer", check_printer, cfg),
         ("scanner", lambda c: _check_port("scanner", c.devices.scanner.url, _open_scanner), cfg),
         ("buttons", lambda c: _check_port("buttons", c.devices.buttons.url, _open_buttons), cfg),
+        ("keypad", lambda c: _check_port("keypad", c.devices.keypad.url, _open_keypad), cfg),
         ("speech", check_speech, cfg),
         ("central", check_central, cfg),
     ]

@@ -70,8 +70,18 @@ class ButtonsSection:
 
 
 @section
+class KeypadSection:
+    url: str = setting("", "Tactile keypad for audio-guided mode: hid:///dev/input/event3 (or a "
+                           "/dev/input/by-id/ path; a USB keypad on the input layer), a serial URL "
+                           "(serial:///dev/ttyUSB0?baudrate=9600, loop://, socket://host:port: one "
+                           "byte per key) or sim:// ; empty for none (with --simulate: sim://). Keys "
+                           "and bytes: devices/keypad.py and README.")
+
+
+@section
 class DevicesSection:
     buttons: ButtonsSection = setting(ButtonsSection, "Optional physical smiley buttons.")
+    keypad: KeypadSection = setting(KeypadSection, "Optional tactile keypad (audio-guided mode).")
     printer: PrinterSection = setting(PrinterSection, "Ticket printer.")
     scanner: ScannerSection = setting(ScannerSection, "QR/barcode scanner for appointments.")
     speech: SpeechSection = setting(SpeechSection, "Spoken output.")

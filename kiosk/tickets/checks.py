@@ -50,7 +50,7 @@ def check_services(cfg: KioskConfig, problems: list[Problem]) -> None:
 
 def check_device_urls(cfg: KioskConfig, problems: list[Problem]) -> None:
     from devices.factory import check_url, schemes
-    for kind in ("printer", "scanner", "speech", "buttons"):
+    for kind in ("printer", "scanner", "speech", "buttons", "keypad"):
         url = getattr(cfg.devices, kind).url
         if not url:
             continue
@@ -65,6 +65,10 @@ def check_device_urls(cfg: KioskConfig, problems: list[Problem]) -> None:
             check_url(kind, url)  # e.g. a serial URL's port and options (devices/serial_url.py)
         except ValueError as e:
             problems.append(Problem(f"devices.{kind}.url", str(e)))
+    keypad = cfg.devices.keypad.url
+    if keypad and not keypad.startswith("sim:") and not cfg.devices.speech.url:
+        problems.append(Problem("devices.keypad.url", "a keypad is only useful with speech: set "
+                                "devices.speech.url too (e.g. \"espeak://\")"))
 
 
 def check_printer_profile(cfg: KioskConfig, problems: list[Problem]) -> None:

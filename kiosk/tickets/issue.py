@@ -54,6 +54,7 @@ class IssueResult:
     wait: tuple[int, int]
     repeated: bool = False
     wait_source: str = CONFIGURED   # "live" (central's queue) or "configured"
+    route: str = ""                 # walking directions to the service's place (ticket's language)
 
 
 @dataclass
@@ -116,7 +117,8 @@ class TicketIssuer:
             if last and now - last[0] < self.cfg.tickets.double_tap_s:
                 prev = last[1]
                 return IssueResult(prev.ticket, prev.service, prev.content, prev.people_ahead,
-                                   prev.wait, repeated=True, wait_source=prev.wait_source)
+                                   prev.wait, repeated=True, wait_source=prev.wait_source,
+                                   route=prev.route)
             # a dict lookup: a slow or absent central service never delays the ticket
             live = self.live_waits.current(service.id) if self.live_waits is not None else None
             ticket = self.book.issue(
@@ -143,7 +145,7 @@ class TicketIssuer:
                                 tz=self.cfg.device.timezone, pictogram=self._pictogram(service),
                                 directions=route)
         return IssueResult(ticket, service, content, ahead, wait,
-                           wait_source=LIVE if live else CONFIGURED)
+                           wait_source=LIVE if live else CONFIGURED, route=route.strip())
 
     def _pictogram(self, service):
         try:

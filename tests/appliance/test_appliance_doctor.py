@@ -108,7 +108,7 @@ def test_all_healthy(tmp_path, central, printer, scanner_port):
     r, lines = doctor(tmp_path, _site(printer.url, f"socket://127.0.0.1:{scanner_port}", central))
     assert r.returncode == 0, r.stdout + r.stderr
     assert list(lines) == ["config", "database", "disk", "clock", "printer", "scanner",
-                           "buttons", "speech", "central"]
+                           "buttons", "keypad", "speech", "central"]
     assert all(level == "ok" for level, _ in lines.values()), r.stdout
     assert lines["config"][1] == str(tmp_path / "site.toml")
     assert "intact, outbox 1 pending, 0 set aside" in lines["database"][1]

@@ -130,7 +130,7 @@ def test_say_again_interrupts_the_previous_utterance(tmp_path):
     sp = EspeakSpeech(out_dir=None, binary=ESPEAK)
     # a long text to a null audio sink would still take seconds; use a fake player instead
     sp.binary = "sleep"
-    sp.command = lambda text, lang: ["sleep", "30"]
+    sp.command = lambda text, lang, *scale: ["sleep", "30"]
     assert sp.say("eerste", "nl")
     first = sp._proc
     assert sp.speaking()
