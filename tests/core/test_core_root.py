@@ -241,7 +241,9 @@ def test_idle_elsewhere_resets_only_where_the_ui_allows(core, clock):
     s = core.session
     clock.advance(core.cfg.ui.idle_timeout_s + 1)
     assert s.tick(may_reset=False) is Step.NOTHING       # e.g. on the start screen
-    assert s.tick(may_reset=True) is Step.RESET
+    assert s.tick(may_reset=True) is Step.NOTHING        # the warning first (WCAG 2.2.1) ...
+    clock.advance(core.cfg.ui.warn_s)
+    assert s.tick(may_reset=True) is Step.RESET          # ... then the reset
     s.touch()
     assert s.tick(may_reset=True) is Step.NOTHING
 
