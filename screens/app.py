@@ -21,6 +21,7 @@ from kiosk import theme
 from kiosk.feedback.flow import Outcome, Phase
 from kiosk.session import Step
 from screens import appliance, registry, textures, widgets  # noqa: F401 - widgets: shared kv classes
+from screens.audio_mode import AudioBridge
 from screens.idle_throttle import IdleThrottle
 from screens.staff_mode import StaffMode
 from screens.transition import InstantTransition
@@ -99,7 +100,9 @@ class KioskApp(StaffMode, App):
         textures.install()  # label text re-renders into new textures (screens/textures.py)
         self.core.start()
         Window.bind(size=lambda *_: self._update_metrics())
-        Window.bind(on_touch_down=self._any_touch)
+        Window.bind(on_touch_down=self._any_touch, on_touch_move=self._any_touch_move,
+                    on_touch_up=self._any_touch_up)
+        self.audio = AudioBridge(self)   # audio-guided mode: screens, touches, focus ring
         Window.clearcolor = self.c_bg
         self._apply_palette()
         self._update_metrics()
@@ -128,6 +131,7 @@ class KioskApp(StaffMode, App):
         if self._stopping:
             return
         self._open_buttons()
+        self.core.open_keypad(lambda fn: Clock.schedule_once(lambda _dt: fn()))
         # requests and the sync worker take ~0.4 s to import: not on the Kivy thread, and
         # only once the first screen is up (an import holds the GIL while the window starts)
         Clock.schedule_once(lambda _dt: threading.Thread(target=self.core.start_sync, name="sync-start",
@@ -149,6 +153,7 @@ class KioskApp(StaffMode, App):
         if name not in self._screens:
             screen = registry.screen_class(name)(name=name)
             self._screens[name] = screen
+            screen.bind(on_enter=self.audio.entered, on_leave=self.audio.left)
             self.sm.add_widget(screen)
         self.sm.current = name
         return self._screens[name]
@@ -187,6 +192,11 @@ class KioskApp(StaffMode, App):
         else:
             from screens.language_chooser import open_chooser
             open_chooser(self, langs)
+
+    def audio_back(self, name: str):
+        """The back key on a function's first screen of the home menu goes to the menu."""
+        start = self.start_screen()
+        return (lambda: self.show(start)) if name != start and start == "home" else None
 
     def set_language(self, lang: str):
         self.core.session.set_language(lang)
@@ -263,7 +273,17 @@ class KioskApp(StaffMode, App):
             core.staff.touch()
         elif core.staff.gesture.touch(touch.x, touch.y, Window.width, Window.height):
             Clock.schedule_once(lambda _dt: self.show("staff_pin"))
+        elif not core.staff.active:
+            return self.audio.touch_down(touch)   # True in audio mode: the guide's touch
         return False
+
+    def _any_touch_move(self, _win, touch):
+        return self.audio.touch_move(touch)
+
+    def _any_touch_up(self, _win, touch):
+        if self.core.staff.active or "audio" not in touch.ud and self.core.audio.screen is None:
+            return False
+        return self.audio.touch_up(touch)
 
     def _tick(self, _dt=None):
         if self._throttle is not None:
@@ -276,20 +296,34 @@ class KioskApp(StaffMode, App):
             elif not staff.active and session.idle():
                 self.close_staff()
             return
-        step = session.tick(may_reset=self._may_reset())
+        may_reset, timeout_s = self._may_reset(), self._screen_timeout()
+        step = session.tick(may_reset=may_reset, hold=self.core.audio.speaking(),
+                            timeout_s=timeout_s)
         if step is Step.FLOW:
             if self.core.flow.phase is Phase.QUESTION:
                 self.show(self.start_screen())
         elif step is Step.RESET:
             self._reset_screens()
-        left = session.countdown()
+        left = session.countdown(may_reset=may_reset, timeout_s=timeout_s)
         text = self.tr("idle.countdown", n=left) if left else ""
         if text != self.countdown_text:
+            warned = bool(self.countdown_text)
             self.countdown_text = text
+            if text and not warned:   # the warning starts: said in audio mode
+                self.core.audio.announce(f"{text}. {self.tr('idle.more_time_hint')}")
+
+    def more_time(self):
+        """The visitor asked for more time (the top bar's button, or any key or touch)."""
+        self.core.session.more_time()
+        self._tick()
+
+    def _screen_timeout(self):
+        """The shown screen's own idle time before its warning (None: ui.idle_timeout_s)."""
+        return getattr(self.screen(self.sm.current), "idle_timeout_s", None)
 
     def _may_reset(self) -> bool:
         """May an idle visitor's screen be reset? Not the start screen, not inside the feedback
-        flow (it times out by its own rules), not a screen with a timer of its own."""
+        flow (it times out by its own rules), not a screen that stays (the hall display)."""
         current = self.sm.current
         if current == self.start_screen() or current.startswith("feedback_"):
             return False

@@ -8,7 +8,16 @@ from screens.kvload import load_kv_for
 
 
 class HomeScreen(Screen):
-    pass
+    def audio_view(self):
+        from kivy.app import App
+        from kiosk.audio.focus import FocusItem
+        from screens.audio_mode import AudioView
+        app = App.get_running_app()
+        items = [(FocusItem(f"home.{k}", self.ids[k].text,
+                            activate=lambda k=k: self.ids[k].dispatch("on_release")), self.ids[k])
+                 for k in ("feedback", "tickets", "wayfinding")]
+        return AudioView(self.ids.title.text, "", items, on_back=app.audio_back(self.name),
+                         start=self.name == app.start_screen())
 
 
 load_kv_for(__file__)
