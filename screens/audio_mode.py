@@ -9,7 +9,7 @@
 - Touches: the app's window-level touch hook hands every touch here first (`touch_down` /
   `touch_up`); in audio mode the guide takes them (one touch speaks, a double tap activates)
   and no widget sees them; outside it only a long press on the start screen is watched.
-- The focus ring: a two-tone frame (text colour outside, background colour inside, 4 px each)
+- The focus ring: a two-tone frame (text colour outside, background colour inside, 6 px each)
   on the focused widget, in audio mode only.
 """
 from __future__ import annotations
@@ -25,7 +25,7 @@ from kivy.metrics import dp
 from kiosk.audio.focus import FocusItem
 
 LONG_PRESS_POLL_S = 0.1
-RING_PX = 4.0     # each of the ring's two lines; the whole ring is 8 px wide
+RING_PX = 6.0     # each of the ring's two lines; the whole ring is 12 px wide
 
 
 @dataclass
