@@ -223,10 +223,15 @@ class KioskApp(StaffMode, App):
         w, h = Window.size
         short = min(w, h)
         k = theme.LARGE_TEXT_FACTOR if self.accessible else 1.0
-        self.fs_huge = short * theme.FONT["huge"] * k
-        self.fs_title = short * theme.FONT["title"] * k
+        # fs_body first: the shared styles (KLabel, BigButton, SecondaryButton in widgets.kv)
+        # bind font_size to fs_body and a screen's own rule binds the same font_size to another
+        # size; both bindings stay, and the one whose size changes LAST wins. Set after
+        # fs_body, a screen's own size (title, the ticket number) always has the last word
+        # (set before it, large text made titles and the ticket number smaller: issue 13).
         self.fs_body = short * theme.FONT["body"] * k
         self.fs_small = short * theme.FONT["small"] * k
+        self.fs_title = short * theme.FONT["title"] * k
+        self.fs_huge = short * theme.FONT["huge"] * k
         self.min_target = theme.min_target_px(self.kcfg.ui.screen_dpi)
         self.bar_height = max(self.min_target * 1.3, self.fs_small * 2.4)
         self.portrait = h >= w

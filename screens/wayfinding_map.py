@@ -184,11 +184,17 @@ class WayfindingMapScreen(Screen):
             self._floor_buttons[fid] = btn
             self.ids.floors.add_widget(btn)
         self.ids.map.provider = self.floor_drawing
+        self._speak_button = self.ids.speak.__self__
         self.app.bind(lang=lambda *_: self._refresh(), accessible=lambda *_: self._redraw_later())
         self.bind(floor=lambda *_: self._redraw_later())
 
     def on_pre_enter(self, *_):
         self.can_speak = speech_device(self.app) is not None
+        speak, box = self._speak_button, self.ids.buttons
+        if self.can_speak and speak.parent is None:
+            box.add_widget(speak)
+        elif not self.can_speak and speak.parent is not None:
+            box.remove_widget(speak)
 
     # -- what the visitor does --------------------------------------------------------
     def set_goal(self, place_id: str, step_free: bool | None = None):
