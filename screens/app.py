@@ -20,7 +20,7 @@ from kivy.uix.screenmanager import ScreenManager
 from kiosk import theme
 from kiosk.feedback.flow import Outcome, Phase
 from kiosk.session import Step
-from screens import appliance, registry, textures, widgets  # noqa: F401 - widgets: shared kv classes
+from screens import appliance, low_reach, registry, textures, widgets  # noqa: F401 - widgets: shared kv classes
 from screens.audio_mode import AudioBridge
 from screens.idle_throttle import IdleThrottle
 from screens.staff_mode import StaffMode
@@ -154,6 +154,8 @@ class KioskApp(StaffMode, App):
             screen = registry.screen_class(name)(name=name)
             self._screens[name] = screen
             screen.bind(on_enter=self.audio.entered, on_leave=self.audio.left)
+            if low_reach.applies(self, name):
+                low_reach.apply(screen)
             self.sm.add_widget(screen)
         self.sm.current = name
         return self._screens[name]

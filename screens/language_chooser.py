@@ -36,6 +36,8 @@ class LanguageChooser(ModalView):
 
 def open_chooser(app, langs: list[str]) -> LanguageChooser:
     view = LanguageChooser(app, langs)
+    if app.kcfg.ui.layout == "low":
+        view.pos_hint = {"center_x": 0.5, "y": 0.04}   # within reach (screens/low_reach.py)
     view.bind(on_dismiss=lambda v: app.audio.uncover(v))
     view.open(animation=False)
     app.audio.cover(view)
