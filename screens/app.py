@@ -143,6 +143,8 @@ class KioskApp(StaffMode, App):
         self._stopping = True
         Window.unbind(on_flip=self._after_first_frame)
         Window.unbind(on_key_down=self._sim_key)
+        Window.unbind(on_touch_down=self._any_touch, on_touch_move=self._any_touch_move,
+                      on_touch_up=self._any_touch_up)   # a stopped app takes no touch
         if self._appliance is not None:
             self._appliance.stop()  # STOPPING=1 to systemd
         if self._tick_ev:
@@ -274,6 +276,8 @@ class KioskApp(StaffMode, App):
 
     # -- time ---------------------------------------------------------------------
     def _any_touch(self, _win, touch):
+        if self._stopping:
+            return False
         core = self.core
         core.session.touch()
         if core.staff.active:
@@ -285,10 +289,10 @@ class KioskApp(StaffMode, App):
         return False
 
     def _any_touch_move(self, _win, touch):
-        return self.audio.touch_move(touch)
+        return not self._stopping and self.audio.touch_move(touch)
 
     def _any_touch_up(self, _win, touch):
-        if self.core.staff.active or "audio" not in touch.ud and self.core.audio.screen is None:
+        if self._stopping or self.core.staff.active or "audio" not in touch.ud and self.core.audio.screen is None:
             return False
         return self.audio.touch_up(touch)
 

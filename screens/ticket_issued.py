@@ -102,10 +102,12 @@ class TicketIssuedScreen(Screen):
         status = self.ctl.print_status
         if status != self._said_status and self.app.sm.current == self.name:
             self._said_status = status
-            if status == "failed":   # printer failed or paper out: said at once in audio mode
-                self.app.core.audio.announce(self.ids.status.text)
-            elif status == "printed":
-                self.app.core.audio.announce(self.ids.status.text)
+            view = self.audio_view() if status in ("printed", "failed") else None
+            if view is not None:
+                # printed, or failed (printer fault, paper out): the whole ticket again with
+                # its new state, from the start (a new utterance ends the one before, so a
+                # status said alone would cut the ticket short)
+                self.app.core.audio.announce(view.instruction)
 
     def _speech_label(self):
         sp = self.ctl.speech
