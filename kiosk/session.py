@@ -110,9 +110,15 @@ class VisitorSession:
         """Seconds without a touch before a resettable screen is reset."""
         return (timeout_s if timeout_s is not None else self.idle_timeout_s) + self.warn_s
 
+    def _resettable(self, may_reset: bool) -> bool:
+        """The session's own reset (with its warning) applies: on a screen that may be reset,
+        and in audio mode on any screen outside the feedback flow (the start screen too: the
+        next visitor must not find the kiosk in audio mode, where a tap only speaks)."""
+        return (may_reset or self.audio) and self.flow.phase.value == "question"
+
     def countdown(self, may_reset: bool = False, timeout_s: float | None = None) -> int | None:
         """Whole seconds left before a reset, when the warning should show."""
-        if may_reset and self.flow.phase.value == "question":
+        if self._resettable(may_reset):
             left = self.reset_after_s(timeout_s) - self.idle_for()
             return max(1, math.ceil(left)) if 0 < left <= self.warn_s else None
         return self.flow.countdown()
@@ -130,12 +136,13 @@ class VisitorSession:
             return Step.NOTHING
         # on a resettable screen outside the feedback flow the session's reset (with its
         # warning) is the only one; elsewhere the flow's time-outs apply
-        if not (may_reset and self.flow.phase.value == "question") and self.flow.tick():
+        resettable = self._resettable(may_reset)
+        if not resettable and self.flow.tick():
             # the flow only moves on by itself to reset for the next visitor
             self._end_audio()
             self._changed()
             return Step.FLOW
-        if may_reset and self.idle_for() >= self.reset_after_s(timeout_s):
+        if resettable and self.idle_for() >= self.reset_after_s(timeout_s):
             self.reset()
             return Step.RESET
         return Step.NOTHING

@@ -61,3 +61,15 @@ def test_warn_s_below_20_is_raised_to_20(tmp_path, clock):
         assert VisitorSession(k.flow, 15, warn_s=5).warn_s == 20
     finally:
         k.close()
+
+
+def test_audio_mode_ends_on_the_start_screen_too(session, clock):
+    """The next visitor must not find the kiosk in audio mode (a tap would only speak)."""
+    session.set_audio(True)
+    clock.advance(session.idle_timeout_s + 1)
+    assert session.countdown(may_reset=False) is not None         # warned first
+    assert session.tick(may_reset=False) is Step.NOTHING and session.audio
+    clock.advance(session.warn_s)
+    assert session.tick(may_reset=False) is Step.RESET and not session.audio
+    clock.advance(1000)
+    assert session.tick(may_reset=False) is Step.NOTHING          # no audio: nothing to reset

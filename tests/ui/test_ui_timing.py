@@ -87,3 +87,18 @@ def test_nothing_resets_while_speaking(ui):
     speech.busy = False
     ui.advance(app.kcfg.tickets.show_s + app.kcfg.ui.warn_s + 0.5)
     assert ui.current == "home"
+
+
+@pytest.mark.parametrize("ui", [FULL], indirect=True, ids=["home"])
+def test_audio_mode_ends_for_the_next_visitor_on_the_start_screen(ui):
+    app = ui.app
+    key(ui, "help", drain=drain)
+    assert ui.current == "home" and app.core.session.audio
+    ui.advance(app.kcfg.ui.idle_timeout_s + 0.5)
+    assert said(ui)[-1].startswith(app.tr("idle.countdown", n=20))     # warned, and said
+    ui.advance(app.kcfg.ui.warn_s)
+    assert not app.core.session.audio and app.audio.ring_widget is None
+    home = ui.screen()
+    ui.tap(home.ids.tickets)                  # the next visitor's tap acts at once
+    drain(ui)
+    assert ui.current == "ticket_services"
