@@ -51,6 +51,14 @@ def main() -> None:
         app = KioskApp(Kiosk(cfg, store=store))
         EventLoop.ensure_window()
         app._run_prepare()
+        flips = []
+        Window.bind(on_flip=lambda *_: flips.append(1))
+        # the kiosk at rest, as a visitor finds it: started, and the screens it leads to built
+        # ahead (screens/app.py _prebuild, from 1 s after the first frame)
+        end = time.perf_counter() + 10
+        while app.screen("wayfinding_map") is None and time.perf_counter() < end:
+            EventLoop.idle()
+            time.sleep(0.01)
         for _ in range(10):
             EventLoop.idle()
         glFinish()  # start with the GPU idle (llvmpipe renders behind the CPU)
@@ -58,9 +66,14 @@ def main() -> None:
         screen = show_route(app, "desk-5")
         frames = frames_until(lambda: screen.ids.map.draw_count > 0
                               and screen.ids.map.drawing is not None)
-        EventLoop.idle()  # the frame that shows it
         glFinish()        # ... until its pixels are done
         first = (time.perf_counter() - t0) * 1000
+        drawn = len(flips)
+        EventLoop.idle()  # a frame after it: nothing left to draw (else it counts)
+        if len(flips) > drawn:
+            glFinish()
+            first = (time.perf_counter() - t0) * 1000
+            frames += 1
         before = screen.ids.map.draw_count
         for _ in range(5):
             EventLoop.idle()
@@ -82,7 +95,8 @@ def main() -> None:
         store.close()
     print(json.dumps({"ms": first, "steady_ms": sorted(steady)[2], "note": f"example site, 1080x1920 offscreen (llvmpipe): "
                                            f"tap to the frame showing route, steps and map "
-                                           f"({frames + 1} frames); floor switch {switch:.1f} ms"}))
+                                           f"({frames} frame{'s' if frames > 1 else ''}); "
+                                           f"floor switch {switch:.1f} ms"}))
 
 
 if __name__ == "__main__":

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 TICK_S = 0.25
 SYNC_START_DELAY_S = 3.0
+PREBUILD_START_S = 1.0   # after the first frame: the screens a visitor can reach, built ahead
+PREBUILD_GAP_S = 0.1     # one screen at a time, so a tap meanwhile is answered at once
 
 
 class KioskApp(StaffMode, App):
@@ -136,6 +138,27 @@ class KioskApp(StaffMode, App):
         # only once the first screen is up (an import holds the GIL while the window starts)
         Clock.schedule_once(lambda _dt: threading.Thread(target=self.core.start_sync, name="sync-start",
                                                           daemon=True).start(), SYNC_START_DELAY_S)
+        ahead = list(registry.REACHABLE.get(self.kcfg.device.role, ()))
+        Clock.schedule_once(lambda _dt: self._prebuild(ahead), PREBUILD_START_S)
+
+    def _prebuild(self, names: list[str]):
+        """Build the next screen a visitor can reach that is not built yet (see registry.REACHABLE),
+        then the one after it a moment later."""
+        while names and names[0] in self._screens:
+            names.pop(0)
+        if not names or self._stopping:
+            return
+        self._build(names.pop(0))
+        Clock.schedule_once(lambda _dt: self._prebuild(names), PREBUILD_GAP_S)
+
+    def _build(self, name: str):
+        screen = registry.screen_class(name)(name=name)
+        self._screens[name] = screen
+        screen.bind(on_enter=self.audio.entered, on_leave=self.audio.left)   # audio mode
+        if low_reach.applies(self, name):
+            low_reach.apply(screen)
+        self.sm.add_widget(screen)
+        return screen
 
     def on_stop(self):
         """Kivy may call this twice (app.stop() then the end of the loop): the core's close()
@@ -153,12 +176,7 @@ class KioskApp(StaffMode, App):
 
     def show(self, name: str):
         if name not in self._screens:
-            screen = registry.screen_class(name)(name=name)
-            self._screens[name] = screen
-            screen.bind(on_enter=self.audio.entered, on_leave=self.audio.left)
-            if low_reach.applies(self, name):
-                low_reach.apply(screen)
-            self.sm.add_widget(screen)
+            self._build(name)
         self.sm.current = name
         return self._screens[name]
 

@@ -31,6 +31,19 @@ ROLE_START = {
 }
 
 
+# The visitor screens reachable from each role's start screen: built ahead, one per frame, once
+# the start screen is up (screens/app.py `_prebuild`), so a visitor's first tap on a kiosk that
+# has just started does not wait for a screen to be built (the route map: ~40 ms).
+REACHABLE = {
+    "feedback": ("feedback_reasons", "feedback_thanks"),
+    "home": ("feedback_question", "feedback_reasons", "feedback_thanks", "ticket_services",
+             "ticket_issued", "ticket_appointment", "wayfinding_destinations", "wayfinding_map"),
+    "wayfinding": ("wayfinding_map",),
+    "tickets": ("ticket_issued", "ticket_appointment"),
+    "display": (),
+}
+
+
 def screen_class(name: str):
     module, cls = SCREENS[name].split(":")
     return getattr(importlib.import_module(module), cls)

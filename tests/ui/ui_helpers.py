@@ -143,7 +143,7 @@ def export_png(widget, path: Path, background) -> None:
     """The widget as the visitor sees it: drawn into an offscreen buffer cleared to the window's
     colour (screens have no background of their own: the window's clear colour is it; Kivy's
     export_to_png would leave it transparent)."""
-    from kivy.graphics import ClearBuffers, ClearColor, Fbo, Scale, Translate
+    from kivy.graphics import ClearBuffers, ClearColor, Fbo, Translate
     parent = widget.parent
     index = parent.canvas.indexof(widget.canvas) if parent is not None else -1
     if index > -1:
@@ -152,13 +152,12 @@ def export_png(widget, path: Path, background) -> None:
     with fbo:
         ClearColor(*background)
         ClearBuffers()
-        Scale(1, -1, 1)
-        Translate(-widget.x, -widget.y - widget.height, 0)
+        Translate(-widget.x, -widget.y, 0)   # not flipped here: scissor boxes are in window pixels
     fbo.add(widget.canvas)
     try:
         fbo.draw()
         from kivy.core.image import Image
-        Image(fbo.texture).save(str(path), flipped=False)
+        Image(fbo.texture).save(str(path), flipped=True)
     finally:
         fbo.remove(widget.canvas)
         if index > -1:
