@@ -15,8 +15,12 @@ changes the text or size of every label on every one of them: ~120 label renders
 instead of the dozen on the screen in view. Their renders are kept (`_waiting`) and asked for
 again when their screen enters (`entering`, called by screens/transition.py), in the same frame.
 
+Layouts on a hidden screen wait the same way (a large-text toggle resizes every label on every
+built screen: ~90 layouts a tap): their `do_layout` is asked for again when the screen enters.
+
 `install()` is called once by the app (screens/app.py); it wraps Label.texture_update, which
-every label and button (Button and ToggleButton are Labels) renders through.
+every label and button (Button and ToggleButton are Labels) renders through, and the
+do_layout of Kivy's layouts.
 """
 from __future__ import annotations
 
@@ -27,6 +31,7 @@ from kivy.uix.screenmanager import Screen
 
 _installed = False
 _waiting: WeakKeyDictionary = WeakKeyDictionary()   # hidden screen -> its labels not rendered yet
+_waiting_layouts: WeakKeyDictionary = WeakKeyDictionary()   # hidden screen -> layouts not done
 
 
 def _hidden_screen(label):
@@ -43,6 +48,22 @@ def entering(screen) -> None:
     """The screen is about to be shown: its labels waiting for a render get it before the frame."""
     for label in _waiting.pop(screen, ()):
         label._trigger_texture()
+    for layout in _waiting_layouts.pop(screen, ()):
+        layout._trigger_layout()
+
+
+def _defer_layouts(cls) -> None:
+    keep = cls.do_layout
+
+    def do_layout(self, *largs, **kwargs):
+        screen = _hidden_screen(self)
+        if screen is not None:
+            _waiting_layouts.setdefault(screen, WeakSet()).add(self)
+            return None
+        return keep(self, *largs, **kwargs)
+    do_layout.__name__ = keep.__name__   # clock triggers call methods by name
+    do_layout.__qualname__ = keep.__qualname__
+    cls.do_layout = do_layout
 
 
 def install() -> None:
@@ -65,4 +86,11 @@ def install() -> None:
     texture_update.__name__ = keep.__name__
     texture_update.__qualname__ = keep.__qualname__
     Label.texture_update = texture_update
+    from kivy.uix.anchorlayout import AnchorLayout
+    from kivy.uix.boxlayout import BoxLayout
+    from kivy.uix.floatlayout import FloatLayout
+    from kivy.uix.gridlayout import GridLayout
+    from kivy.uix.stacklayout import StackLayout
+    for cls in (BoxLayout, GridLayout, FloatLayout, AnchorLayout, StackLayout):
+        _defer_layouts(cls)
     _installed = True
