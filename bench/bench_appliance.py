@@ -1,4 +1,6 @@
 """Appliance benchmarks (issue 6):
+- resident memory once every screen was visited against a bare Kivy window (issue 19,
+  target ratio <= 1.2);
 - idle CPU of `kiosk run --simulate` over 30 s after the first frame (target <= 1 % of a core);
 - a soak run: thousands of random taps across every screen in one process with a fake
   clock, memory growth per 10,000 visits (target <= 5 MiB), no crash, no error logged
@@ -71,6 +73,26 @@ def soak(report) -> None:
                     f"(min {lines['rss_min_mib']}, max {lines['rss_max_mib']})")
 
 
+def _rss(mode: str) -> float:
+    r = subprocess.run([sys.executable, str(ROOT / "bench" / "rss_probe.py"), mode], cwd=ROOT,
+                       capture_output=True, text=True, timeout=600,
+                       env=dict(os.environ, SDL_VIDEODRIVER="offscreen"))
+    lines = dict(ln.split("=", 1) for ln in r.stdout.splitlines() if "=" in ln)
+    if r.returncode != 0 or "rss_mib" not in lines:
+        raise RuntimeError(f"rss probe {mode} failed (exit {r.returncode}):\n{r.stderr[-3000:]}")
+    return float(lines["rss_mib"])
+
+
+def rss_ratio(report) -> None:
+    bare, app = _rss("bare"), _rss("app")
+    ratio = app / bare
+    report.add("appliance.rss_ratio", app, "MiB", baseline=bare, target="ratio <= 1.2", met=ratio <= 1.2,
+               note="RSS of the kiosk after a visitor was on every screen (bench/rss_probe.py app: "
+                    "tickets, routes, feedback, language, large text, idle resets) against a bare "
+                    "Kivy window of the same size, 1080x1920; flat over time: see the soak")
+
+
 def run(report) -> None:
+    rss_ratio(report)
     idle_cpu(report)
     soak(report)

@@ -15,6 +15,7 @@ from pathlib import Path
 from bench.report import ROOT, percentile
 
 QUERIES = 400
+MAP_RUNS = 5   # a first draw happens once per process: several processes, the median
 PASSES = 3
 
 
@@ -79,12 +80,17 @@ def run(report) -> None:
     report.add("wayfinding.directions_p95", p95, "ms", target="<= 10 ms", met=p95 <= 10,
                note="route from the kiosk + B1 step texts")
 
-    first_draw = _map_first_draw()
-    if first_draw is not None:
-        report.add("wayfinding.map_first_draw", first_draw["ms"], "ms",
-                   baseline=first_draw["steady_ms"],
-                   note=first_draw["note"] + "; baseline: redrawing the same screen unchanged "
-                        "(the GPU's share); no target set by the issue")
+    runs = [_map_first_draw() for _ in range(MAP_RUNS)]
+    if runs[0] is not None:
+        runs.sort(key=lambda r: r["ms"] / r["steady_ms"])
+        mid = runs[len(runs) // 2]   # the run with the median ratio
+        ratio = mid["ms"] / mid["steady_ms"]
+        ratios = ", ".join(f"{r['ms'] / r['steady_ms']:.2f}" for r in runs)
+        report.add("wayfinding.map_first_draw", mid["ms"], "ms", baseline=mid["steady_ms"],
+                   target="ratio <= 1.5", met=ratio <= 1.5,
+                   note=mid["note"] + f"; baseline: redrawing the same screen unchanged in the same "
+                        f"process; median ratio of {MAP_RUNS} fresh processes "
+                        f"({ratios})")
 
 
 def _map_first_draw() -> dict | None:

@@ -365,6 +365,7 @@ class KioskApp(StaffMode, App):
             if callable(reset):
                 reset()
         self.show(self.start_screen())
+        Clock.schedule_once(appliance.give_back_memory, 1.0)
 
     # -- physical buttons -----------------------------------------------------------
     def _open_buttons(self):

@@ -287,6 +287,7 @@ class WayfindingMapScreen(Screen):
             self._step_pool.append(btn)
         for i, (text, fid) in enumerate(zip(lines, floors)):
             btn = self._step_pool[i]
+            btn.width = box.width   # the width it will have: its text is laid out once, not twice
             btn.text = f"{i + 1}. {text}" if len(lines) > 1 else text
             btn.floor_id = fid
             box.add_widget(btn)

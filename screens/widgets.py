@@ -2,6 +2,7 @@
 reason toggles. Their look is in widgets.kv; colours and sizes come from the App."""
 from __future__ import annotations
 
+from kivy.clock import Clock
 from kivy.factory import Factory
 from kivy.graphics import Color, Ellipse, Line
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
@@ -77,19 +78,36 @@ class SmileyFace(Widget):
                               cx + m * 0.22, cy - m * (0.15 - 0.05 * c))
 
 
+PRESS_LOOK_DELAY_S = 0.05
+
+
 class HeldPress:
-    """A button whose pressed look stays after the finger lifts, for a tap that leads to another
-    screen: the next screen follows once the answer or ticket is stored (a frame or a few), and
-    a look changed back in between would be a whole frame drawn for nothing. The screen calls
-    `release()` when the tap is refused and whenever it is shown again."""
+    """A button that leads to another screen: its pressed look comes 50 ms after the touch and
+    stays after the finger lifts.
+
+    - Stays: the next screen follows once the answer or ticket is stored (a frame or a few); a
+      look changed back in between would be a whole frame drawn for nothing.
+    - 50 ms later: in a scrolling list Kivy hands a quick tap to the button only when the finger
+      lifts, and the ticket or answer is usually back within those 50 ms, so the next screen is
+      the first frame drawn. A finger that rests on the glass sees the pressed look at once.
+    The screen calls `release()` when the tap is refused and whenever it is shown again."""
 
     pressed = BooleanProperty(False)
+    _look = None
 
     def on_state(self, _inst, state):
-        if state == "down":
+        if state == "down" and not self.pressed and self._look is None:
+            self._look = Clock.schedule_once(self._show_pressed, PRESS_LOOK_DELAY_S)
+
+    def _show_pressed(self, _dt=None):
+        self._look = None
+        if self.get_root_window() is not None:   # the screen is still on the glass
             self.pressed = True
 
     def release(self):
+        if self._look is not None:
+            self._look.cancel()
+            self._look = None
         self.pressed = False
 
 

@@ -3,6 +3,8 @@ place (a rewrite waits for every queued frame still reading it: 0.4-1.2 s measur
 screens/textures.py) and no database work runs on the Kivy thread (the writer thread does it)."""
 import threading
 
+import pytest
+
 from kivy.core.text import LabelBase
 
 from kiosk.storage.store import Store
@@ -46,3 +48,53 @@ def test_a_smiley_tap_rewrites_no_texture_and_leaves_the_disk_to_the_writer(ui, 
         q = ui.screen()
     assert in_place == []
     assert db_on_kivy == []
+
+
+def test_a_smiley_tap_draws_one_frame_and_it_is_the_reasons_screen(ui):
+    """Kivy's NoTransition drew a frame with both screens, and the smiley's look changed back
+    on release: three frames where one is enough (screens/transition.py, widgets.HeldPress)."""
+    from kivy.core.window import Window
+    from kivy.tests.common import UnitTestTouch
+    q = ui.screen()
+    face = q.face(5)
+    x, y = ui._stable_center(face)
+    shown = []
+    record = lambda *_: shown.append(ui.current)  # noqa: E731
+    touch = UnitTestTouch(x, y)
+    touch.touch_down()
+    ui.frames(6)            # the finger rests 0.1 s: the pressed look is drawn meanwhile
+    assert face.pressed
+    Window.bind(on_flip=record)
+    try:
+        touch.touch_up()
+        assert ui.until(lambda: ui.current == "feedback_reasons")
+        ui.frames(4)
+    finally:
+        Window.unbind(on_flip=record)
+    assert shown and set(shown) == {"feedback_reasons"}, shown   # nothing drawn in between
+    assert len(shown) == 1, f"{len(shown)} frames drawn for one tap"
+
+
+@pytest.mark.parametrize("ui", [{"device": {"role": "home"}}], indirect=True, ids=["home"])
+def test_a_language_switch_renders_the_screen_in_view_not_the_hidden_ones(ui, monkeypatch):
+    """The screens a visitor can reach are built ahead; their labels follow the language when
+    they are shown, not at the tap (screens/textures.py)."""
+    from kivy.uix.label import Label
+
+    from screens.registry import REACHABLE
+    for name in REACHABLE["home"]:
+        ui.app._build(name)
+    ui.frames(4)
+    home = ui.screen()
+    visible = sum(isinstance(w, Label) for w in home.walk())
+    renders = []
+    _spy(monkeypatch, LabelBase, "refresh", lambda s, _n: renders.append(s.text))   # lays text out
+    bar = next(w for w in home.walk() if type(w).__name__ == "TopBar")
+    ui.tap(bar.ids.lang_button)
+    assert ui.app.lang == "en"
+    assert 0 < len(renders) <= visible, (len(renders), visible, renders)
+    ui.tap(home.ids.tickets)                 # a hidden screen shows in English at once
+    services = ui.screen()
+    assert ui.current == "ticket_services"
+    title = next(w for w in services.walk() if isinstance(w, Label) and w.text == "What are you here for?")
+    assert title._label.text == title.text and title.texture_size[0] > 0   # rendered, not stale
