@@ -63,6 +63,7 @@ class DummySpeech:
         self.spoken: list[Utterance] = []
         self.played: list[str] = []
         self.stopped = 0
+        self.busy = False   # a test sets it to play "speech still playing" (speaking())
 
     @classmethod
     def from_url(cls, url: str, volume: int = 100, **options) -> "DummySpeech":
@@ -84,7 +85,7 @@ class DummySpeech:
         self.stopped += 1
 
     def speaking(self) -> bool:
-        return False
+        return self.busy
 
     def close(self) -> None:
         pass

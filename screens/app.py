@@ -20,7 +20,8 @@ from kivy.uix.screenmanager import ScreenManager
 from kiosk import theme
 from kiosk.feedback.flow import Outcome, Phase
 from kiosk.session import Step
-from screens import appliance, registry, textures, widgets  # noqa: F401 - widgets: shared kv classes
+from screens import appliance, low_reach, registry, textures, widgets  # noqa: F401 - widgets: shared kv classes
+from screens.audio_mode import AudioBridge
 from screens.idle_throttle import IdleThrottle
 from screens.staff_mode import StaffMode
 from screens.transition import InstantTransition
@@ -101,7 +102,9 @@ class KioskApp(StaffMode, App):
         textures.install()  # label text re-renders into new textures (screens/textures.py)
         self.core.start()
         Window.bind(size=lambda *_: self._update_metrics())
-        Window.bind(on_touch_down=self._any_touch)
+        Window.bind(on_touch_down=self._any_touch, on_touch_move=self._any_touch_move,
+                    on_touch_up=self._any_touch_up)
+        self.audio = AudioBridge(self)   # audio-guided mode: screens, touches, focus ring
         Window.clearcolor = self.c_bg
         self._apply_palette()
         self._update_metrics()
@@ -130,6 +133,7 @@ class KioskApp(StaffMode, App):
         if self._stopping:
             return
         self._open_buttons()
+        self.core.open_keypad(lambda fn: Clock.schedule_once(lambda _dt: fn()))
         # requests and the sync worker take ~0.4 s to import: not on the Kivy thread, and
         # only once the first screen is up (an import holds the GIL while the window starts)
         Clock.schedule_once(lambda _dt: threading.Thread(target=self.core.start_sync, name="sync-start",
@@ -150,6 +154,9 @@ class KioskApp(StaffMode, App):
     def _build(self, name: str):
         screen = registry.screen_class(name)(name=name)
         self._screens[name] = screen
+        screen.bind(on_enter=self.audio.entered, on_leave=self.audio.left)   # audio mode
+        if low_reach.applies(self, name):
+            low_reach.apply(screen)
         self.sm.add_widget(screen)
         return screen
 
@@ -159,6 +166,8 @@ class KioskApp(StaffMode, App):
         self._stopping = True
         Window.unbind(on_flip=self._after_first_frame)
         Window.unbind(on_key_down=self._sim_key)
+        Window.unbind(on_touch_down=self._any_touch, on_touch_move=self._any_touch_move,
+                      on_touch_up=self._any_touch_up)   # a stopped app takes no touch
         if self._appliance is not None:
             self._appliance.stop()  # STOPPING=1 to systemd
         if self._tick_ev:
@@ -206,6 +215,11 @@ class KioskApp(StaffMode, App):
             from screens.language_chooser import open_chooser
             open_chooser(self, langs)
 
+    def audio_back(self, name: str):
+        """The back key on a function's first screen of the home menu goes to the menu."""
+        start = self.start_screen()
+        return (lambda: self.show(start)) if name != start and start == "home" else None
+
     def set_language(self, lang: str):
         self.core.session.set_language(lang)
 
@@ -231,10 +245,15 @@ class KioskApp(StaffMode, App):
         w, h = Window.size
         short = min(w, h)
         k = theme.LARGE_TEXT_FACTOR if self.accessible else 1.0
-        self.fs_huge = short * theme.FONT["huge"] * k
-        self.fs_title = short * theme.FONT["title"] * k
+        # fs_body first: the shared styles (KLabel, BigButton, SecondaryButton in widgets.kv)
+        # bind font_size to fs_body and a screen's own rule binds the same font_size to another
+        # size; both bindings stay, and the one whose size changes LAST wins. Set after
+        # fs_body, a screen's own size (title, the ticket number) always has the last word
+        # (set before it, large text made titles and the ticket number smaller: issue 13).
         self.fs_body = short * theme.FONT["body"] * k
         self.fs_small = short * theme.FONT["small"] * k
+        self.fs_title = short * theme.FONT["title"] * k
+        self.fs_huge = short * theme.FONT["huge"] * k
         self.min_target = theme.min_target_px(self.kcfg.ui.screen_dpi)
         self.bar_height = max(self.min_target * 1.3, self.fs_small * 2.4)
         self.portrait = h >= w
@@ -275,13 +294,25 @@ class KioskApp(StaffMode, App):
 
     # -- time ---------------------------------------------------------------------
     def _any_touch(self, _win, touch):
+        if self._stopping:
+            return False
         core = self.core
         core.session.touch()
         if core.staff.active:
             core.staff.touch()
         elif core.staff.gesture.touch(touch.x, touch.y, Window.width, Window.height):
             Clock.schedule_once(lambda _dt: self.show("staff_pin"))
+        elif not core.staff.active:
+            return self.audio.touch_down(touch)   # True in audio mode: the guide's touch
         return False
+
+    def _any_touch_move(self, _win, touch):
+        return not self._stopping and self.audio.touch_move(touch)
+
+    def _any_touch_up(self, _win, touch):
+        if self._stopping or self.core.staff.active or "audio" not in touch.ud and self.core.audio.screen is None:
+            return False
+        return self.audio.touch_up(touch)
 
     def _tick(self, _dt=None):
         if self._throttle is not None:
@@ -294,20 +325,34 @@ class KioskApp(StaffMode, App):
             elif not staff.active and session.idle():
                 self.close_staff()
             return
-        step = session.tick(may_reset=self._may_reset())
+        may_reset, timeout_s = self._may_reset(), self._screen_timeout()
+        step = session.tick(may_reset=may_reset, hold=self.core.audio.speaking(),
+                            timeout_s=timeout_s)
         if step is Step.FLOW:
             if self.core.flow.phase is Phase.QUESTION:
                 self.show(self.start_screen())
         elif step is Step.RESET:
             self._reset_screens()
-        left = session.countdown()
+        left = session.countdown(may_reset=may_reset, timeout_s=timeout_s)
         text = self.tr("idle.countdown", n=left) if left else ""
         if text != self.countdown_text:
+            warned = bool(self.countdown_text)
             self.countdown_text = text
+            if text and not warned:   # the warning starts: said in audio mode
+                self.core.audio.announce(f"{text}. {self.tr('idle.more_time_hint')}")
+
+    def more_time(self):
+        """The visitor asked for more time (the top bar's button, or any key or touch)."""
+        self.core.session.more_time()
+        self._tick()
+
+    def _screen_timeout(self):
+        """The shown screen's own idle time before its warning (None: ui.idle_timeout_s)."""
+        return getattr(self.screen(self.sm.current), "idle_timeout_s", None)
 
     def _may_reset(self) -> bool:
         """May an idle visitor's screen be reset? Not the start screen, not inside the feedback
-        flow (it times out by its own rules), not a screen with a timer of its own."""
+        flow (it times out by its own rules), not a screen that stays (the hall display)."""
         current = self.sm.current
         if current == self.start_screen() or current.startswith("feedback_"):
             return False

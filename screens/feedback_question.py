@@ -43,6 +43,7 @@ class FeedbackQuestionScreen(Screen):
     def _relabel(self):
         for btn in self.ids.faces.children:
             btn.label = self.app.tr(f"feedback.answer.{btn.word}")
+        self.app.audio.refresh(self)
 
     def _tapped(self, btn):
         if self.app.on_answer(int(btn.value), "touch") is not Outcome.ACCEPTED:
@@ -58,6 +59,22 @@ class FeedbackQuestionScreen(Screen):
     def show_error(self, text: str):
         self.release_faces()
         self.ids.message.text = text
+        self.app.core.audio.announce(text)
+        self.app.audio.refresh(self)
+
+    def audio_view(self):
+        from kiosk.audio.focus import FocusItem
+        from screens.audio_mode import AudioView, text_item
+        items = [(FocusItem(f"face.{b.value}", b.label, activate=lambda b=b: self._chosen(b)), b)
+                 for b in reversed(self.ids.faces.children)]
+        items.append(text_item("message", self.ids.message))
+        return AudioView(self.ids.question.text, self.ids.hint.text, items,
+                         on_back=self.app.audio_back(self.name),
+                         start=self.name == self.app.start_screen())
+
+    def _chosen(self, btn):
+        btn.pressed = True   # the look of a tap
+        self._tapped(btn)
 
 
 load_kv_for(__file__)

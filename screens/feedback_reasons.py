@@ -34,16 +34,31 @@ class FeedbackReasonsScreen(Screen):
     def _relabel(self):
         for rid, btn in self._pool.items():
             btn.text = self.app.tr(f"reason.{rid}")
+        self.app.audio.refresh(self)
 
     def _toggled(self, btn):
         now = self.app.core.flow.toggle_reason(btn.reason_id)
         btn.state = "down" if now else "normal"
+        self.app.audio.refresh(self)
 
     def toggle(self, reason_id: str) -> ReasonToggle:
         return self._pool[reason_id]
 
     def show_error(self, text: str):
         self.ids.hint.text = text
+        self.app.core.audio.announce(text)
+
+    def audio_view(self):
+        from kiosk.audio.focus import FocusItem
+        from screens.audio_mode import AudioView
+        ids = self.ids
+        items = [(FocusItem(f"reason.{b.reason_id}", b.text, role="toggle",
+                            chosen=b.state == "down", activate=lambda b=b: self._toggled(b)), b)
+                 for b in reversed(ids.reasons.children)]
+        items += [(FocusItem("skip", ids.skip.text,
+                             activate=lambda: self.app.feedback_done(skipped=True)), ids.skip),
+                  (FocusItem("done", ids.done.text, activate=self.app.feedback_done), ids.done)]
+        return AudioView(ids.title.text, ids.hint.text, items)
 
 
 load_kv_for(__file__)

@@ -7,7 +7,9 @@ from screens.kvload import load_kv_for
 
 
 class FeedbackThanksScreen(Screen):
-    pass
+    def audio_view(self):
+        from screens.audio_mode import AudioView
+        return AudioView(self.ids.thanks.text, self.ids.sub.text)
 
 
 load_kv_for(__file__)

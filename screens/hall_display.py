@@ -120,9 +120,17 @@ class HallDisplayScreen(Screen):
         if announce and self.announcer is not None:
             from kiosk.hall.announce import call_texts
             for call in announce:
-                texts = call_texts(call, self.app.translator, self.app.kcfg.ui.default_language) \
+                texts = call_texts(call, self.app.translator, self.app.kcfg.ui.default_language,
+                                   direction=self._direction_for(call.desk)) \
                     if cfg.speak else []
                 self.announcer.announce(texts)
+
+    def _direction_for(self, desk: str):
+        """The short direction to `desk` per language, as the screen shows it (None: no plan)."""
+        finder = self.finder
+        if finder is None:
+            return None
+        return lambda lang: finder.direction(desk, lang).text
 
     def _check(self):
         state = self.view.connection(self.app.core.clock.monotonic()).value

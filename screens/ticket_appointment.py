@@ -11,6 +11,9 @@ from kivy.properties import ObjectProperty
 from kivy.uix.screenmanager import Screen
 
 from devices.scanner import WedgeBuffer
+from kiosk.audio.focus import FocusItem
+from kiosk.audio.ticket import spoken_characters
+from screens.audio_mode import AudioView, text_item
 from screens import widgets  # noqa: F401 - TopBar, KLabel, BigButton used in the .kv
 from screens.kvload import load_kv_for
 from screens.ticket_controller import ticket_controller
@@ -63,15 +66,28 @@ class TicketAppointmentScreen(Screen):
     def key(self, ch: str):
         self.entry.key(ch)
         self._show_code()
+        self._say_code()
 
     def backspace(self):
         self.entry.backspace()
         self._show_code()
+        self._say_code()
 
     def clear(self):
         self.entry.clear()
         self.ctl.message = ""
         self._show_code()
+        self._say_code()
+
+    def _say_code(self):
+        """In audio mode each key is confirmed with the whole code so far, sign by sign."""
+        if not self.app.core.session.audio:
+            return
+        code = self.entry.text
+        tr = self.app.translator
+        self.app.core.audio.announce(
+            tr("audio.code", self.app.lang, code=spoken_characters(code, self.app.lang, tr))
+            if code else tr("audio.code_empty", self.app.lang))
 
     def submit(self):
         code = self.entry.enter()
@@ -81,10 +97,32 @@ class TicketAppointmentScreen(Screen):
 
     def _show_code(self):
         self.ids.code.text = self.entry.text or " "
+        self.app.audio.refresh(self)
 
     def _show_message(self):
         m = self.ctl.message
-        self.ids.message.text = self.app.tr(m) if m else ""
+        text = self.app.tr(m) if m else ""
+        if text != self.ids.message.text:
+            self.ids.message.text = text
+            if self.app.sm.current == self.name:
+                self.app.core.audio.announce(text)   # e.g. "this code is not right"
+            self.app.audio.refresh(self)
+
+    def audio_view(self):
+        ids = self.ids
+        code = self.entry.text
+        tr = self.app.translator.gettext
+        code_text = (tr("audio.code", self.app.lang, code=code) if code
+                     else tr("audio.code_empty", self.app.lang))
+        items = [(FocusItem("code", code_text, role="text"), ids.code),
+                 text_item("message", ids.message)]
+        items += [(FocusItem(f"key.{ch}", ch, activate=lambda c=ch: self.key(c)), btn)
+                  for ch, btn in self.key_buttons.items()]
+        items += [(FocusItem(k, ids[k].text, activate=fn), ids[k]) for k, fn in
+                  (("backspace", self.backspace), ("clear_code", self.clear),
+                   ("check", self.submit), ("back", self.back))]
+        return AudioView(ids.title.text, f"{ids.scan_hint.text} {ids.type_hint.text}", items,
+                         on_back=self.back)
 
     def back(self):
         self.ctl.message = ""

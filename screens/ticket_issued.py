@@ -1,15 +1,20 @@
 """Tickets step 2: the number very large, the service, where to wait, people ahead and the
-wait range, the QR to photograph, whether the paper ticket printed, and "read aloud".
-Goes back to the services after `tickets.show_s` without a touch."""
+wait range, the short directions the ticket prints (with "show me the way" to the route map),
+the QR to photograph, whether the paper ticket printed, and "read aloud".
+Goes back to the services like every resettable screen: after `tickets.show_s` without a
+touch a countdown with "more time" shows (the session's idle logic, kiosk/session.py)."""
 from __future__ import annotations
 
 from kivy.app import App
 from kivy.clock import Clock
-from kivy.properties import ObjectProperty
+from kivy.properties import ObjectProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
+from kiosk.audio.focus import FocusItem, sentences
+from kiosk.audio.ticket import spoken_issued
 from kiosk.tickets.render import people_line, wait_line
 from screens import widgets  # noqa: F401 - TopBar, KLabel, BigButton used in the .kv
+from screens.audio_mode import AudioView, text_item
 from screens.kvload import load_kv_for
 from screens.ticket_controller import ticket_controller
 from screens.ticket_widgets import png_texture
@@ -19,43 +24,41 @@ _STATUS = {"printing": "ticket.printing", "printed": "ticket.take_ticket",
 
 
 class TicketIssuedScreen(Screen):
-    own_idle_timer = True  # tickets.show_s, see restart_idle
     ctl = ObjectProperty(None)
+    place = StringProperty("")    # the floor-plan place of the service's desk ("": no route)
 
     def __init__(self, **kw):
         self.app = App.get_running_app()
         kw.setdefault("ctl", ticket_controller(self.app))  # the .kv binds to it
         super().__init__(**kw)
-        self._idle_ev = None
         self._speech_ev = None
-        self.ctl.bind(result=lambda *_: self.refresh(), print_status=lambda *_: self.refresh(),
+        self._said_status = ""
+        self.ctl.bind(result=lambda *_: self.refresh(), print_status=lambda *_: self._status(),
                       qr_png=lambda *_: self._qr())
         self.app.bind(lang=lambda *_: self.refresh())
 
+    @property
+    def idle_timeout_s(self) -> float:
+        """Seconds without a touch before the countdown (then the session's warn_s)."""
+        return self.app.kcfg.tickets.show_s
+
     def on_pre_enter(self, *_):
+        self._said_status = self.ctl.print_status
         self._qr()
         self.refresh()
 
     def on_enter(self, *_):
-        self.restart_idle()
         self._speech_ev = Clock.schedule_interval(lambda _dt: self._speech_label(), 0.25)
 
     def on_leave(self, *_):
-        for ev in (self._idle_ev, self._speech_ev):
-            if ev is not None:
-                ev.cancel()
-        self._idle_ev = self._speech_ev = None
+        if self._speech_ev is not None:
+            self._speech_ev.cancel()
+        self._speech_ev = None
 
-    def on_touch_down(self, touch):
-        self.restart_idle()
-        return super().on_touch_down(touch)
-
-    def restart_idle(self):
-        if self._idle_ev is not None:
-            self._idle_ev.cancel()
-        if self.app.sm.current == self.name:
-            self._idle_ev = Clock.schedule_once(lambda _dt: self.ctl.done(),
-                                                self.app.kcfg.tickets.show_s)
+    def reset(self):
+        """The idle reset: the visitor is done with the ticket."""
+        if self.ctl.result is not None:
+            self.ctl.service.done()
 
     def _qr(self):
         if self.ctl.qr_png:
@@ -66,16 +69,45 @@ class TicketIssuedScreen(Screen):
         if r is None:
             return
         tr = self.app.translator.gettext
+        lang = self.app.lang
         self.ids.number.text = r.ticket.label
-        self.ids.service.text = self.ctl.catalog.name(r.service, self.app.lang)
-        place = self.ctl.catalog.wait_at(r.service, self.app.lang)
-        self.ids.wait_at.text = tr("ticket.wait_at", self.app.lang, place=place) if place else ""
-        self.ids.ahead.text = people_line(tr, r.people_ahead, self.app.lang)
-        self.ids.wait.text = wait_line(tr, r.wait[0], r.wait[1], self.app.lang)
+        self.ids.service.text = self.ctl.catalog.name(r.service, lang)
+        place = self.ctl.catalog.wait_at(r.service, lang)
+        self.ids.wait_at.text = tr("ticket.wait_at", lang, place=place) if place else ""
+        self.ids.ahead.text = people_line(tr, r.people_ahead, lang)
+        self.ids.wait.text = wait_line(tr, r.wait[0], r.wait[1], lang)
+        route = self._route(lang)
+        self.ids.directions.text = tr("ticket.directions", lang, route=route) if route else ""
+        self.place = r.service.place if route else ""
         key = _STATUS.get(self.ctl.print_status)
-        self.ids.status.text = tr(key, self.app.lang) if key else ""
-        self.ids.qr_hint.text = tr("ticket.qr_hint", self.app.lang)
+        self.ids.status.text = tr(key, lang) if key else ""
+        self.ids.qr_hint.text = tr("ticket.qr_hint", lang)
         self._speech_label()
+        self.app.audio.refresh(self)
+
+    def _route(self, lang: str) -> str:
+        r = self.ctl.result
+        if r is None or not r.service.place:
+            return ""
+        if lang == r.ticket.lang:
+            return r.route
+        directions = getattr(self.ctl.service.issuer, "directions", None)
+        try:
+            return (directions(r.service.place, lang) or "").strip() if directions else r.route
+        except Exception:  # noqa: BLE001 - directions are a nicety
+            return r.route
+
+    def _status(self):
+        self.refresh()
+        status = self.ctl.print_status
+        if status != self._said_status and self.app.sm.current == self.name:
+            self._said_status = status
+            view = self.audio_view() if status in ("printed", "failed") else None
+            if view is not None:
+                # printed, or failed (printer fault, paper out): the whole ticket again with
+                # its new state, from the start (a new utterance ends the one before, so a
+                # status said alone would cut the ticket short)
+                self.app.core.audio.announce(view.instruction)
 
     def _speech_label(self):
         sp = self.ctl.speech
@@ -86,6 +118,33 @@ class TicketIssuedScreen(Screen):
     def speak(self):
         self.ctl.speak()
         self._speech_label()
+
+    def show_way(self):
+        """'Show me the way': the route map to the service's desk; back returns here."""
+        if self.place:
+            from screens.wayfinding_map import show_route
+            show_route(self.app, self.place, back_to=self.name)
+
+    # -- audio-guided mode ------------------------------------------------------------------
+    def audio_view(self):
+        r = self.ctl.result
+        if r is None:
+            return None
+        lang = self.app.lang
+        spoken = spoken_issued(r, self.app.translator, lang, self.ctl.catalog,
+                               self.ctl.print_status)
+        ids = self.ids
+        items = [text_item(f"ticket.{k}", ids[k]) for k in
+                 ("number", "service", "wait_at", "ahead", "wait", "directions", "status",
+                  "qr_hint")]
+        if self.place:
+            items.append((FocusItem("ticket.show_way", ids.show_way.text,
+                                    activate=self.show_way), ids.show_way))
+        if not ids.speak.disabled:
+            items.append((FocusItem("ticket.speak", ids.speak.text, activate=self.speak),
+                          ids.speak))
+        items.append((FocusItem("ticket.done", ids.done.text, activate=self.ctl.done), ids.done))
+        return AudioView(self.app.tr("ticket.your_number"), sentences(spoken), items)
 
 
 load_kv_for(__file__)

@@ -9,7 +9,9 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 
+from kiosk.audio.focus import FocusItem
 from kiosk.tickets.pictograms import load_pictogram
+from screens.audio_mode import AudioView, text_item
 from screens import widgets  # noqa: F401 - TopBar, KLabel, BigButton used in the .kv
 from screens.widgets import HeldPress
 from screens.kvload import load_kv_for
@@ -69,6 +71,7 @@ class TicketServicesScreen(Screen):
             tile.is_open = self.ctl.catalog.open_now(s, now)
             tile.note = "" if tile.is_open else self.app.tr("tickets.closed")
         self._show_message()
+        self.app.audio.refresh(self)
 
     def _tapped(self, tile):
         if not tile.is_open:
@@ -82,13 +85,36 @@ class TicketServicesScreen(Screen):
         m = self.ctl.message
         if m:
             self.release_tiles()   # refused (closed, printer, ...): no tile stays pressed
-        self.ids.message.text = self.app.tr(m) if m and self.app.sm.current == self.name else ""
+        shown = self.app.tr(m) if m and self.app.sm.current == self.name else ""
+        if shown != self.ids.message.text:
+            self.ids.message.text = shown
+            self.app.core.audio.announce(shown)   # closed, printer failed, ...: said at once
+            self.app.audio.refresh(self)
 
     def appointment(self):
         self.app.show("ticket_appointment")
 
     def show_error(self, text: str):
         self.ids.message.text = text
+        self.app.core.audio.announce(text)
+
+    def audio_view(self):
+        ids = self.ids
+        instruction = " ".join(t for t in (ids.hint.text, ids.no_paper.text) if t)
+        items = [(FocusItem(f"service.{sid}", tile.label, detail=tile.note,
+                            activate=lambda t=tile: self._chosen(t)), tile)
+                 for sid, tile in self.tiles.items()]
+        items.append(text_item("message", ids.message))
+        if not ids.appointment.disabled:
+            items.append((FocusItem("appointment", ids.appointment.text,
+                                    activate=self.appointment), ids.appointment))
+        return AudioView(ids.title.text, instruction, items,
+                         on_back=self.app.audio_back(self.name),
+                         start=self.name == self.app.start_screen())
+
+    def _chosen(self, tile):
+        tile.pressed = True   # the look of a tap
+        self._tapped(tile)
 
 
 load_kv_for(__file__)

@@ -15,6 +15,7 @@ from kivy.uix.widget import Widget
 from kiosk.wayfinding.plan import place_groups
 from screens import widgets  # noqa: F401 - TopBar, KLabel, BigButton used in the .kv
 from screens.kvload import load_kv_for
+from screens.wayfinding_audio import destinations_audio_view
 from screens.wayfinding_shared import draw_icon, wayfinding_plan
 
 class PlaceIcon(Widget):
@@ -76,9 +77,13 @@ class WayfindingDestinationsScreen(Screen):
                 btn.label = place.name(lang)
                 grid.add_widget(btn)
             box.add_widget(grid)
+        self.app.audio.refresh(self)
 
     def button(self, place_id: str) -> DestinationButton:
         return self._buttons[place_id]
+
+    def audio_view(self):
+        return destinations_audio_view(self)
 
     def choose(self, place_id: str):
         self.app.show("wayfinding_map").set_goal(place_id, None)

@@ -26,6 +26,7 @@ from kiosk.wayfinding.mapgeom import MapFrame
 from kiosk.wayfinding.routing import route_floors, router_for
 from screens import widgets  # noqa: F401 - TopBar, KLabel, BigButton used in the .kv
 from screens.kvload import load_kv_for
+from screens.wayfinding_audio import map_audio_view
 from screens.wayfinding_shared import draw_icon, wayfinding_plan
 
 log = logging.getLogger(__name__)
@@ -37,10 +38,11 @@ def speech_device(app):
     return app.core.speech()
 
 
-def show_route(app, place_id: str, step_free: bool | None = None):
+def show_route(app, place_id: str, step_free: bool | None = None, back_to: str | None = None):
     """Open the map with the route from this kiosk to `place_id` (the ticket screen's
-    "show me the way" calls this too). Returns the screen."""
+    "show me the way" calls this too, with `back_to` its own screen). Returns the screen."""
     screen = app.show("wayfinding_map")
+    screen.back_to = back_to or "wayfinding_destinations"
     screen.set_goal(place_id, step_free)
     return screen
 
@@ -173,6 +175,7 @@ class WayfindingMapScreen(Screen):
         self.app = App.get_running_app()
         self.plan = wayfinding_plan(self.app)
         self.directions = None
+        self.back_to = "wayfinding_destinations"
         self._floor_buttons: dict[str, FloorButton] = {}
         self._step_pool: list[StepButton] = []
         for fid in self.plan.floors:
@@ -181,11 +184,17 @@ class WayfindingMapScreen(Screen):
             self._floor_buttons[fid] = btn
             self.ids.floors.add_widget(btn)
         self.ids.map.provider = self.floor_drawing
+        self._speak_button = self.ids.speak.__self__
         self.app.bind(lang=lambda *_: self._refresh(), accessible=lambda *_: self._redraw_later())
         self.bind(floor=lambda *_: self._redraw_later())
 
     def on_pre_enter(self, *_):
         self.can_speak = speech_device(self.app) is not None
+        speak, box = self._speak_button, self.ids.buttons
+        if self.can_speak and speak.parent is None:
+            box.add_widget(speak)
+        elif not self.can_speak and speak.parent is not None:
+            box.remove_widget(speak)
 
     # -- what the visitor does --------------------------------------------------------
     def set_goal(self, place_id: str, step_free: bool | None = None):
@@ -197,11 +206,15 @@ class WayfindingMapScreen(Screen):
             self.set_floor(self.plan.nodes[self.directions.route.nodes[0]].floor)
         elif self.plan.here_node in self.plan.nodes:
             self.set_floor(self.plan.nodes[self.plan.here_node].floor)
+        if self.app.sm.current == self.name:
+            self.app.audio.entered(self)   # the route is read, step by step
 
     def set_step_free(self, on: bool):
         if on != self.step_free:
             self.step_free = on
             self._refresh(record=True)
+            if self.app.sm.current == self.name:
+                self.app.audio.entered(self)   # the new route is read
 
     def set_floor(self, floor_id: str):
         self.floor = floor_id
@@ -218,7 +231,11 @@ class WayfindingMapScreen(Screen):
             log.error("could not speak the directions: %s", e)
 
     def back(self):
-        self.app.show("wayfinding_destinations")
+        back_to, self.back_to = self.back_to, "wayfinding_destinations"
+        self.app.show(back_to)
+
+    def audio_view(self):
+        return map_audio_view(self)
 
     def reset(self):
         """For the app's idle reset: forget the destination and the step-free choice, so the

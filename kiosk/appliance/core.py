@@ -71,7 +71,7 @@ class Kiosk:
                                    on_begin_durable=self._answer_durable,
                                    on_error=self._write_failed)
         self.flow = FeedbackFlow(Settings.from_config(cfg), self.clock, self.sink)
-        self.session = VisitorSession(self.flow, cfg.ui.idle_timeout_s)
+        self.session = VisitorSession(self.flow, cfg.ui.idle_timeout_s, cfg.ui.warn_s)
         # dummy:// only records: it speaks on the caller's thread, so a test reads its log at once
         inline = self.devices.url("speech").startswith("dummy:")
         self.audio = AudioGuide(self.session, self.translator, Voice(self.speech, not inline),

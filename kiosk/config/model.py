@@ -58,6 +58,15 @@ class UiSection:
                                     "was given and goes back to the start.", min=3, max=600)
     countdown_s: float = setting(5.0, "A visible countdown is shown in the last this-many seconds "
                                  "before an idle reset.", min=0, max=60)
+    warn_s: float = setting(20.0, "On a screen that goes back to the start by itself (services, "
+                            "appointment, ticket, destinations, route): after idle_timeout_s "
+                            "without a touch, a countdown with a 'more time' button shows for "
+                            "this many seconds before the reset (at least 20: WCAG 2.2.1).",
+                            min=20, max=600)
+    layout: str = setting("normal", "Screen layout: normal, or low (every control, the language "
+                                    "and large-text buttons too, in the lower part of a portrait "
+                                    "screen, for visitors in a wheelchair or of short stature).",
+                          choices=("normal", "low"))
     screen_dpi: float = setting(105.0, "Pixels per inch of the panel (21.5\" 1080p is about 102); "
                                 "used to keep touch targets at least 9 mm.", min=50, max=600)
 

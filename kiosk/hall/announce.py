@@ -30,14 +30,22 @@ CHIME_NAME = "chime.wav"
 RATE = 22050
 
 
-def call_texts(call, tr, default_lang: str) -> list[tuple[str, str]]:
+def call_texts(call, tr, default_lang: str, direction=None) -> list[tuple[str, str]]:
     """What is said for a call: in the default language and, when different (and a catalog
-    exists for it), in the ticket's language."""
+    exists for it), in the ticket's language. `direction(lang)`, when given, is the short way
+    to the desk shown under the number ("rechts, 12 meter"); it is said after the desk, so a
+    visitor who cannot see the arrow hears it too ("Nummer A twaalf, balie vier, rechts")."""
     langs = [default_lang]
     if call.lang and call.lang != default_lang and tr.has("call.spoken", call.lang):
         langs.append(call.lang)
-    return [(tr.gettext("call.spoken", lang, number=spoken_number(call.ticket, lang, tr),
-                        desk=call.desk), lang) for lang in langs]
+    out = []
+    for lang in langs:
+        text = tr.gettext("call.spoken", lang, number=spoken_number(call.ticket, lang, tr),
+                          desk=call.desk)
+        way = (direction(lang) or "").strip() if direction is not None else ""
+        way = way[:1].lower() + way[1:]       # inside the sentence
+        out.append((f"{text}, {way}" if way else text, lang))
+    return out
 
 
 def chime_samples(rate: int = RATE) -> bytes:

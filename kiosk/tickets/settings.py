@@ -97,7 +97,8 @@ class TicketsSection:
                               choices=("text", "raster"))
     speak: bool = setting(False, "Read the ticket aloud after issuing without the visitor asking.")
     show_s: float = setting(30.0, "Seconds the number stays on screen without a touch before "
-                            "the service choice comes back.", min=5, max=600)
+                            "the warning with 'more time' (ui.warn_s); then the service "
+                            "choice comes back.", min=5, max=600)
     assume_served_after_min: int = setting(120, "A ticket older than this many minutes no longer "
                                            "counts as a person ahead in the queue.", min=5,
                                            max=1440)

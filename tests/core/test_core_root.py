@@ -226,8 +226,7 @@ def test_idle_session_resets_for_the_next_visitor(core, clock):
     changes = []
     s.listen(lambda sess: changes.append((sess.language, sess.accessible, sess.audio)))
     s.set_language("en")
-    s.set_accessible(True)
-    s.set_audio(True)
+    s.set_accessible(True)   # (audio mode: warned 20 s first, tests/core/test_session_timing.py)
     clock.advance(core.cfg.ui.idle_timeout_s - core.cfg.ui.countdown_s + 0.5)
     assert s.tick(may_reset=True) is Step.NOTHING
     assert s.countdown() == int(core.cfg.ui.countdown_s)
@@ -241,7 +240,9 @@ def test_idle_elsewhere_resets_only_where_the_ui_allows(core, clock):
     s = core.session
     clock.advance(core.cfg.ui.idle_timeout_s + 1)
     assert s.tick(may_reset=False) is Step.NOTHING       # e.g. on the start screen
-    assert s.tick(may_reset=True) is Step.RESET
+    assert s.tick(may_reset=True) is Step.NOTHING        # the warning first (WCAG 2.2.1) ...
+    clock.advance(core.cfg.ui.warn_s)
+    assert s.tick(may_reset=True) is Step.RESET          # ... then the reset
     s.touch()
     assert s.tick(may_reset=True) is Step.NOTHING
 

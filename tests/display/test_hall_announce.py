@@ -27,6 +27,14 @@ def test_spoken_texts(c, expect):
     assert call_texts(c, tr, "nl") == expect
 
 
+def test_the_direction_is_said_after_the_desk():
+    ways = {"nl": "Rechts, ongeveer 12 meter", "en": "To your right, about 12 metres"}
+    assert call_texts(call(lang="en"), tr, "nl", direction=ways.get) == [
+        ("Nummer A 12, balie 4, rechts, ongeveer 12 meter", "nl"),
+        ("Number A12, desk 4, to your right, about 12 metres", "en")]
+    assert call_texts(call(), tr, "nl", direction=lambda _lang: "") == [("Nummer A 12, balie 4", "nl")]
+
+
 def test_a_display_whose_default_is_english_says_english_first():
     assert call_texts(call(lang="nl"), tr, "en") == [("Number A12, desk 4", "en"),
                                                     ("Nummer A 12, balie 4", "nl")]

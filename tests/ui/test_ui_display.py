@@ -70,8 +70,13 @@ def test_display_shows_and_announces_a_call_with_its_direction(hall):
     assert screen.announcer.wait_idle(10)
     speech = screen.announcer.speech
     assert speech.played == [str(ui.store.data_dir / "chime.wav")] * 2
-    assert speech.said == [("Nummer A 11, balie 1", "nl"),
-                           ("Nummer A 12, balie 4", "nl"), ("Number A12, desk 4", "en")]
+    def way(desk, lang):          # the direction is said after the desk (issue 13)
+        text = screen.finder.direction(desk, lang).text
+        return text[:1].lower() + text[1:]
+    assert way("4", "nl").startswith("rechts, ongeveer")
+    assert speech.said == [(f"Nummer A 11, balie 1, {way('1', 'nl')}", "nl"),
+                           (f"Nummer A 12, balie 4, {way('4', 'nl')}", "nl"),
+                           (f"Number A12, desk 4, {way('4', 'en')}", "en")]
     ui.screenshot("call")
 
     ui.app.set_language("en")     # the texts follow the display language

@@ -14,7 +14,10 @@ def test_home_menu_and_idle_reset(ui):
     ui.advance(10)
     assert ui.current == "wayfinding_destinations"  # still within the idle time
     ui.advance(6)
-    assert ui.current == "home"  # nobody touched it for 16 s: back to the start
+    assert ui.current == "wayfinding_destinations"  # 16 s: the warning shows (WCAG 2.2.1) ...
+    assert ui.app.countdown_text == "Back to the start in 19 s"
+    ui.advance(20)
+    assert ui.current == "home"  # ... and 20 s after it nobody asked for more time: the start
     assert ui.app.lang == "nl"  # and the next visitor starts in the default language
     ui.tap(home.ids.feedback)
     assert ui.current == "feedback_question"

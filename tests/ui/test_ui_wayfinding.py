@@ -98,7 +98,10 @@ def test_language_and_large_text(ui):
     ui.app.set_accessible(True)
     ui.frames(3)
     assert ui.screenshot("destinations-large-text").exists()
-    ui.tap(dest.button("toilet-accessible"))
+    btn = dest.button("toilet-accessible")      # large text: below the fold, scrolled to
+    next(w for w in dest.walk() if hasattr(w, "scroll_to")).scroll_to(btn, animate=False)
+    ui.frames(3)
+    ui.tap(btn)
     m = ui.screen()
     assert step_texts(m)[-1].endswith("Accessible toilet is on your left.")
     ui.frames(3)
