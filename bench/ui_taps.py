@@ -25,14 +25,12 @@ Set UI_TAPS_PROFILE=<path name> to print a cProfile of that path's taps to stder
 """
 from __future__ import annotations
 
-import cProfile
 import json
 import os
 import pstats
 import sys
 import tempfile
 import time
-import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,196 +48,12 @@ Config.set("graphics", "height", "1920")
 Config.set("kivy", "exit_on_escape", "0")
 from kivy.base import EventLoop  # noqa: E402
 from kivy.clock import Clock  # noqa: E402
-from kivy.core.text import LabelBase  # noqa: E402
-from kivy.core.window import Window  # noqa: E402
-from kivy.graphics.opengl import GL_RGBA, GL_UNSIGNED_BYTE, glFinish, glReadPixels  # noqa: E402
-from kivy.tests.common import UnitTestTouch  # noqa: E402
 from kivy.uix.label import Label  # noqa: E402
 
+from bench.ui_meter import BareSwitch, Meter, RealTime, summary  # noqa: E402,F401 - Meter: rss_probe
+
 SAMPLES = int(os.environ.get("UI_TAPS_SAMPLES", "20"))
-TAP_S = 0.1   # how long a finger rests on the glass in a tap
 PREBUILT_S = 2.5   # after the start: screens/app.py builds the reachable screens ahead
-MAX_WAIT_S = 15.0   # a screen not shown by then is an error
-
-
-class RealTime:
-    """Kivy's clock runs on real time here (a scheduled callback such as the scroll list's
-    touch timeout takes as long as it would for a visitor); the test driver's frame helper moves
-    its `t`, which is ignored."""
-
-    @property
-    def t(self) -> float:
-        return time.perf_counter()
-
-    @t.setter
-    def t(self, _value) -> None:
-        pass
-
-
-class Meter:
-    """Frames pumped by hand; counts flips (frames drawn) and label renders."""
-
-    def __init__(self):
-        self.flips = 0
-        self.renders = 0
-        Window.bind(on_flip=self._flip)
-        real = LabelBase._render_real
-
-        def counted(label, *a, **kw):
-            self.renders += 1
-            return real(label, *a, **kw)
-        LabelBase._render_real = counted
-        self.profile_name = os.environ.get("UI_TAPS_PROFILE", "")
-        self.profiler = cProfile.Profile() if self.profile_name else None
-
-    describe = staticmethod(lambda: "")   # what the path knows of its state, for an error
-
-    def _flip(self, *_):
-        self.flips += 1
-
-    def frame(self) -> bool:
-        n = self.flips
-        EventLoop.idle()
-        glFinish()
-        return self.flips != n
-
-    def quiet(self, limit: int = 600) -> None:
-        """Pump until a frame has nothing to draw (start each tap from rest)."""
-        for _ in range(limit):
-            if not self.frame():
-                return
-
-    def pump(self, seconds: float) -> None:
-        """Frames for `seconds` of real time (the Kivy clock's callbacks come due)."""
-        end = time.perf_counter() + seconds
-        while time.perf_counter() < end:
-            if not self.frame():
-                time.sleep(0.002)
-
-    def until_shown(self, ready, t0, name: str = "", settle: bool = True) -> tuple[float, int]:
-        """ms from t0 to the end of the first frame whose pixels are those of the screen at
-        rest, and the number of label renders on the way. The screen is at rest when `ready()`
-        holds and a frame has nothing to draw. Each drawn frame is read back (glReadPixels) and
-        hashed; the read-back time is left out of the times.
-
-        settle=False (the issued ticket, whose print status follows the printer): the first frame
-        drawn once `ready()` holds."""
-        renders0 = self.renders
-        drawn: list[tuple[float, int]] = []   # (end of frame, less read-back time so far; pixels' hash)
-        skipped = 0.0
-        prof = self.profiler if name and name == self.profile_name else None
-        if prof:
-            prof.enable()
-        try:
-            give_up = time.perf_counter() + MAX_WAIT_S
-            while time.perf_counter() < give_up:
-                drew = self.frame()
-                if drew:
-                    end = time.perf_counter()
-                    drawn.append((end - skipped, self.pixels()))
-                    skipped += time.perf_counter() - end
-                if not settle and drawn and ready():
-                    return (drawn[-1][0] - t0) * 1000, self.renders - renders0
-                if settle and not drew and drawn and ready():
-                    final = drawn[-1][1]
-                    start = t0() if callable(t0) else t0   # the idle reset's tick: known afterwards
-                    first = next(t for t, h in drawn if h == final and t > start)
-                    return (first - start) * 1000, self.renders - renders0
-                else:
-                    time.sleep(0.0002)  # a worker thread's answer comes back by the Kivy clock
-        finally:
-            if prof:
-                prof.disable()
-        raise RuntimeError(f"{name or 'screen'}: not shown after {MAX_WAIT_S:g} s "
-                           f"({len(drawn)} drawn, ready={ready()}; {self.describe()})")
-
-    @staticmethod
-    def pixels() -> int:
-        w, h = Window.size
-        return zlib.crc32(glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE))
-
-    def center(self, widget) -> tuple[float, float]:
-        last = None
-        for _ in range(60):
-            self.frame()
-            pos = (widget.to_window(*widget.center), tuple(widget.size))
-            if pos == last:
-                break
-            last = pos
-        return last[0]
-
-    def tap(self, widget, ready, name: str = "", settle: bool = True) -> tuple[float, int]:
-        x, y = self.center(widget)
-        self.quiet()
-        touch = UnitTestTouch(x, y)
-        touch.touch_down()
-        self.pump(TAP_S)      # the finger rests on the glass (the pressed look is drawn)
-        self.quiet()
-        t0 = time.perf_counter()
-        touch.touch_up()
-        return self.until_shown(ready, t0, name, settle)
-
-
-def pct(values, p):
-    s = sorted(values)
-    k = (len(s) - 1) * p / 100.0
-    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (k - lo)
-
-
-def summary(samples: list[tuple[float, int]], **extra) -> dict:
-    ms = [s[0] for s in samples]
-    return {"p95": pct(ms, 95), "p50": pct(ms, 50), "max": max(ms), "n": len(ms),
-            "renders": sum(s[1] for s in samples) / len(samples), "samples": [round(v, 2) for v in ms],
-            **extra}
-
-
-# -- the bare baseline ----------------------------------------------------------------------
-class BareSwitch:
-    """Two built screens of `labels` labels each (one of them the button), switched by a tap;
-    swapped into the window in place of the app for one sample at a time, so the baseline is
-    measured interleaved with the app's taps (the same machine load for both)."""
-
-    def __init__(self, meter: Meter, labels: int):
-        from kivy.uix.boxlayout import BoxLayout
-        from kivy.uix.button import Button
-        from kivy.uix.screenmanager import NoTransition, Screen, ScreenManager
-        self.m, self.labels, self.samples = meter, labels, []
-        self.sm = sm = ScreenManager(transition=NoTransition())
-        self.buttons = {}
-        for name, other in (("a", "b"), ("b", "a")):
-            box = BoxLayout(orientation="vertical", padding=40, spacing=8)
-            for i in range(labels - 1):
-                box.add_widget(Label(text=f"Screen {name}: label number {i + 1}", font_size=44,
-                                     color=(0, 0, 0, 1)))
-            btn = Button(text=f"Go to screen {other}", font_size=60)
-            btn.bind(on_release=lambda _b, o=other: setattr(sm, "current", o))
-            box.add_widget(btn)
-            self.buttons[name] = btn
-            screen = Screen(name=name)
-            screen.add_widget(box)
-            sm.add_widget(screen)
-        self.first = True
-
-    def sample(self) -> None:
-        app_widgets = list(Window.children)
-        for w in app_widgets:
-            Window.remove_widget(w)
-        Window.add_widget(self.sm)
-        try:
-            if self.first:   # both screens built and drawn once
-                for name in ("b", "a"):
-                    self.sm.current = name
-                    self.m.quiet()
-                self.first = False
-            here = self.sm.current
-            goal = "b" if here == "a" else "a"
-            self.samples.append(self.m.tap(self.buttons[here], lambda: self.sm.current == goal))
-        finally:
-            Window.remove_widget(self.sm)
-            for w in reversed(app_widgets):
-                Window.add_widget(w)
-            self.m.quiet()
 
 
 # -- the app ------------------------------------------------------------------------------------
