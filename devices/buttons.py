@@ -12,10 +12,10 @@ Options: on_digit (callback, called on the reader thread), reopen_s (default 3).
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from typing import Callable
 
+from devices.port_reader import PortReader
 from devices.serial_url import parse_serial_url
 
 log = logging.getLogger(__name__)
@@ -27,14 +27,14 @@ class SerialButtons:
         self.url = url
         self.link = self.check_url(url)
         self.on_digit = on_digit
-        self.reopen_s = reopen_s
-        self.port = None
         self.garbage = 0
         self._last_warn = 0.0
-        self._stop = threading.Event()
-        self._open()
-        self._thread = threading.Thread(target=self._run, name="buttons", daemon=True)
-        self._thread.start()
+        self.reader = PortReader(self.link, url, "buttons", self.feed_byte, reopen_s)
+        self._thread = self.reader._thread   # the reader thread (tests look at it)
+
+    @property
+    def port(self):
+        return self.reader.port
 
     @classmethod
     def check_url(cls, url: str):
@@ -43,26 +43,6 @@ class SerialButtons:
     @classmethod
     def from_url(cls, url: str, **options) -> "SerialButtons":
         return cls(url, **options)
-
-    def _open(self) -> None:
-        self.port = self.link.open(timeout=0.2)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                if self.port is None:
-                    self._open()
-                    log.info("buttons at %s are back", self.url)
-                data = self.port.read(64)
-            except Exception as e:  # noqa: BLE001 - pyserial raises several kinds
-                if self._stop.is_set():
-                    return
-                log.warning("buttons at %s: %s; retrying in %.0f s", self.url, e, self.reopen_s)
-                self._drop_port()
-                self._stop.wait(self.reopen_s)
-                continue
-            for b in data:
-                self.feed_byte(b)
 
     def feed_byte(self, b: int) -> None:
         if 0x31 <= b <= 0x39:  # "1".."9"
@@ -80,18 +60,8 @@ class SerialButtons:
                 log.warning("buttons at %s sent unexpected byte 0x%02x (ignored; %d so far)",
                             self.url, b, self.garbage)
 
-    def _drop_port(self) -> None:
-        try:
-            if self.port is not None:
-                self.port.close()
-        except Exception:  # noqa: BLE001
-            pass
-        self.port = None
-
     def close(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=2)
-        self._drop_port()
+        self.reader.close()
 
 
 class SimulatedButtons:

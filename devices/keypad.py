@@ -51,6 +51,7 @@ import time
 from typing import Callable
 from urllib.parse import parse_qsl, urlsplit
 
+from devices.port_reader import PortReader
 from devices.serial_url import parse_serial_url
 
 log = logging.getLogger(__name__)
@@ -129,8 +130,12 @@ class SerialKeypad(_Reader):
     def __init__(self, url: str, on_key: Callable[[str], None], reopen_s: float = 3.0):
         super().__init__(url, on_key, reopen_s)
         self.link = self.check_url(url)
-        self.port = self.link.open(timeout=0.2)
-        self._thread.start()
+        self.reader = PortReader(self.link, url, "keypad", self.feed_byte, reopen_s)
+        self._thread = self.reader._thread   # the reader thread (tests look at it)
+
+    @property
+    def port(self):
+        return self.reader.port
 
     @classmethod
     def check_url(cls, url: str):
@@ -140,23 +145,6 @@ class SerialKeypad(_Reader):
     def from_url(cls, url: str, **options) -> "SerialKeypad":
         return cls(url, **options)
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                if self.port is None:
-                    self.port = self.link.open(timeout=0.2)
-                    log.info("keypad at %s is back", self.url)
-                data = self.port.read(64)
-            except Exception as e:  # noqa: BLE001 - pyserial raises several kinds
-                if self._stop.is_set():
-                    return
-                log.warning("keypad at %s: %s; retrying in %.0f s", self.url, e, self.reopen_s)
-                self._release()
-                self._stop.wait(self.reopen_s)
-                continue
-            for b in data:
-                self.feed_byte(b)
-
     def feed_byte(self, b: int) -> None:
         key = SERIAL_BYTES.get(b)
         if key is not None:
@@ -165,13 +153,8 @@ class SerialKeypad(_Reader):
             shown = f" ({chr(b)!r})" if 0x20 < b < 0x7f else ""
             self._unknown(f"byte 0x{b:02x}{shown}")
 
-    def _release(self) -> None:
-        try:
-            if self.port is not None:
-                self.port.close()
-        except Exception:  # noqa: BLE001
-            pass
-        self.port = None
+    def close(self) -> None:
+        self.reader.close()
 
 
 class HidKeypad(_Reader):
