@@ -162,16 +162,23 @@ def test_ticket_issued_then_printed_on_the_simulated_printer(tmp_path, clock):
         k.close()
 
 
+def out_of_paper(k):
+    """The kiosk's ticket service, heard, with its simulated printer just run out of paper (the
+    service does not know it yet)."""
+    heard = Heard()
+    svc = k.tickets
+    svc.listen(heard)
+    svc.flush(10)
+    svc.printer.simulator.state = "paper_out"
+    return svc, heard
+
+
 def test_a_printer_known_to_be_out_of_paper_shows_the_fallback_from_the_first_frame(tmp_path, clock):
     """When the printer already said it cannot print, the issued ticket comes with "failed" (the
     QR to photograph) at once, not "printing" first: the screen is drawn once, complete."""
-    k = Kiosk(config(devices={"printer": {"url": "sim://"}}), data_dir=tmp_path / "data", clock=clock)
+    k = Kiosk(sim_printer_config(), data_dir=tmp_path / "data", clock=clock)
     try:
-        heard = Heard()
-        svc = k.tickets
-        svc.listen(heard)
-        svc.flush(10)
-        svc.printer.simulator.state = "paper_out"
+        svc, heard = out_of_paper(k)
         assert svc.take("passport", "nl")           # the first try finds out
         heard.wait_for("paper_ok", False)
         svc.done()
@@ -189,11 +196,7 @@ def test_a_printer_known_to_be_out_of_paper_shows_the_fallback_from_the_first_fr
 def test_paper_out_falls_back_to_the_screen(tmp_path, clock):
     k = Kiosk(sim_printer_config(), data_dir=tmp_path / "data", clock=clock)
     try:
-        heard = Heard()
-        svc = k.tickets
-        svc.listen(heard)
-        svc.flush(10)
-        svc.printer.simulator.state = "paper_out"
+        svc, heard = out_of_paper(k)
         assert svc.take("passport", "nl")
         heard.wait_for("print_status", "failed")
         assert heard.last("issued").ticket.label == "A001"   # the number stands

@@ -74,3 +74,14 @@ def choose(ui, label: str, drain=None) -> str:
     text = focus_to(ui, label, drain=drain)
     key(ui, "select", drain=drain)
     return text
+
+
+def hidden_by_opacity(widget) -> bool:
+    """Is the widget or one of its parents fully transparent (a button kept in its place)?"""
+    from kivy.core.window import Window
+    node = widget
+    while node is not None and node is not Window:
+        if getattr(node, "opacity", 1) == 0:
+            return True
+        node = node.parent
+    return False

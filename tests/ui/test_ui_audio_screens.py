@@ -4,7 +4,7 @@ activate, a double tap activates), the long press on the start screen, and the f
 import pytest
 from kivy.uix.label import Label
 
-from audio_helpers import key, said
+from audio_helpers import hidden_by_opacity, key, said
 from audio_sites import full_site
 from test_ui_tickets import drain
 
@@ -21,12 +21,7 @@ def visible_texts(root):
             continue
         if w.get_root_window() is None or w.width <= 1 or w.height <= 1:
             continue
-        node, shown = w, True
-        while node is not None and node is not Window:
-            if getattr(node, "opacity", 1) == 0:
-                shown = False
-                break
-            node = node.parent
+        shown = not hidden_by_opacity(w)
         x, y = w.to_window(*w.pos)
         if shown and x < Window.width and y < Window.height and x + w.width > 0 and y + w.height > 0:
             out.append(" ".join(w.text.split()))

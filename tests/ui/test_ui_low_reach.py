@@ -5,7 +5,7 @@ import pytest
 from kivy.core.window import Window
 from kivy.uix.behaviors import ButtonBehavior
 
-from audio_helpers import key
+from audio_helpers import hidden_by_opacity, key
 from audio_sites import full_site
 from test_ui_tickets import drain
 from screens.low_reach import TOP_FREE
@@ -20,12 +20,7 @@ def controls(root):
     for w in root.walk(restrict=True):
         if not isinstance(w, ButtonBehavior) or w.get_root_window() is None:
             continue
-        node, shown = w, True
-        while node is not None and node is not Window:
-            if getattr(node, "opacity", 1) == 0:
-                shown = False
-                break
-            node = node.parent
+        shown = not hidden_by_opacity(w)
         if shown and w.width > 1 and w.height > 1:
             out.append(w)
     return out
