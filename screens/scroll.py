@@ -20,7 +20,6 @@ A scissor box costs nothing; it is in window pixels, so it follows the list's pl
 """
 from __future__ import annotations
 
-from kivy.core.window import Window
 from kivy.graphics import BindTexture, StencilPop, StencilPush, StencilUnUse, StencilUse
 from kivy.graphics.scissor_instructions import ScissorPop, ScissorPush
 from kivy.metrics import dp
@@ -42,8 +41,7 @@ class KioskScrollView(ScrollView):
         super().__init__(**kw)
         self.fbind("pos", self._place_scissor)
         self.fbind("size", self._place_scissor)
-        self.fbind("parent", self._place_scissor)
-        Window.fbind("size", self._place_scissor)
+        self.fbind("parent", self._place_scissor)   # a window resize moves or resizes it too
 
     def on_kv_post(self, base_widget):
         self._clip_with_scissor()
