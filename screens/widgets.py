@@ -13,17 +13,23 @@ from kivy.uix.togglebutton import ToggleButton
 from kivy.uix.widget import Widget
 
 from screens.kvload import load_kv_for
+from screens.pictogram import PictogramButton
 
 # Mouth curvature per answer word: +1 big smile, -1 deep frown.
 CURVE = {"very_bad": -1.0, "bad": -0.5, "neutral": 0.0, "good": 0.5, "very_good": 1.0}
 
 
-class BigButton(Button):
-    """A large, solid button: at least the minimum touch target in both directions."""
+class BigButton(PictogramButton, Button):
+    """A large, solid button: at least the minimum touch target in both directions; `icon`
+    puts a pictogram beside its word (screens/pictogram.py)."""
 
 
-class SecondaryButton(Button):
-    """Outlined button for the less important choice (e.g. Skip)."""
+class SecondaryButton(PictogramButton, Button):
+    """Outlined button for the less important choice (e.g. Skip), with an optional `icon`."""
+
+
+class IconToggle(PictogramButton, ToggleButton):
+    """A toggle with a pictogram beside its word (the route's step-free choice)."""
 
 
 class ReasonToggle(ToggleButton):

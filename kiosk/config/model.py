@@ -54,12 +54,15 @@ class UiSection:
                                    "order; each must have a catalog.", nonempty=True)
     default_language: str = setting("nl", "Language a new visitor starts in.", check=_lang_code)
     accessible_default: bool = setting(False, "Start in large-text / high-contrast mode.")
-    idle_timeout_s: float = setting(15.0, "Seconds without a touch before the screen records what "
-                                    "was given and goes back to the start.", min=3, max=600)
-    countdown_s: float = setting(5.0, "A visible countdown is shown in the last this-many seconds "
-                                 "before an idle reset.", min=0, max=60)
-    warn_s: float = setting(20.0, "On a screen that goes back to the start by itself (services, "
-                            "appointment, ticket, destinations, route): after idle_timeout_s "
+    idle_timeout_s: float = setting(15.0, "Seconds without a touch before the warning (a "
+                                    "countdown with a 'more time' button) that comes before the "
+                                    "screen records what was given and goes back to the start.",
+                                    min=3, max=600)
+    countdown_s: float = setting(5.0, "Kept for older configs: the warning before an idle reset "
+                                 "lasts the longer of this and warn_s.", min=0, max=60)
+    warn_s: float = setting(20.0, "On every screen that goes back to the start by itself (feedback "
+                            "reasons, services, appointment, ticket, destinations, route, and "
+                            "the start screen after a language change): after idle_timeout_s "
                             "without a touch, a countdown with a 'more time' button shows for "
                             "this many seconds before the reset (at least 20: WCAG 2.2.1).",
                             min=20, max=600)

@@ -8,16 +8,20 @@ monotonic clock passed in, so tests move time by hand.
 Rules:
 - An answer within `response_interval_s` of the last accepted answer is not an
   answer; it is counted as suppressed (a child playing must not skew results).
-- No touch for `idle_timeout_s` records what was given so far (reasons chosen
-  until then, ended_by="timeout") and resets language and large-text mode for
-  the next visitor; a countdown is shown in the last `countdown_s` seconds.
+- No touch for `idle_timeout_s` starts a warning with a countdown (WCAG 2.2.1: at
+  least 20 s, `warn_s`; any touch is "more time"); when it runs out, what was given
+  so far is recorded (reasons chosen until then, ended_by="timeout") and language
+  and large-text mode are reset for the next visitor.
 - time_to_answer_ms is the time from the smiley tap to done/skip/timeout.
 """
 from __future__ import annotations
 
 import enum
+import math
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from kiosk.session import MIN_WARN_S
 
 # Answer words per scale, worst first; msgid is "feedback.answer.<word>".
 ANSWER_WORDS = {
@@ -88,7 +92,8 @@ class Settings:
     response_interval_s: float = 5.0
     thanks_s: float = 3.0
     idle_timeout_s: float = 15.0
-    countdown_s: float = 5.0
+    countdown_s: float = 5.0   # older configs' warning length; the longer of it and warn_s counts
+    warn_s: float = MIN_WARN_S
     reasons: dict[str, list[str]] = field(default_factory=lambda: {
         "positive": [], "neutral": [], "negative": []})
     default_language: str = "nl"
@@ -98,7 +103,7 @@ class Settings:
     def from_config(cls, cfg) -> "Settings":
         fb, ui = cfg.feedback, cfg.ui
         return cls(scale=fb.scale, response_interval_s=fb.response_interval_s, thanks_s=fb.thanks_s,
-                   idle_timeout_s=ui.idle_timeout_s, countdown_s=ui.countdown_s,
+                   idle_timeout_s=ui.idle_timeout_s, countdown_s=ui.countdown_s, warn_s=ui.warn_s,
                    reasons={"positive": list(fb.reasons.positive), "neutral": list(fb.reasons.neutral),
                             "negative": list(fb.reasons.negative)},
                    default_language=ui.default_language, accessible_default=ui.accessible_default)
@@ -210,13 +215,21 @@ class FeedbackFlow:
         return (self.phase != Phase.QUESTION or self.language != self.s.default_language
                 or self.accessible != self.s.accessible_default)
 
+    def warning_s(self) -> float:
+        """How long the warning before an idle reset shows (at least 20 s: WCAG 2.2.1)."""
+        return max(MIN_WARN_S, self.s.warn_s, self.s.countdown_s)
+
+    def reset_after_s(self) -> float:
+        """Seconds without a touch before an idle reset: the idle time, then the warning."""
+        return self.s.idle_timeout_s + self.warning_s()
+
     def countdown(self) -> int | None:
         """Whole seconds left before an idle reset, when the countdown should show."""
         if self.phase == Phase.THANKS or not self.needs_reset():
             return None
-        left = self.s.idle_timeout_s - self.idle_for()
-        if left <= self.s.countdown_s and left > 0:
-            return max(1, int(left + 0.999))
+        left = self.reset_after_s() - self.idle_for()
+        if 0 < left <= self.warning_s():
+            return max(1, math.ceil(left))
         return None
 
     def tick(self) -> bool:
@@ -227,7 +240,7 @@ class FeedbackFlow:
                 self._reset()
                 return True
             return False
-        if self.needs_reset() and self.idle_for() >= self.s.idle_timeout_s:
+        if self.needs_reset() and self.idle_for() >= self.reset_after_s():
             if self.phase == Phase.REASONS and self.current is not None:
                 self._finish("timeout")
             self._reset()

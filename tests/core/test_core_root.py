@@ -230,10 +230,10 @@ def test_idle_session_resets_for_the_next_visitor(core, clock):
     s.listen(lambda sess: changes.append((sess.language, sess.accessible, sess.audio)))
     s.set_language("en")
     s.set_accessible(True)   # (audio mode: warned 20 s first, tests/core/test_session_timing.py)
-    clock.advance(core.cfg.ui.idle_timeout_s - core.cfg.ui.countdown_s + 0.5)
+    clock.advance(core.cfg.ui.idle_timeout_s + 0.5)
     assert s.tick(may_reset=True) is Step.NOTHING
-    assert s.countdown() == int(core.cfg.ui.countdown_s)
-    clock.advance(core.cfg.ui.countdown_s)
+    assert s.countdown() == int(core.cfg.ui.warn_s)      # warned 20 s before (WCAG 2.2.1)
+    clock.advance(core.cfg.ui.warn_s)
     assert s.tick(may_reset=False) is Step.FLOW          # the visitor's choices time out anyway
     assert (s.language, s.accessible, s.audio) == ("nl", False, False)
     assert changes[-1] == ("nl", False, False)

@@ -61,12 +61,12 @@ SCRIPTS = {
         [(0, "answer", 1), (0, "toggle", "friendliness"), (0, "done", None)],
         [("begin", 1), ("finish", 1, (), "done", 0)],
     ),
-    "idle timeout records what was given": (
-        [(0, "answer", 3), (2, "toggle", "clarity"), (15, "tick", None)],
-        [("begin", 3), ("reasons", ("clarity",)), ("finish", 3, ("clarity",), "timeout", 17000)],
+    "idle timeout (15 s, then a 20 s warning) records what was given": (
+        [(0, "answer", 3), (2, "toggle", "clarity"), (35, "tick", None)],
+        [("begin", 3), ("reasons", ("clarity",)), ("finish", 3, ("clarity",), "timeout", 37000)],
     ),
-    "no timeout before 15 s idle": (
-        [(0, "answer", 3), (14.9, "tick", None)],
+    "no timeout before the warning is over": (
+        [(0, "answer", 3), (34.9, "tick", None)],
         [("begin", 3)],
     ),
     "tap within response interval is suppressed": (
@@ -99,15 +99,25 @@ def test_scripts(name):
     assert sink.calls == expected
 
 
-@pytest.mark.parametrize("idle,shown", [(0, None), (9.9, None), (10.0, 5), (10.5, 5), (11.2, 4),
-                                         (14.5, 1), (15.0, None)])
-def test_countdown_in_last_seconds(idle, shown):
-    flow, clock, _ = make()
+@pytest.mark.parametrize("idle,shown", [(0, None), (14.9, None), (15.0, 20), (15.5, 20), (16.2, 19),
+                                         (34.5, 1), (35.0, None)])
+def test_warning_20_s_before_the_reset(idle, shown):
+    """WCAG 2.2.1: after the idle time (15 s) a countdown of at least 20 s, then the reset."""
+    flow, clock, sink = make()
     flow.answer(2)
     clock.advance(idle)
-    if idle >= 15.0:
-        flow.tick()
+    assert flow.tick() is (idle >= 35.0)
     assert flow.countdown() == shown
+    assert flow.phase is (Phase.QUESTION if idle >= 35.0 else Phase.REASONS)
+
+
+def test_an_older_config_with_a_longer_countdown_keeps_it():
+    flow, clock, _ = make(countdown_s=30.0)
+    flow.answer(2)
+    clock.advance(15.0)
+    assert flow.countdown() == 30
+    clock.advance(29.9)
+    assert not flow.tick() and flow.phase is Phase.REASONS
 
 
 def test_thanks_then_question_and_visitor_state_reset():
@@ -127,11 +137,13 @@ def test_thanks_then_question_and_visitor_state_reset():
 def test_idle_on_question_screen_resets_language_only_after_timeout():
     flow, clock, sink = make()
     flow.set_language("en")
-    clock.advance(12)
+    clock.advance(32)
     assert flow.countdown() == 3
-    flow.touch()
+    flow.touch()                      # more time
     assert flow.countdown() is None
-    clock.advance(15)
+    clock.advance(34.9)
+    assert not flow.tick() and flow.language == "en"
+    clock.advance(0.1)
     assert flow.tick() and flow.language == "nl"
     assert sink.calls == []
 

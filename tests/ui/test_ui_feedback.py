@@ -48,14 +48,14 @@ def test_idle_timeout_with_countdown(ui):
     ui.tap(ui.screen().face(2))
     r = ui.screen("feedback_reasons")
     ui.tap(r.toggle("building"))
-    ui.advance(9.0)
+    ui.advance(14.0)
     assert ui.app.countdown_text == ""
-    ui.advance(2.0)  # 11 s idle: 4 s left
-    assert ui.app.countdown_text == "Terug naar het begin over 4 s"
-    assert "4 s" in r.ids.title.parent.children[-1].ids.countdown.text
+    ui.advance(2.0)  # 16 s idle: the warning shows, 19 s left
+    assert ui.app.countdown_text == "Terug naar het begin over 19 s"
+    assert "19 s" in r.ids.title.parent.children[-1].ids.countdown.text
     ui.screenshot("countdown")
     assert given(ui) == []
-    ui.advance(4.1)
+    ui.advance(19.1)
     assert ui.current == "feedback_question"
     assert ui.app.countdown_text == ""
     ev = given(ui)

@@ -116,7 +116,7 @@ def test_language_change(ui):
     assert changes(ui) == [{"key": "ui.default_language", "old": None, "new": "en"}]
     assert all("pin" not in str(c) for c in changes(ui))
     ui.tap(home.ids.close)
-    ui.advance(16)  # the next visitor starts in the new default language
+    ui.advance(ui.app.kcfg.ui.idle_timeout_s + ui.app.kcfg.ui.warn_s + 1)  # the next visitor: new default
     assert ui.app.lang == "en"
     assert ui.screen().face(5).label == "Very good"
 

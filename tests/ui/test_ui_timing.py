@@ -102,3 +102,37 @@ def test_audio_mode_ends_for_the_next_visitor_on_the_start_screen(ui):
     ui.tap(home.ids.tickets)                  # the next visitor's tap acts at once
     drain(ui)
     assert ui.current == "ticket_services"
+
+
+def test_feedback_reasons_warn_20_s_before_they_time_out(ui):
+    """The feedback pillar (default config): the reasons screen records what was given and goes
+    back to the smileys only after a 20 s warning with "more time"."""
+    app = ui.app
+    ui.tap(ui.screen().face(2))
+    reasons = ui.screen("feedback_reasons")
+    ui.advance(app.kcfg.ui.idle_timeout_s - 1)
+    assert app.countdown_text == "" and ui.current == "feedback_reasons"
+    ui.advance(1.2)
+    assert app.countdown_text == app.tr("idle.countdown", n=20)
+    bar = top_bar(reasons)
+    assert bar.ids.more_time.opacity == 1 and not bar.ids.more_time.disabled
+    ui.tap(bar.ids.more_time)
+    assert app.countdown_text == "" and ui.current == "feedback_reasons"
+    ui.advance(app.kcfg.ui.idle_timeout_s + 19)
+    assert ui.current == "feedback_reasons" and app.countdown_text
+    ui.advance(1.5)
+    assert ui.current == "feedback_question"
+
+
+def test_a_chosen_language_stays_until_the_warning_is_over(ui):
+    """On the start screen a visitor's language goes back to the default only after the
+    warning (a visitor reading the question in their language is not cut off)."""
+    app = ui.app
+    app.core.session.set_language("en")
+    drain(ui)
+    ui.advance(app.kcfg.ui.idle_timeout_s + 0.5)
+    assert app.countdown_text == app.tr("idle.countdown", n=20)
+    ui.advance(app.kcfg.ui.warn_s - 1)
+    assert app.lang == "en"
+    ui.advance(1.0)
+    assert app.lang == app.kcfg.ui.default_language and app.countdown_text == ""
