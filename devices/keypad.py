@@ -264,8 +264,18 @@ class HidKeypad(_Reader):
                 pass
 
 
+# Simulate mode (`make run`): the computer's keyboard plays the keypad. Keys by the window's
+# key codes (SDL): arrows up/down, Enter (and the numeric keypad's) or Space select, Backspace
+# back, F1 help, F2 repeat, F3 slower, F4 faster, - quieter, + louder. Escape is left alone
+# (it closes a development window).
+SIM_KEYBOARD = {273: "up", 274: "down", 13: "select", 271: "select", 32: "select", 8: "back",
+                282: "help", 283: "repeat", 284: "rate_down", 285: "rate_up",
+                45: "volume_down", 269: "volume_down", 43: "volume_up", 270: "volume_up"}
+
+
 class SimulatedKeypad:
-    """sim:// - presses come from `press(key)` (tests, simulate mode's keyboard)."""
+    """sim:// - presses come from `press(key)` (tests, and simulate mode's keyboard:
+    SIM_KEYBOARD)."""
 
     def __init__(self, url: str, on_key: Callable[[str], None]):
         self.url = url
@@ -280,6 +290,15 @@ class SimulatedKeypad:
     def from_url(cls, url: str, **options) -> "SimulatedKeypad":
         cls.check_url(url)
         return cls(url, **options)
+
+    def keyboard(self, keycode: int) -> bool:
+        """A key of the computer's keyboard in simulate mode: pressed when it plays a keypad
+        key (SIM_KEYBOARD); returns whether it did."""
+        key = SIM_KEYBOARD.get(keycode)
+        if key is None:
+            return False
+        self.press(key)
+        return True
 
     def press(self, key: str) -> None:
         if key not in KEYS:

@@ -133,7 +133,9 @@ class KioskApp(StaffMode, App):
         if self._stopping:
             return
         self._open_buttons()
-        self.core.open_keypad(lambda fn: Clock.schedule_once(lambda _dt: fn()))
+        pad = self.core.open_keypad(lambda fn: Clock.schedule_once(lambda _dt: fn()))
+        if hasattr(pad, "keyboard"):   # simulator: the keyboard plays the keypad (SIM_KEYBOARD)
+            Window.bind(on_key_down=lambda _w, keycode, *_a: pad.keyboard(keycode))
         # requests and the sync worker take ~0.4 s to import: not on the Kivy thread, and
         # only once the first screen is up (an import holds the GIL while the window starts)
         Clock.schedule_once(lambda _dt: threading.Thread(target=self.core.start_sync, name="sync-start",

@@ -211,3 +211,26 @@ def test_focus_ring_is_visible(ui):
     app.set_accessible(True)
     ui.frames(3)
     ui.screenshot("audio-focus-ring-large")
+
+
+@pytest.mark.parametrize("ui", [FULL], indirect=True, ids=["home"])
+def test_simulate_mode_keyboard_plays_the_keypad(ui):
+    """`make run` has no keypad: the computer's keyboard plays the simulated one."""
+    from kivy.core.window import Window
+    said(ui)
+    pad = ui.app.core.devices.get("keypad")
+
+    def press(keycode):
+        Window.dispatch("on_key_down", keycode, 0, None, [])
+        ui.frames(2)
+        drain(ui)
+        ui.settle()
+
+    press(282)                                      # F1: help (the first key starts audio mode)
+    assert ui.app.core.session.audio
+    mark = len(said(ui))
+    press(274)                                      # arrow down: the next item is said
+    assert pad.presses[-2:] == ["help", "down"]
+    assert said(ui)[mark:] and ui.app.core.audio.focus_key
+    press(ord("x"))                                 # not a keypad key: nothing pressed
+    assert pad.presses[-1] == "down"
