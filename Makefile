@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test bench venv sysdeps-run sysdeps-test clean
+.PHONY: run test bench venv sysdeps-run sysdeps-test clean catalogs
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -26,19 +26,23 @@ $(VENV)/.test-installed: $(BIN)/python pyproject.toml
 	$(PYC)
 	touch $@
 
+# Translation catalogs (.po) compiled to .mo; only those older than their .po are rewritten.
+catalogs:
+	$(BIN)/python -m kiosk.i18n compile
+
 sysdeps-run:
 	sh scripts/sysdeps.sh run
 
 sysdeps-test:
 	sh scripts/sysdeps.sh test
 
-run: sysdeps-run $(VENV)/.run-installed
+run: sysdeps-run $(VENV)/.run-installed catalogs
 	$(BIN)/python scripts/demo.py
 
-test: sysdeps-test $(VENV)/.test-installed
+test: sysdeps-test $(VENV)/.test-installed catalogs
 	$(BIN)/python -m pytest -q
 
-bench: sysdeps-test $(VENV)/.test-installed
+bench: sysdeps-test $(VENV)/.test-installed catalogs
 	$(BIN)/python -m bench
 
 clean:

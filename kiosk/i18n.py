@@ -1,19 +1,29 @@
-"""Translation catalogs (gettext .po files) for every visitor-facing string.
+"""Translation catalogs (gettext) for every visitor-facing string.
 
-Layout: kiosk/locale/<lang>/LC_MESSAGES/<domain>.po, one domain per part of the
-app (kiosk, tickets, wayfinding, ...); all domains of a language are merged. The
-catalogs decide which languages exist: a language is available when its folder
-has a catalog with the `language.name` entry (the name shown on the language button,
-in that language). Message ids are symbolic (`feedback.question`), so every
-language, Dutch included, is a complete catalog.
+Layout: kiosk/locale/<lang>/LC_MESSAGES/<domain>.po, one domain per part of the app (kiosk,
+tickets, wayfinding, display, audio, staff); all domains of a language are merged. The
+catalogs decide which languages exist: a language is available when its folder has a catalog
+with the `language.name` entry (the name shown in the language list, in that language).
+Message ids are symbolic (`feedback.question`), so every language, Dutch included, is a
+complete catalog. Staff screens (staff.po) may stay Dutch and English: other languages fall
+back to English there.
 
-Placeholders use str.format names: `_("ticket.people_ahead", n=3)`.
+The .po files are compiled to .mo at install and build (`python -m kiosk.i18n compile`, run by
+`make`); at run time the kiosk reads the .mo with the standard library's gettext. A .mo that
+is missing or older than its .po (a translator's checkout) is compiled in memory with Babel and
+a warning says to run `make`.
+
+Placeholders use str.format names: `tr("ticket.wait_at", place=...)`. Plurals are gettext
+plurals with the language's Plural-Forms: `tr.ngettext("ticket.people_ahead", n, lang, n=n)` (the
+plural msgid is the singular's with ".plural" appended).
 """
 from __future__ import annotations
 
-import ast
+import gettext
+import io
 import logging
 import os
+import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,64 +31,88 @@ log = logging.getLogger(__name__)
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 FALLBACK = "en"
+PLURAL_SUFFIX = ".plural"
 
 
 class PoError(ValueError):
     pass
 
 
-def parse_po(text: str, name: str = "<po>") -> dict[str, str]:
-    """Parse the subset of .po we use: msgid/msgstr with continued string lines."""
-    entries: dict[str, str] = {}
-    key = None
-    cur: dict[str, list[str]] = {}
+def _compile_po(po: Path) -> bytes:
+    """The .mo bytes of one .po (Babel), or PoError naming the file and what is wrong."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    try:
+        with po.open("rb") as f:
+            catalog = read_po(f, abort_invalid=True)
+    except Exception as exc:   # Babel raises several kinds for a broken file
+        raise PoError(f"{po}: {exc}") from None
+    out = io.BytesIO()
+    write_mo(out, catalog, use_fuzzy=False)
+    return out.getvalue()
 
-    def flush():
-        if "msgid" in cur:
-            mid = "".join(cur["msgid"])
-            entries[mid] = "".join(cur.get("msgstr", []))
-        cur.clear()
 
-    for no, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            if not line:
-                flush()
+def compile_catalogs(locale_dir: str | os.PathLike = LOCALE_DIR) -> list[Path]:
+    """Write <domain>.mo next to every <domain>.po that has no up-to-date one; returns them."""
+    written = []
+    for po in sorted(Path(locale_dir).glob("*/LC_MESSAGES/*.po")):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
             continue
-        if line.startswith("msgid "):
-            flush()
-            key, rest = "msgid", line[6:]
-        elif line.startswith("msgstr "):
-            key, rest = "msgstr", line[7:]
-        elif line.startswith('"'):
-            rest = line
-        else:
-            raise PoError(f"{name}:{no}: cannot read line: {raw!r}")
-        if key is None:
-            raise PoError(f"{name}:{no}: text before the first msgid")
-        if len(rest) >= 2 and rest[0] == '"' and rest[-1] == '"' and "\\" not in rest \
-                and '"' not in rest[1:-1]:
-            cur.setdefault(key, []).append(rest[1:-1])  # the common case, without escapes
-            continue
-        try:
-            value = ast.literal_eval(rest)
-        except (ValueError, SyntaxError):
-            raise PoError(f"{name}:{no}: bad quoted string: {rest!r}") from None
-        if not isinstance(value, str):
-            raise PoError(f"{name}:{no}: expected a quoted string")
-        cur.setdefault(key, []).append(value)
-    flush()
-    entries.pop("", None)  # the header
-    return entries
+        mo.write_bytes(_compile_po(po))
+        written.append(mo)
+    return written
+
+
+def _translations(po: Path) -> gettext.GNUTranslations:
+    mo = po.with_suffix(".mo")
+    if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+        with mo.open("rb") as f:
+            return gettext.GNUTranslations(f)
+    log.warning("%s is not compiled (or older than its .po): compiled in memory; run `make`", po)
+    return gettext.GNUTranslations(io.BytesIO(_compile_po(po)))
+
+
+class Catalog(dict):
+    """One language's messages, all domains merged: msgid -> text (a plural's singular form),
+    and `plural(msgid, n)` for the language's form of a plural message."""
+
+    def __init__(self, parts: list[gettext.GNUTranslations]):
+        super().__init__()
+        self._parts = parts
+        for t in parts:
+            for key, text in t._catalog.items():     # the parsed .mo (stdlib gettext)
+                if isinstance(key, str) and key:
+                    self.setdefault(key, text)
+                elif isinstance(key, tuple) and key[1] == 0:
+                    self.setdefault(key[0], text)
+
+    def plural(self, msgid: str, n: int) -> str | None:
+        for t in self._parts:
+            text = t.ngettext(msgid, msgid + PLURAL_SUFFIX, n)
+            if text not in (msgid, msgid + PLURAL_SUFFIX):
+                return text
+        return None
 
 
 @lru_cache(maxsize=None)
-def load_language(lang: str, locale_dir: str = str(LOCALE_DIR)) -> dict[str, str]:
+def load_language(lang: str, locale_dir: str = str(LOCALE_DIR)) -> Catalog:
     folder = Path(locale_dir) / lang / "LC_MESSAGES"
-    merged: dict[str, str] = {}
-    for po in sorted(folder.glob("*.po")):
-        merged.update(parse_po(po.read_text(encoding="utf-8"), str(po)))
-    return merged
+    return Catalog([_translations(po) for po in sorted(folder.glob("*.po"))])
+
+
+def read_po_file(path: str | os.PathLike) -> dict[str, str]:
+    """A .po file as msgid -> text (a plural message: its last form), for checks and tests."""
+    from babel.messages.pofile import read_po
+    with open(path, "rb") as f:
+        catalog = read_po(f)
+    out = {}
+    for m in catalog:
+        if not m.id:
+            continue
+        key = m.id[0] if isinstance(m.id, tuple) else m.id
+        out[key] = m.string[-1] if isinstance(m.string, tuple) else m.string
+    return out
 
 
 def available_languages(locale_dir: str | os.PathLike = LOCALE_DIR) -> list[str]:
@@ -110,17 +144,12 @@ class Translator:
         return bool(load_language(lang, self.locale_dir).get(msgid)) or bool(
             self.extra.get(msgid, {}).get(lang))
 
-    def gettext(self, msgid: str, lang: str | None = None, **fmt) -> str:
-        lang = lang or self.language
-        text = self.extra.get(msgid, {}).get(lang) or load_language(lang, self.locale_dir).get(msgid)
-        if not text:
-            text = (self.extra.get(msgid, {}).get(FALLBACK)
-                    or load_language(FALLBACK, self.locale_dir).get(msgid))
-            if (lang, msgid) not in self._warned:
-                self._warned.add((lang, msgid))
-                log.warning("no %s translation for %r", lang, msgid)
-            if not text:
-                text = msgid
+    def _missing(self, lang: str, msgid: str) -> None:
+        if (lang, msgid) not in self._warned:
+            self._warned.add((lang, msgid))
+            log.warning("no %s translation for %r", lang, msgid)
+
+    def _format(self, text: str, lang: str, msgid: str, fmt: dict) -> str:
         if fmt:
             try:
                 text = text.format(**fmt)
@@ -128,7 +157,82 @@ class Translator:
                 log.warning("bad placeholders in %s translation of %r", lang, msgid)
         return text
 
+    def gettext(self, msgid: str, lang: str | None = None, **fmt) -> str:
+        lang = lang or self.language
+        text = self.extra.get(msgid, {}).get(lang) or load_language(lang, self.locale_dir).get(msgid)
+        if not text:
+            text = (self.extra.get(msgid, {}).get(FALLBACK)
+                    or load_language(FALLBACK, self.locale_dir).get(msgid))
+            self._missing(lang, msgid)
+            if not text:
+                text = msgid
+        return self._format(text, lang, msgid, fmt)
+
     __call__ = gettext
+
+    def ngettext(self, msgid: str, count: int, lang: str | None = None, **fmt) -> str:
+        """The form of plural message `msgid` for the number `count` in the language
+        (Polish, Ukrainian: 3 forms; Arabic: 6)."""
+        lang = lang or self.language
+        text = load_language(lang, self.locale_dir).plural(msgid, count)
+        if text is None:
+            self._missing(lang, msgid)
+            text = load_language(FALLBACK, self.locale_dir).plural(msgid, count) or msgid
+        return self._format(text, lang, msgid, fmt)
 
     def language_name(self, lang: str) -> str:
         return load_language(lang, self.locale_dir).get("language.name", lang)
+
+
+def new_language(lang: str, locale_dir: str | os.PathLike = LOCALE_DIR) -> list[Path]:
+    """Start a language: kiosk/locale/<lang>/LC_MESSAGES/<domain>.po for every domain of the
+    English catalogs, every message empty (Babel writes the language's Plural-Forms)."""
+    from babel.messages.catalog import Catalog as PoCatalog
+    from babel.messages.pofile import read_po, write_po
+    target = Path(locale_dir) / lang / "LC_MESSAGES"
+    if target.exists() and any(target.glob("*.po")):
+        raise PoError(f"{target} already has catalogs")
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for src in sorted((Path(locale_dir) / FALLBACK / "LC_MESSAGES").glob("*.po")):
+        if src.stem == "staff":
+            continue   # staff screens stay Dutch and English
+        with src.open("rb") as f:
+            english = read_po(f)
+        cat = PoCatalog(locale=lang, project="kiosk", fuzzy=False)
+        for m in english:
+            if m.id:
+                empty = ("",) * cat.num_plurals if isinstance(m.id, tuple) else ""
+                cat.add(m.id, empty, auto_comments=[f"en: {m.string if isinstance(m.string, str) else m.string[-1]}"])
+        out = target / src.name
+        with out.open("wb") as f:
+            write_po(f, cat, width=100)
+        written.append(out)
+    return written
+
+
+def main(argv: list[str]) -> int:
+    """`python -m kiosk.i18n compile`: compile every catalog (make does this at install);
+    `python -m kiosk.i18n new xx`: start language xx from the English catalogs."""
+    if argv[:1] == ["new"] and len(argv) == 2:
+        try:
+            for p in new_language(argv[1]):
+                print(p)
+        except (PoError, ValueError) as exc:
+            print(f"cannot start {argv[1]!r}: {exc}", file=sys.stderr)
+            return 1
+        return 0
+    if argv[:1] != ["compile"]:
+        print("usage: python -m kiosk.i18n compile | new LANG", file=sys.stderr)
+        return 2
+    try:
+        written = compile_catalogs()
+    except PoError as exc:
+        print(f"catalog error: {exc}", file=sys.stderr)
+        return 1
+    print(f"compiled {len(written)} catalog(s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -18,9 +18,10 @@ from kivy.properties import BooleanProperty, ListProperty, NumericProperty, Stri
 from kivy.uix.screenmanager import ScreenManager
 
 from kiosk import theme
+from kiosk.bidi_text import is_rtl_language
 from kiosk.feedback.flow import Outcome, Phase
 from kiosk.session import Step
-from screens import appliance, low_reach, registry, textures, widgets  # noqa: F401 - widgets: shared kv classes
+from screens import appliance, low_reach, registry, rtl, textures, widgets  # noqa: F401 - widgets: shared kv classes
 from screens.audio_mode import AudioBridge
 from screens.idle_throttle import IdleThrottle
 from screens.staff_mode import StaffMode
@@ -37,6 +38,7 @@ PREBUILD_GAP_S = 0.1     # one screen at a time, so a tap meanwhile is answered 
 class KioskApp(StaffMode, App):
     title = "Kiosk"
     lang = StringProperty("nl")
+    rtl = BooleanProperty(False)   # the language reads right to left: layouts mirror (screens/rtl.py)
     accessible = BooleanProperty(False)
     countdown_text = StringProperty("")
     language_button_text = StringProperty("")
@@ -99,6 +101,7 @@ class KioskApp(StaffMode, App):
 
     # -- building ---------------------------------------------------------------
     def build(self):
+        rtl.install()       # right-to-left labels drawn shaped and in order (screens/rtl.py)
         textures.install()  # label text re-renders into new textures (screens/textures.py)
         self.core.start()
         Window.bind(size=lambda *_: self._update_metrics())
@@ -135,7 +138,7 @@ class KioskApp(StaffMode, App):
         self._open_buttons()
         pad = self.core.open_keypad(lambda fn: Clock.schedule_once(lambda _dt: fn()))
         if hasattr(pad, "keyboard"):   # simulator: the keyboard plays the keypad (SIM_KEYBOARD)
-            Window.bind(on_key_down=lambda _w, keycode, *_a: pad.keyboard(keycode))
+            Window.bind(on_key_down=lambda _w, keycode, _sc, _cp, mods: not mods and pad.keyboard(keycode))
         # requests and the sync worker take ~0.4 s to import: not on the Kivy thread, and
         # only once the first screen is up (an import holds the GIL while the window starts)
         Clock.schedule_once(lambda _dt: threading.Thread(target=self.core.start_sync, name="sync-start",
@@ -199,6 +202,7 @@ class KioskApp(StaffMode, App):
 
     def on_lang(self, *_):
         self.translator.set_language(self.lang)
+        self.rtl = is_rtl_language(self.lang)
         self._update_language_button()
 
     def _update_language_button(self):

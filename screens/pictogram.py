@@ -85,11 +85,11 @@ class PictogramButton:
             return "", 0.0
         room = self.icon_size * 1.3
         text_room = self.width - TEXT_MARGIN - 2 * room
-        if text_room >= MIN_WORD_ROOM * room and text_room >= self._longest_word():
+        if text_room >= MIN_WORD_ROOM * room and text_room >= self.longest_word():
             return "beside", room
         return "above", self.icon_size * 1.2
 
-    def _longest_word(self) -> float:
+    def longest_word(self) -> float:
         """Width of the text's widest word as it would render (a word wider than the room
         beside the pictogram would be split mid-word: the pictogram goes above instead)."""
         key = (self.text, self.font_size, self.bold, self.font_name)

@@ -35,7 +35,8 @@ class StaffPinScreen(Screen):
         elif result.locked_for_s:
             self._show_lock()
         else:
-            self.message = app.tr("staff.pin_wrong", n=result.tries_left)
+            self.message = app.translator.ngettext("staff.pin_wrong", result.tries_left, app.lang,
+                                                  n=result.tries_left)
 
     def _show_lock(self):
         app = App.get_running_app()

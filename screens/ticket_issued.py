@@ -68,7 +68,7 @@ class TicketIssuedScreen(Screen):
         r = self.ctl.result
         if r is None:
             return
-        tr = self.app.translator.gettext
+        tr = self.app.translator
         lang = self.app.lang
         self.ids.number.text = r.ticket.label
         self.ids.service.text = self.ctl.catalog.name(r.service, lang)

@@ -12,6 +12,7 @@ from kivy.uix.button import Button
 from kivy.uix.togglebutton import ToggleButton
 from kivy.uix.widget import Widget
 
+from screens import fonts
 from screens.kvload import load_kv_for
 from screens.pictogram import PictogramButton
 
@@ -133,5 +134,7 @@ class SmileyButton(HeldPress, ButtonBehavior, BoxLayout):
 # screens/scroll.py). Registered by module, so it is imported when a list is first built, not
 # with this module before the first frame.
 Factory.register("KioskScrollView", module="screens.scroll")
+Factory.register("ButtonRow", module="screens.button_row")
 
+fonts.register()   # before the rules that name it
 load_kv_for(__file__)

@@ -6,7 +6,7 @@
 #                               the tests at another date and time, see the README)
 set -e
 group="${1:-run}"
-run_pkgs="libgl1 libegl1 libgl1-mesa-dri libmtdev1 espeak-ng"
+run_pkgs="libgl1 libegl1 libgl1-mesa-dri libmtdev1 espeak-ng fonts-dejavu-core"
 test_pkgs="$run_pkgs postgresql chromium systemd faketime"
 case "$group" in
   run) pkgs="$run_pkgs" ;;

@@ -59,17 +59,16 @@ class TicketContent:
 
 
 def people_line(tr, n: int, lang: str) -> str:
+    """`tr` is a kiosk.i18n.Translator (plural forms: Polish and Ukrainian have 3, Arabic 6)."""
     if n <= 0:
         return tr("ticket.people_ahead.none", lang)
-    if n == 1:
-        return tr("ticket.people_ahead.one", lang)
-    return tr("ticket.people_ahead.many", lang, n=n)
+    return tr.ngettext("ticket.people_ahead", n, lang, n=n)
 
 
 def wait_line(tr, low: int, high: int, lang: str) -> str:
     if high <= 0:
         return tr("ticket.wait.none", lang)
-    return tr("ticket.wait.range", lang, low=low, high=high)
+    return tr.ngettext("ticket.wait.range", high, lang, low=low, high=high)
 
 
 def build_content(ticket, service, catalog, tr, *, qr_pattern: str, ahead: int,

@@ -94,7 +94,7 @@ def distance_text(m: float, lang: str) -> str:
     said = spoken_metres(m)
     if said is None:
         return _tr("wayfinding.distance.few", lang)
-    return _tr("wayfinding.distance.about", lang, m=said)
+    return _tr.ngettext("wayfinding.distance.about", said, lang, m=said)
 
 
 def time_text(seconds: float, lang: str) -> str:
@@ -103,7 +103,7 @@ def time_text(seconds: float, lang: str) -> str:
     n = int(seconds / 60 + 0.5)
     if n == 1:
         return _tr("wayfinding.time.one_minute", lang)
-    return _tr("wayfinding.time.minutes", lang, n=n)
+    return _tr.ngettext("wayfinding.time.minutes", n, lang, n=n)
 
 
 def join_names(names: list[str], lang: str) -> str:

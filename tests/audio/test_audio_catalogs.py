@@ -7,7 +7,7 @@ import pytest
 
 from kiosk.audio.guide import STEPS
 from kiosk.config.model import ROLES
-from kiosk.i18n import load_language, parse_po
+from kiosk.i18n import load_language, read_po_file
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "kiosk" / "locale"
@@ -16,7 +16,7 @@ MSGID = re.compile(r"""["'](audio\.[a-z_.]+|ticket\.[a-z_.]+|speech\.[a-z_.]+)["
 
 
 def catalog(lang):
-    return parse_po((LOCALE / lang / "LC_MESSAGES" / "audio.po").read_text(encoding="utf-8"))
+    return read_po_file(LOCALE / lang / "LC_MESSAGES" / "audio.po")
 
 
 def test_dutch_and_english_have_the_same_ids_and_placeholders():

@@ -3,7 +3,7 @@ hall display code uses exists in both (speech.letter.* is per language on purpos
 import re
 from pathlib import Path
 
-from kiosk.i18n import parse_po
+from kiosk.i18n import read_po_file
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "kiosk" / "locale"
@@ -14,7 +14,7 @@ MSGID = re.compile(r"""["']((?:display|call|speech)\.[a-z_.]+)["']""")
 
 
 def catalog(lang):
-    return parse_po((LOCALE / lang / "LC_MESSAGES" / "display.po").read_text(encoding="utf-8"))
+    return read_po_file(LOCALE / lang / "LC_MESSAGES" / "display.po")
 
 
 def test_same_ids_and_placeholders_in_both_languages():

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.i18n import parse_po
+from kiosk.i18n import read_po_file
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "kiosk" / "locale"
@@ -18,7 +18,7 @@ NOT_MESSAGES = {"ticket.issued", "ticket.printed", "ticket.print_failed", "ticke
 
 
 def catalog(lang):
-    return parse_po((LOCALE / lang / "LC_MESSAGES" / "tickets.po").read_text(encoding="utf-8"))
+    return read_po_file(LOCALE / lang / "LC_MESSAGES" / "tickets.po")
 
 
 def test_dutch_and_english_have_the_same_ids_and_no_empty_text():

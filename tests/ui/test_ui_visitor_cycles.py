@@ -51,6 +51,12 @@ def top_bar(screen):
     return next(w for w in screen.walk() if isinstance(w, TopBar))
 
 
+def language_list():
+    from kivy.core.window import Window
+    from screens.language_chooser import LanguageChooser
+    return next(w for w in Window.children if isinstance(w, LanguageChooser))
+
+
 def one_visitor(ui):
     from screens.ticket_controller import ticket_controller
     home = ui.screen("home")
@@ -60,7 +66,9 @@ def one_visitor(ui):
     m = ui.screen()
     assert ui.current == "wayfinding_map"
     ui.tap(next(b for b in m.ids.floors.children if b.floor_id != m.floor))
-    ui.tap(top_bar(m).ids.lang_button)
+    ui.tap(top_bar(m).ids.lang_button)          # six languages: the list opens
+    chooser = language_list()
+    ui.tap(next(b for b in chooser.buttons if b.lang_code == "en"))
     ui.tap(top_bar(m).ids.large_text)
     assert ui.app.lang == "en" and ui.app.accessible
     ui.advance(40)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.i18n import load_language, parse_po
+from kiosk.i18n import load_language, read_po_file
 from kiosk.wayfinding.compact import compact_plan
 from kiosk.wayfinding.directions import (UnknownPlace, get_directions, short_directions,
                                          spoken_metres, time_text, turn)
@@ -185,8 +185,7 @@ def test_short_directions_for_the_ticket():
 
 # -- the catalog ----------------------------------------------------------------------
 def _catalog(lang):
-    return parse_po((ROOT / "kiosk" / "locale" / lang / "LC_MESSAGES" / "wayfinding.po")
-                    .read_text(encoding="utf-8"))
+    return read_po_file(ROOT / "kiosk" / "locale" / lang / "LC_MESSAGES" / "wayfinding.po")
 
 
 def test_catalogs_have_the_same_messages_and_placeholders():
