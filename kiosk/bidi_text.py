@@ -36,7 +36,9 @@ def display_line(line: str) -> str:
     if not has_rtl(line):
         return line
     import arabic_reshaper
-    from bidi import get_display
+    # python-bidi's pure-Python algorithm: it also mirrors brackets in right-to-left runs
+    # ("(التصاريح)" keeps its brackets facing the word), which its compiled one does not
+    from bidi.algorithm import get_display
     return get_display(arabic_reshaper.reshape(line), base_dir="R")
 
 

@@ -203,6 +203,7 @@ class KioskApp(StaffMode, App):
     def on_lang(self, *_):
         self.translator.set_language(self.lang)
         self.rtl = is_rtl_language(self.lang)
+        rtl.set_mirrored(self.rtl, roots=[self.sm] if getattr(self, "sm", None) else [])
         self._update_language_button()
 
     def _update_language_button(self):

@@ -1,11 +1,10 @@
 """ButtonRow: a row of visitor buttons that never splits a word. It takes as many columns (up
 to `max_cols`) as leave every button room for its widest word in the current language and
 text size, else fewer (two rows of two, ...): "Inchecken" in large text, or a long Polish or
-Ukrainian word, gets a wider button instead of being broken. Right to left (`app.rtl`) the
-buttons run from the right."""
+Ukrainian word, gets a wider button instead of being broken. Right to left the row mirrors
+like every layout (screens/rtl.py)."""
 from __future__ import annotations
 
-from kivy.app import App
 from kivy.clock import Clock
 from kivy.properties import NumericProperty
 from kivy.uix.gridlayout import GridLayout
@@ -22,14 +21,7 @@ class ButtonRow(GridLayout):
         self.fbind("width", self._fit_ev)
         self.fbind("max_cols", self._fit_ev)
         self.fbind("children", self._watch)
-        app = App.get_running_app()
-        if app is not None and hasattr(app, "rtl"):
-            app.fbind("rtl", self._mirror)
-            self._mirror(app, app.rtl)
         self._fit_ev()
-
-    def _mirror(self, _app, rtl):
-        self.orientation = "rl-tb" if rtl else "lr-tb"
 
     def _watch(self, *_):
         for b in self.children:

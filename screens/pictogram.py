@@ -72,6 +72,11 @@ class PictogramButton:
         self._icon_group = None
         self._above = 0.0
         super().__init__(**kw)
+        from kivy.app import App
+        app = App.get_running_app()
+        if app is not None and hasattr(app, "rtl"):      # right to left: at the right
+            self.mirrored = app.rtl
+            app.bind(rtl=self._on_rtl)    # bind: a weak reference (a list's buttons come and go)
         for name in ("pos", "size", "texture_size", "icon", "icon_size", "mirrored", "color",
                      "text", "font_size", "bold"):
             self.fbind(name, self._draw_icon)
@@ -88,6 +93,9 @@ class PictogramButton:
         if text_room >= MIN_WORD_ROOM * room and text_room >= self.longest_word():
             return "beside", room
         return "above", self.icon_size * 1.2
+
+    def _on_rtl(self, _app, rtl):
+        self.mirrored = rtl
 
     def longest_word(self) -> float:
         """Width of the text's widest word as it would render (a word wider than the room
@@ -137,6 +145,9 @@ class PictogramButton:
         if self.icon == "face":
             draw_face(g, x, y, side, self.color)
         else:
-            shapes = button_icon(self.icon)
+            name = self.icon
+            if self.mirrored:   # an arrow that means back or onwards points the other way
+                name = {"back": "next", "next": "back"}.get(name, name)
+            shapes = button_icon(name)
             if shapes:
                 draw_shapes(g, shapes, x, y, side, self.color)

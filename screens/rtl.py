@@ -5,8 +5,12 @@ a label whose text has right-to-left letters hands Kivy its lines already wrappe
 label's width, shaped and in display order (kiosk.bidi_text, the one place that reorders
 text); Kivy then only draws them. The label's `text` stays the logical text (tests, speech).
 
-Layout mirroring is the screens' part: `app.rtl` (screens/app.py) flips the alignment of
-lists and the order of button rows in the .kv files."""
+Layouts mirror too: while a right-to-left language is shown (`set_mirrored`, called by the app
+on a language change), every horizontal BoxLayout and every GridLayout places its children
+mirrored (the top bar, button rows, tiles: "back" and "next" swap sides), and a label aligned
+to the left is aligned to the right. A layout with `no_mirror: True` in its kv rule keeps its
+order (the appointment keypad: digits and letters as on every keyboard). The floor plan is
+not mirrored: left and right in the building stay left and right."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -16,6 +20,26 @@ from kivy.uix.label import Label
 from kiosk.bidi_text import display_lines, has_rtl
 
 _installed = False
+_mirrored = False
+
+
+def mirrored() -> bool:
+    return _mirrored
+
+
+def set_mirrored(on: bool, roots=()) -> None:
+    """Mirror layouts from now on (or stop), and lay out again those under `roots`."""
+    global _mirrored
+    if on == _mirrored:
+        return
+    _mirrored = on
+    from kivy.uix.layout import Layout
+    for root in roots:
+        for w in root.walk(restrict=True):
+            if isinstance(w, Layout):
+                w._trigger_layout()
+            elif isinstance(w, Label):
+                w._trigger_texture()
 
 
 @lru_cache(maxsize=32)
@@ -47,11 +71,35 @@ def install() -> None:
 
     def texture_update(self, *largs):
         core = self._label
-        if core is not None and not self.markup and has_rtl(self.text):
-            core.text = display_text(self)
+        if core is not None and not self.markup:
+            rtl = has_rtl(self.text)
+            if rtl:
+                core.text = display_text(self)
+            # "left" means the start of the line
+            core.options["halign"] = "right" if self.halign == "left" and (rtl or _mirrored) \
+                else self.halign
         return keep(self, *largs)
 
     texture_update.__name__ = keep.__name__   # clock triggers call methods by name
     texture_update.__qualname__ = keep.__qualname__
     Label.texture_update = texture_update
+    from kivy.uix.boxlayout import BoxLayout
+    from kivy.uix.gridlayout import GridLayout
+    _mirror_layout(BoxLayout, lambda lay: lay.orientation == "horizontal")
+    _mirror_layout(GridLayout, lambda lay: True)
     _installed = True
+
+
+def _mirror_layout(cls, applies) -> None:
+    keep = cls.do_layout
+
+    def do_layout(self, *largs, **kwargs):
+        result = keep(self, *largs, **kwargs)
+        if _mirrored and applies(self) and not getattr(self, "no_mirror", False):
+            left, right = self.x, self.right
+            for child in self.children:
+                child.x = left + (right - child.right)
+        return result
+    do_layout.__name__ = keep.__name__
+    do_layout.__qualname__ = keep.__qualname__
+    cls.do_layout = do_layout
