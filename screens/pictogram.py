@@ -114,11 +114,11 @@ class PictogramButton:
         if place == "beside":
             side = min(self.icon_size, self.height * 0.7)
             margin = room - self.icon_size
-            x = self.right - margin - side if self.mirrored else self.x + margin
+            x = self.x + self.width - margin - side if self.mirrored else self.x + margin
             return x, self.y + (self.height - side) / 2, side
         if place == "above":
             side = self.icon_size
-            # (from y and height, not center_y: that alias may still hold the old height when
+            # (from x, y, width and height, not center_y or right: an alias may still hold an old value when
             # the size's observers run)
             top = self.y + (self.height + self.texture_size[1]) / 2   # the label's top, padding in
             return self.x + (self.width - side) / 2, top - room + (room - side) * 0.3, side

@@ -96,9 +96,9 @@ def _mirror_layout(cls, applies) -> None:
     def do_layout(self, *largs, **kwargs):
         result = keep(self, *largs, **kwargs)
         if _mirrored and applies(self) and not getattr(self, "no_mirror", False):
-            left, right = self.x, self.right
+            left, right = self.x, self.x + self.width
             for child in self.children:
-                child.x = left + (right - child.right)
+                child.x = left + (right - (child.x + child.width))
         return result
     do_layout.__name__ = keep.__name__
     do_layout.__qualname__ = keep.__qualname__

@@ -35,6 +35,7 @@ class IconToggle(PictogramButton, ToggleButton):
 
 class ReasonToggle(ToggleButton):
     reason_id = StringProperty("")
+    box_x = NumericProperty(0)   # where the check box is drawn (widgets.kv)
 
 
 class TopBar(BoxLayout):

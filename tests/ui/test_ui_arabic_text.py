@@ -24,7 +24,7 @@ def profile(mask: Image.Image, bins: int = 240) -> list[float]:
     """Ink per column, from the first inked column to the last, in `bins` equal steps: the
     shape of a line as read along it (robust to a few rows more or less at its top)."""
     grey = mask.convert("L").resize((bins, 1), Image.BOX)
-    return list(grey.getdata())
+    return list(grey.tobytes())
 
 
 def similarity(a: Image.Image, b: Image.Image) -> float:
@@ -60,7 +60,7 @@ def kivy_lines(label, n: int) -> list[Image.Image]:
     out = []
     for i in range(n):
         band = alpha.crop((0, h * i // n, w, h * (i + 1) // n)).point(lambda v: 255 if v > 128 else 0)
-        per_row = [sum(band.crop((0, y, w, y + 1)).getdata()) // 255 for y in range(band.height)]
+        per_row = [band.crop((0, y, w, y + 1)).histogram()[255] for y in range(band.height)]
         top = next(y for y, c in enumerate(per_row) if c > max(per_row) * 0.08)
         bottom = band.height - next(y for y, c in enumerate(reversed(per_row)) if c > max(per_row) * 0.08)
         out.append(ink(band.crop((0, top, w, bottom))))
