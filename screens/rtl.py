@@ -18,6 +18,7 @@ from functools import lru_cache
 from kivy.uix.label import Label
 
 from kiosk.bidi_text import display_lines, has_rtl
+from screens.kivy_wrap import wrap_method
 
 _installed = False
 _mirrored = False
@@ -67,8 +68,15 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    keep = Label.texture_update
+    wrap_method(Label, "texture_update", _shaped_texture)
+    from kivy.uix.boxlayout import BoxLayout
+    from kivy.uix.gridlayout import GridLayout
+    _mirror_layout(BoxLayout, lambda lay: lay.orientation == "horizontal")
+    _mirror_layout(GridLayout, lambda lay: True)
+    _installed = True
 
+
+def _shaped_texture(keep):
     def texture_update(self, *largs):
         core = self._label
         if core is not None and not self.markup:
@@ -79,27 +87,17 @@ def install() -> None:
             core.options["halign"] = "right" if self.halign == "left" and (rtl or _mirrored) \
                 else self.halign
         return keep(self, *largs)
-
-    texture_update.__name__ = keep.__name__   # clock triggers call methods by name
-    texture_update.__qualname__ = keep.__qualname__
-    Label.texture_update = texture_update
-    from kivy.uix.boxlayout import BoxLayout
-    from kivy.uix.gridlayout import GridLayout
-    _mirror_layout(BoxLayout, lambda lay: lay.orientation == "horizontal")
-    _mirror_layout(GridLayout, lambda lay: True)
-    _installed = True
+    return texture_update
 
 
 def _mirror_layout(cls, applies) -> None:
-    keep = cls.do_layout
-
-    def do_layout(self, *largs, **kwargs):
-        result = keep(self, *largs, **kwargs)
-        if _mirrored and applies(self) and not getattr(self, "no_mirror", False):
-            left, right = self.x, self.x + self.width
-            for child in self.children:
-                child.x = left + (right - (child.x + child.width))
-        return result
-    do_layout.__name__ = keep.__name__
-    do_layout.__qualname__ = keep.__qualname__
-    cls.do_layout = do_layout
+    def make(keep):
+        def do_layout(self, *largs, **kwargs):
+            result = keep(self, *largs, **kwargs)
+            if _mirrored and applies(self) and not getattr(self, "no_mirror", False):
+                left, right = self.x, self.x + self.width
+                for child in self.children:
+                    child.x = left + (right - (child.x + child.width))
+            return result
+        return do_layout
+    wrap_method(cls, "do_layout", make)

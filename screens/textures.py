@@ -29,6 +29,8 @@ from weakref import WeakKeyDictionary, WeakSet
 from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
 
+from screens.kivy_wrap import wrap_method
+
 _installed = False
 _waiting: WeakKeyDictionary = WeakKeyDictionary()   # hidden screen -> its labels not rendered yet
 _waiting_layouts: WeakKeyDictionary = WeakKeyDictionary()   # hidden screen -> layouts not done
@@ -52,26 +54,17 @@ def entering(screen) -> None:
         layout._trigger_layout()
 
 
-def _defer_layouts(cls) -> None:
-    keep = cls.do_layout
-
+def _defer_layouts(keep):
     def do_layout(self, *largs, **kwargs):
         screen = _hidden_screen(self)
         if screen is not None:
             _waiting_layouts.setdefault(screen, WeakSet()).add(self)
             return None
         return keep(self, *largs, **kwargs)
-    do_layout.__name__ = keep.__name__   # clock triggers call methods by name
-    do_layout.__qualname__ = keep.__qualname__
-    cls.do_layout = do_layout
+    return do_layout
 
 
-def install() -> None:
-    global _installed
-    if _installed:
-        return
-    keep = Label.texture_update
-
+def _fresh_texture(keep):
     def texture_update(self, *largs):
         screen = _hidden_screen(self)
         if screen is not None:
@@ -81,16 +74,19 @@ def install() -> None:
         if core is not None and core.texture is not None and core.texture is not core.texture_1px:
             core.texture = None      # refresh() then creates a new texture instead of a blit
         return keep(self, *largs)
+    return texture_update
 
-    # Kivy's clock triggers call methods by name (kivy.weakmethod): keep the name
-    texture_update.__name__ = keep.__name__
-    texture_update.__qualname__ = keep.__qualname__
-    Label.texture_update = texture_update
+
+def install() -> None:
+    global _installed
+    if _installed:
+        return
+    wrap_method(Label, "texture_update", _fresh_texture)
     from kivy.uix.anchorlayout import AnchorLayout
     from kivy.uix.boxlayout import BoxLayout
     from kivy.uix.floatlayout import FloatLayout
     from kivy.uix.gridlayout import GridLayout
     from kivy.uix.stacklayout import StackLayout
     for cls in (BoxLayout, GridLayout, FloatLayout, AnchorLayout, StackLayout):
-        _defer_layouts(cls)
+        wrap_method(cls, "do_layout", _defer_layouts)
     _installed = True
