@@ -26,6 +26,7 @@ from escpos.printer import Dummy
 from PIL import Image, ImageDraw, ImageFont
 
 from devices.capabilities import PrinterCapabilities, as_capabilities
+from kiosk.tickets.lines import PICTURE_BIG, TextLines
 
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu",)
 DEFAULT_PROFILE = "TM-T20II"   # the config default (devices.printer.profile)
@@ -96,7 +97,7 @@ def build_content(ticket, service, catalog, tr, *, qr_pattern: str, ahead: int,
 
 
 def text_printable(content: TicketContent, profile: str | PrinterCapabilities = DEFAULT_PROFILE) -> bool:
-    """True when every text prints in text mode on this printer (else use raster mode)."""
+    """True when every text prints as characters on this printer (no line as a picture)."""
     caps = as_capabilities(profile)
     return all(caps.can_print_text(t) for t in content.texts())
 
@@ -115,32 +116,44 @@ def _qr(p, url: str, caps: PrinterCapabilities) -> None:
 
 
 def text_job(content: TicketContent, profile: str | PrinterCapabilities = DEFAULT_PROFILE) -> bytes:
-    caps = as_capabilities(profile)
+    """ESC/POS text mode; each line in a code page of the printer (kiosk/tickets/lines.py),
+    or, for a right-to-left line or one no code page holds, as a small picture."""
+    return _text_job(content, as_capabilities(profile))[0]
+
+
+def _text_job(content: TicketContent, caps: PrinterCapabilities) -> tuple[bytes, int]:
+    """(bytes, number of lines sent as pictures)."""
     p = Dummy(profile=caps.profile)
+    out = TextLines(caps, _text_lines(content))
     p.set(align="center")
     if content.pictogram is not None:
         p.image(content.pictogram.resize((64, 64)).convert("1"), impl=caps.image_impl)
     p.set(align="center", bold=False, normal_textsize=True)
-    p.text(content.your_number + "\n")
+    out.write(p, content.your_number)
     big = label_magnification(content.label, caps)
     p.set(align="center", bold=True, custom_size=True, width=big, height=big)
-    p.text(content.label + "\n")
+    out.write(p, content.label)
     p.set(align="center", bold=True, normal_textsize=True, double_height=True)
-    p.text(content.service_name + "\n")
+    out.write(p, content.service_name, size=PICTURE_BIG, bold=True)
     p.set(align="center", bold=False, normal_textsize=True)
     if content.service_name_nl != content.service_name:
-        p.text(content.service_name_nl + "\n")
+        out.write(p, content.service_name_nl)
     if content.wait_at:
         p.set(align="center", bold=True, normal_textsize=True, double_height=True)
-        p.text(content.wait_at + "\n")
+        out.write(p, content.wait_at, size=PICTURE_BIG, bold=True)
         p.set(align="center", bold=False, normal_textsize=True)
-    for line in (content.people_line, content.wait_line, content.directions, content.time_line):
+    for line in (content.people_line, content.wait_line, *content.directions.splitlines(),
+                 content.time_line):
         if line:
-            p.text(line + "\n")
+            out.write(p, line)
     _qr(p, content.qr_url, caps)
-    p.text(content.qr_hint + "\n")
+    out.write(p, content.qr_hint)
     caps.finish(p)
-    return p.output
+    return p.output, out.pictures
+
+
+def _text_lines(content: TicketContent) -> list[str]:
+    return [line for t in content.texts() for line in t.splitlines()]
 
 
 def _font(size: int, bold: bool = False) -> ImageFont.ImageFont:
@@ -227,8 +240,10 @@ def raster_job(content: TicketContent, profile: str | PrinterCapabilities = DEFA
 
 def job_for(content: TicketContent, profile: str | PrinterCapabilities = DEFAULT_PROFILE,
             mode: str = "text") -> tuple[bytes, str]:
-    """(bytes, mode used)."""
+    """(bytes, mode used): "text", "text+pictures" (text with some lines as pictures) or
+    "raster" (on request: the whole ticket as one picture)."""
     caps = as_capabilities(profile)
-    if mode == "text" and text_printable(content, caps):
-        return text_job(content, caps), "text"
+    if mode == "text":
+        job, pictures = _text_job(content, caps)
+        return job, ("text+pictures" if pictures else "text")
     return raster_job(content, caps), "raster"
