@@ -2,13 +2,15 @@
 
 `build_content(...)` collects the texts (from the tickets catalog, in the visitor's
 language, with the Dutch service name too). Then:
-  `text_job(content, profile)`   ESC/POS text mode via python-escpos (code pages chosen by
-                                  its magic encoder, so Dutch accents print right); small.
+  `text_job(content, profile)`   ESC/POS text mode: styles via python-escpos, each line in
+                                  one code page of the printer (devices/codepages.py), a
+                                  right-to-left line (Arabic) as a small picture
+                                  (kiosk/tickets/lines.py); small.
   `raster_image(content, width)` the whole ticket as a picture (Pillow); used for raster
                                   mode, for `kiosk ticket preview` and simulator previews.
   `raster_job(content, profile)` that picture as ESC/POS raster bytes.
-  `job_for(content, profile, mode)` text mode unless the texts need characters none of the
-                                  printer's code pages has (e.g. Arabic), then raster.
+  `job_for(content, profile, mode)` the job and the mode used: "text", "text+pictures"
+                                  (some lines as pictures) or "raster" (on request).
 `profile` is a python-escpos profile name or its devices.capabilities.PrinterCapabilities:
 paper width, columns per font, code pages, native QR and the cutter all come from there
 (a printer without native QR gets the QR as an image, one without a cutter a paper feed).
@@ -26,7 +28,7 @@ from escpos.printer import Dummy
 from PIL import Image, ImageDraw, ImageFont
 
 from devices.capabilities import PrinterCapabilities, as_capabilities
-from kiosk.tickets.lines import PICTURE_BIG, TextLines
+from kiosk.tickets.lines import PICTURE_BIG, TextLines, wrap
 
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu",)
 DEFAULT_PROFILE = "TM-T20II"   # the config default (devices.printer.profile)
@@ -165,20 +167,6 @@ def _font(size: int, bold: bool = False) -> ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
 
-def _wrap(draw, text: str, font, width: int) -> list[str]:
-    words, lines, cur = text.split(), [], ""
-    for w in words:
-        trial = f"{cur} {w}".strip()
-        if draw.textlength(trial, font=font) <= width or not cur:
-            cur = trial
-        else:
-            lines.append(cur)
-            cur = w
-    if cur:
-        lines.append(cur)
-    return lines
-
-
 def raster_image(content: TicketContent, width: int = 576) -> Image.Image:
     """The ticket as a black-on-white picture `width` pixels wide."""
     canvas = Image.new("L", (width, 2400), 255)
@@ -189,7 +177,7 @@ def raster_image(content: TicketContent, width: int = 576) -> Image.Image:
     def block(text, size, bold=False, gap=8):
         nonlocal y
         f = _font(size, bold)
-        for line in _wrap(d, text, f, width - 2 * margin):
+        for line in wrap(d, text, f, width - 2 * margin):
             w = d.textlength(line, font=f)
             d.text(((width - w) / 2, y), line, font=f, fill=0)
             y += int(size * 1.2)
