@@ -4,7 +4,10 @@
   BEGIN IMMEDIATE with synchronous=FULL, layout, status query, send); target <= 150 ms;
 - the text-mode ticket size in bytes (target <= 2 KB) and its time on the wire at 19200 and
   115200 baud (8N1: 10 bits per byte), next to the raster-mode size for comparison;
-- numbering throughput with 4 processes issuing at once, vs 1 process.
+- numbering throughput with 4 processes issuing at once, vs 1 process;
+- `tickets.bytes.<lang>`: one ticket job in each language of the example site (service
+  `moving`, the longest ticket: directions to the 1st floor), baseline the Dutch ticket;
+  limit 2048 bytes (text in the printer's code page), 20480 for Arabic (its lines as pictures).
 """
 from __future__ import annotations
 
@@ -79,6 +82,39 @@ def ticket_size(report) -> None:
     report.add("tickets.raster_mode_wire_19200", raster * 10 / 19200 * 1000, "ms")
 
 
+LANGS = ("nl", "en", "pl", "tr", "ar", "uk")
+BYTE_LIMITS = {"ar": 20480}
+
+
+def bytes_per_language(report) -> None:
+    from kiosk.clock import FakeClock
+    from kiosk.config.loader import read_layer, validate_layers
+    from kiosk.storage.store import Store
+    from kiosk.tickets.issue import TicketIssuer
+    from kiosk.tickets.render import job_for
+    from kiosk.tickets.setup import make_directions
+    root = Path(__file__).resolve().parent.parent / "config"
+    cfg, _ = validate_layers([read_layer(root / n)[0]
+                              for n in ("example-site.toml", "example-floorplan.toml")])
+    sizes, modes = {}, {}
+    with tempfile.TemporaryDirectory() as tmp:
+        clock = FakeClock()                          # Monday 10:00 local: open
+        store = Store(Path(tmp) / "data", clock=clock)
+        issuer = TicketIssuer(store, cfg, directions=make_directions(cfg), clock=clock)
+        for lang in LANGS:
+            clock.advance(60)                        # past the double-tap window
+            content = issuer.issue("moving", lang).content
+            job, modes[lang] = job_for(content, cfg.devices.printer.profile, "text")
+            sizes[lang] = len(job)
+        store.close()
+    for lang in LANGS:
+        limit = BYTE_LIMITS.get(lang, 2048)
+        report.add(f"tickets.bytes.{lang}", sizes[lang], "bytes", baseline=sizes["nl"],
+                   target=f"<= {limit} bytes", met=sizes[lang] <= limit,
+                   note=f"example site, service moving, {cfg.devices.printer.profile}, "
+                        f"{modes[lang]}; ratio = {lang} / nl")
+
+
 def _issuer_proc(data_dir: str, n: int, go, done) -> None:
     from kiosk.storage.store import Store
     from kiosk.tickets.book import TicketBook
@@ -129,4 +165,5 @@ def numbering_throughput(report) -> None:
 def run(report) -> None:
     tap_to_first_byte(report)
     ticket_size(report)
+    bytes_per_language(report)
     numbering_throughput(report)

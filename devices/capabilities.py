@@ -6,13 +6,14 @@
   caps.native_qr, caps.cutter              # GS ( k QR codes; a paper cutter (full or partial)
   caps.image_impl                          # how python-escpos should send a bit image
   caps.code_pages                          # ESC t code pages the profile lists, by name
+  caps.code_page_slots["CP852"]            # the n of ESC t n for a page (18 on a TM-T20II)
   caps.can_print_text("Één café")          # every character in one of those code pages
 
 The profile is named in config (`devices.printer.profile`); nothing about paper width,
 columns, code pages, QR or cutting is assumed elsewhere. A value the profile leaves open
 ("Unknown" width on `default`) gets the fallback named here, never a guess per caller.
 Text is printable when each character is ASCII or sits in one of the profile's code pages
-(the same test python-escpos' magic encoder makes when it picks ESC t n), and is written
+(devices/codepages.py chooses the page and encodes the text), and is written
 left to right: a printer prints one glyph per byte without shaping, so right-to-left and
 joined scripts (Arabic, Hebrew) go raster even where a code page holds their letters.
 """
@@ -39,6 +40,7 @@ class PrinterCapabilities:
     width_mm: float | None
     dpi: int | None
     code_pages: tuple[str, ...]   # the profile's ESC t code pages by name, in slot order
+    code_page_slots: dict         # code page name -> n of ESC t n (its slot in the profile)
     native_qr: bool
     full_cut: bool
     partial_cut: bool
@@ -72,12 +74,13 @@ class PrinterCapabilities:
 
     def can_print_text(self, text: str) -> bool:
         """True when every character prints in text mode on this printer."""
+        from devices.codepages import charmap
         for ch in text:
             if ord(ch) < 128:
                 continue
             if unicodedata.bidirectional(ch) in _RIGHT_TO_LEFT:
                 return False
-            if not any(ch in _characters(cp) for cp in self.code_pages):
+            if not any(ch in charmap(cp) for cp in self.code_pages):
                 return False
         return True
 
@@ -102,28 +105,6 @@ def _number(value) -> int | float | None:
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-@functools.lru_cache(maxsize=None)
-def _characters(code_page: str) -> frozenset[str]:
-    """The characters of bytes 128-255 in a code page of escpos-printer-db."""
-    from escpos.codepages import CodePages
-    try:
-        data = CodePages.get_encoding(code_page)
-    except KeyError:
-        return frozenset()
-    if "data" in data:
-        return frozenset("".join(data["data"])) - {" "}
-    codec = data.get("python_encode")
-    if not codec:
-        return frozenset()
-    out = set()
-    for b in range(128, 256):
-        try:
-            out.add(bytes([b]).decode(codec))
-        except (UnicodeDecodeError, LookupError):
-            continue
-    return frozenset(out)
-
-
 @functools.lru_cache(maxsize=32)
 def capabilities_for(profile: str) -> PrinterCapabilities:
     """The capabilities of a python-escpos profile; UnknownProfile for a name it lacks."""
@@ -141,14 +122,16 @@ def capabilities_for(profile: str) -> PrinterCapabilities:
             fonts[chr(ord("a") + int(key))] = int(cols)
     media = data.get("media", {})
     width = media.get("width", {})
-    pages = tuple(dict.fromkeys(name for _, name in sorted(data.get("codePages", {}).items(),
-                                                           key=lambda kv: int(kv[0]))
-                                if name != "Unknown"))
+    slots: dict[str, int] = {}
+    for slot, name in sorted(data.get("codePages", {}).items(), key=lambda kv: int(kv[0])):
+        if name != "Unknown":
+            slots.setdefault(name, int(slot))
+    pages = tuple(slots)
     px = _number(width.get("pixels"))
     return PrinterCapabilities(
         profile=profile, name=str(data.get("name", profile)), fonts=fonts,
         width_px=int(px) if px else None, width_mm=_number(width.get("mm")),
-        dpi=_number(media.get("dpi")), code_pages=pages,
+        dpi=_number(media.get("dpi")), code_pages=pages, code_page_slots=slots,
         native_qr=bool(feats.get("qrCode")), full_cut=bool(feats.get("paperFullCut")),
         partial_cut=bool(feats.get("paperPartCut")), raster_images=bool(feats.get("bitImageRaster")),
         column_images=bool(feats.get("bitImageColumn")), graphics=bool(feats.get("graphics")))

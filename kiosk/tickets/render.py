@@ -2,13 +2,15 @@
 
 `build_content(...)` collects the texts (from the tickets catalog, in the visitor's
 language, with the Dutch service name too). Then:
-  `text_job(content, profile)`   ESC/POS text mode via python-escpos (code pages chosen by
-                                  its magic encoder, so Dutch accents print right); small.
+  `text_job(content, profile)`   ESC/POS text mode: styles via python-escpos, each line in
+                                  one code page of the printer (devices/codepages.py), a
+                                  right-to-left line (Arabic) as a small picture
+                                  (kiosk/tickets/lines.py); small.
   `raster_image(content, width)` the whole ticket as a picture (Pillow); used for raster
                                   mode, for `kiosk ticket preview` and simulator previews.
   `raster_job(content, profile)` that picture as ESC/POS raster bytes.
-  `job_for(content, profile, mode)` text mode unless the texts need characters none of the
-                                  printer's code pages has (e.g. Arabic), then raster.
+  `job_for(content, profile, mode)` the job and the mode used: "text", "text+pictures"
+                                  (some lines as pictures) or "raster" (on request).
 `profile` is a python-escpos profile name or its devices.capabilities.PrinterCapabilities:
 paper width, columns per font, code pages, native QR and the cutter all come from there
 (a printer without native QR gets the QR as an image, one without a cutter a paper feed).
@@ -26,6 +28,7 @@ from escpos.printer import Dummy
 from PIL import Image, ImageDraw, ImageFont
 
 from devices.capabilities import PrinterCapabilities, as_capabilities
+from kiosk.tickets.lines import PICTURE_BIG, TextLines, wrap
 
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu",)
 DEFAULT_PROFILE = "TM-T20II"   # the config default (devices.printer.profile)
@@ -96,7 +99,7 @@ def build_content(ticket, service, catalog, tr, *, qr_pattern: str, ahead: int,
 
 
 def text_printable(content: TicketContent, profile: str | PrinterCapabilities = DEFAULT_PROFILE) -> bool:
-    """True when every text prints in text mode on this printer (else use raster mode)."""
+    """True when every text prints as characters on this printer (no line as a picture)."""
     caps = as_capabilities(profile)
     return all(caps.can_print_text(t) for t in content.texts())
 
@@ -115,32 +118,44 @@ def _qr(p, url: str, caps: PrinterCapabilities) -> None:
 
 
 def text_job(content: TicketContent, profile: str | PrinterCapabilities = DEFAULT_PROFILE) -> bytes:
-    caps = as_capabilities(profile)
+    """ESC/POS text mode; each line in a code page of the printer (kiosk/tickets/lines.py),
+    or, for a right-to-left line or one no code page holds, as a small picture."""
+    return _text_job(content, as_capabilities(profile))[0]
+
+
+def _text_job(content: TicketContent, caps: PrinterCapabilities) -> tuple[bytes, int]:
+    """(bytes, number of lines sent as pictures)."""
     p = Dummy(profile=caps.profile)
+    out = TextLines(caps, _text_lines(content))
     p.set(align="center")
     if content.pictogram is not None:
         p.image(content.pictogram.resize((64, 64)).convert("1"), impl=caps.image_impl)
     p.set(align="center", bold=False, normal_textsize=True)
-    p.text(content.your_number + "\n")
+    out.write(p, content.your_number)
     big = label_magnification(content.label, caps)
     p.set(align="center", bold=True, custom_size=True, width=big, height=big)
-    p.text(content.label + "\n")
+    out.write(p, content.label)
     p.set(align="center", bold=True, normal_textsize=True, double_height=True)
-    p.text(content.service_name + "\n")
+    out.write(p, content.service_name, size=PICTURE_BIG, bold=True)
     p.set(align="center", bold=False, normal_textsize=True)
     if content.service_name_nl != content.service_name:
-        p.text(content.service_name_nl + "\n")
+        out.write(p, content.service_name_nl)
     if content.wait_at:
         p.set(align="center", bold=True, normal_textsize=True, double_height=True)
-        p.text(content.wait_at + "\n")
+        out.write(p, content.wait_at, size=PICTURE_BIG, bold=True)
         p.set(align="center", bold=False, normal_textsize=True)
-    for line in (content.people_line, content.wait_line, content.directions, content.time_line):
+    for line in (content.people_line, content.wait_line, *content.directions.splitlines(),
+                 content.time_line):
         if line:
-            p.text(line + "\n")
+            out.write(p, line)
     _qr(p, content.qr_url, caps)
-    p.text(content.qr_hint + "\n")
+    out.write(p, content.qr_hint)
     caps.finish(p)
-    return p.output
+    return p.output, out.pictures
+
+
+def _text_lines(content: TicketContent) -> list[str]:
+    return [line for t in content.texts() for line in t.splitlines()]
 
 
 def _font(size: int, bold: bool = False) -> ImageFont.ImageFont:
@@ -150,20 +165,6 @@ def _font(size: int, bold: bool = False) -> ImageFont.ImageFont:
         if path.exists():
             return ImageFont.truetype(str(path), size)
     return ImageFont.load_default(size=size)
-
-
-def _wrap(draw, text: str, font, width: int) -> list[str]:
-    words, lines, cur = text.split(), [], ""
-    for w in words:
-        trial = f"{cur} {w}".strip()
-        if draw.textlength(trial, font=font) <= width or not cur:
-            cur = trial
-        else:
-            lines.append(cur)
-            cur = w
-    if cur:
-        lines.append(cur)
-    return lines
 
 
 def raster_image(content: TicketContent, width: int = 576) -> Image.Image:
@@ -176,7 +177,7 @@ def raster_image(content: TicketContent, width: int = 576) -> Image.Image:
     def block(text, size, bold=False, gap=8):
         nonlocal y
         f = _font(size, bold)
-        for line in _wrap(d, text, f, width - 2 * margin):
+        for line in wrap(d, text, f, width - 2 * margin):
             w = d.textlength(line, font=f)
             d.text(((width - w) / 2, y), line, font=f, fill=0)
             y += int(size * 1.2)
@@ -227,8 +228,10 @@ def raster_job(content: TicketContent, profile: str | PrinterCapabilities = DEFA
 
 def job_for(content: TicketContent, profile: str | PrinterCapabilities = DEFAULT_PROFILE,
             mode: str = "text") -> tuple[bytes, str]:
-    """(bytes, mode used)."""
+    """(bytes, mode used): "text", "text+pictures" (text with some lines as pictures) or
+    "raster" (on request: the whole ticket as one picture)."""
     caps = as_capabilities(profile)
-    if mode == "text" and text_printable(content, caps):
-        return text_job(content, caps), "text"
+    if mode == "text":
+        job, pictures = _text_job(content, caps)
+        return job, ("text+pictures" if pictures else "text")
     return raster_job(content, caps), "raster"

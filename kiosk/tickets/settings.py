@@ -92,8 +92,9 @@ class TicketsSection:
                                   "shows the same ticket instead of a new one.", min=0, max=60)
     qr_url: str = setting("https://www.example.nl/wachtrij?t={token}", "URL printed as a QR code; "
                           "{token} is a random ticket token (no personal data).", check=_qr_url)
-    print_mode: str = setting("text", "'text' (small and fast on serial lines) or 'raster' (the "
-                              "whole ticket as an image, for scripts the printer cannot print).",
+    print_mode: str = setting("text", "'text' (small and fast on serial lines: text in the "
+                              "printer's code page, right-to-left lines such as Arabic as small "
+                              "pictures) or 'raster' (the whole ticket as one image).",
                               choices=("text", "raster"))
     speak: bool = setting(False, "Read the ticket aloud after issuing without the visitor asking.")
     show_s: float = setting(30.0, "Seconds the number stays on screen without a touch before "

@@ -42,12 +42,13 @@ def test_visitor_language_and_dutch_name_both_printed():
     assert b"Passport" in job and b"Paspoort" in job
 
 
-def test_scripts_without_a_code_page_go_raster():
+def test_right_to_left_lines_go_as_pictures_the_rest_stays_text():
     arabic = content(lang="ar", service_name="جواز السفر", your_number="رقمك")
     assert not text_printable(arabic)
     job, mode = job_for(arabic, "TM-T20II", "text")
-    assert mode == "raster"
-    assert b"\x1dv0" in job and job.endswith(b"\x1dV\x00")   # GS v 0 raster image, cut
+    assert mode == "text+pictures"
+    assert job.count(b"\x1dv0") == 3 and job.endswith(b"\x1dV\x00")  # pictogram + 2 lines, cut
+    assert b"A012" in job and b"\x1d(k" in job and b"Paspoort" in job  # number, QR, Dutch: text
     latin, mode2 = job_for(content(), "TM-T20II", "text")
     assert mode2 == "text"
 

@@ -1,0 +1,128 @@
+"""One ticket line for text mode: bytes in a code page of the printer, or a small picture.
+
+  TextLines(caps, all_texts)          # chooses the code page(s) once per ticket
+  out.write(p, "Przeprowadzka")       # ESC t n when the page changes, then the text's bytes
+  out.write(p, "تغيير السكن", size=PICTURE_BIG, bold=True)   # a line text mode cannot print
+
+A line goes as a picture when no code page of the profile holds it or when it is written
+right to left (Arabic, Hebrew): a printer puts one glyph per byte, left to right, without
+joining letters, so even a code page holding the letters (CP864, CP1256) prints them
+unjoined and in the wrong order. The picture is the line shaped by Pillow's raqm layout
+engine (direction from the line's first strong character, so "أمامك 3 أشخاص" is right to
+left), wrapped to the paper, cropped to the ink and centred by ESC a 1: only its own width
+and height travel, at half vertical resolution where the printer takes raster or graphics
+images (it doubles each dot row back; a pair of rows is black where either had ink, so the
+dots of Arabic letters stay): an Arabic ticket is 12-18 KB instead of a 97-119 KB raster. The big number, the QR code and Latin lines of the same ticket stay text.
+"""
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont, features
+
+from devices.codepages import can_encode, choose_code_page, encode, select_code_page
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+PICTURE_TEXT = 24          # px: about font A (12 x 24 dots)
+PICTURE_BIG = 40           # px: the double-height lines (service name, where to wait)
+LINE_STEP = 1.25           # baseline to baseline, in font sizes, inside one wrapped line
+HALF_HEIGHT = True         # send pictures at half vertical resolution (raster/graphics)
+LEADING = 3                # px of white above and below each picture line
+_RTL = ("R", "AL")
+
+
+def base_direction(text: str) -> str:
+    """"rtl" or "ltr" from the first strong character (Unicode bidi rule P2)."""
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in _RTL:
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
+
+
+def needs_picture(text: str) -> bool:
+    return any(unicodedata.bidirectional(ch) in _RTL for ch in text)
+
+
+def _font(size: int, bold: bool) -> ImageFont.FreeTypeFont:
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    engine = ImageFont.Layout.RAQM if features.check("raqm") else ImageFont.Layout.BASIC
+    return ImageFont.truetype(str(FONT_DIR / name), size, layout_engine=engine)
+
+
+def wrap(draw, text: str, font, width: int, direction: str | None = None) -> list[str]:
+    """`text` in rows of at most `width` px (a longer word keeps a row of its own)."""
+    lines, cur = [], ""
+    for word in text.split():
+        trial = f"{cur} {word}".strip()
+        if not cur or draw.textlength(trial, font=font, direction=direction) <= width:
+            cur = trial
+        else:
+            lines.append(cur)
+            cur = word
+    return lines + ([cur] if cur else [])
+
+
+def line_picture(text: str, width: int, size: int | None = None,
+                 bold: bool = False, half_height: bool = False) -> Image.Image:
+    """`text` shaped and wrapped to `width` px, black on white ("1"), cropped to the ink
+    with LEADING px above and below (so stacked pictures read as lines of text)."""
+    size = size or PICTURE_TEXT
+    font = _font(size, bold)
+    direction = base_direction(text)
+    probe = ImageDraw.Draw(Image.new("L", (1, 1)))
+    rows = wrap(probe, text, font, width, direction) or [""]
+    step = int(size * LINE_STEP)
+    canvas = Image.new("L", (width, step * len(rows) + size), 255)
+    draw = ImageDraw.Draw(canvas)
+    for i, row in enumerate(rows):
+        w = draw.textlength(row, font=font, direction=direction)
+        draw.text(((width - w) / 2, i * step), row, font=font, fill=0, direction=direction,
+                  language="ar" if direction == "rtl" else None)
+    ink = canvas.point(lambda v: 255 if v < 128 else 0).getbbox()
+    if ink:
+        canvas = canvas.crop((ink[0], max(0, ink[1] - LEADING), ink[2], ink[3] + LEADING))
+    if half_height:   # the printer doubles each row back (GS v 0 m=2): half the bytes;
+        # a pair of rows is black where either had ink, so the dots of letters stay
+        canvas = canvas.reduce((1, 2))
+        return canvas.point(lambda v: 0 if v < 200 else 255).convert("1")
+    return canvas.point(lambda v: 0 if v < 128 else 255).convert("1")
+
+
+class TextLines:
+    """Writes a ticket's lines into a python-escpos Dummy: code-page bytes or pictures."""
+
+    def __init__(self, caps, texts):
+        self.caps = caps
+        printable = [t for t in texts if not needs_picture(t)]
+        self.page = choose_code_page(caps, printable)   # one page for the whole ticket
+        self.current: str | None = None
+        self.pictures = 0
+
+    def page_for(self, text: str) -> str | None:
+        if needs_picture(text):
+            return None
+        for page in (self.current, self.page):
+            if page and can_encode(text, page):
+                return page
+        return choose_code_page(self.caps, [text])
+
+    def write(self, p, text: str, *, size: int | None = None, bold: bool = False) -> None:
+        """One line (ending in a line feed); the caller has set alignment and style."""
+        page = self.page_for(text)
+        if page is None and text.isascii():    # a profile listing no code page at all
+            p._raw(text.encode("ascii") + b"\n")
+            return
+        if page is None:
+            half = HALF_HEIGHT and self.caps.image_impl != "bitImageColumn"
+            img = line_picture(text, self.caps.paper_px - 16, size, bold, half)
+            p.image(img, impl=self.caps.image_impl, center=False, high_density_vertical=not half)
+            self.pictures += 1
+            return
+        if page != self.current:
+            p._raw(select_code_page(self.caps, page))
+            self.current = page
+        p._raw(encode(text, page) + b"\n")
