@@ -123,3 +123,10 @@ def switch_link(request: Request, lang: str) -> str:
     href = request.url.path + "?" + urlencode(params)
     return (f'<a class="lang-switch" href="{escape(href)}" lang="{other}" hreflang="{other}">'
             f'{escape(t(other, "language.name"))}</a>')
+
+
+def read_po_texts(path: str | Path) -> dict[str, str]:
+    """A .po file as msgid -> text (for checks and tests)."""
+    from babel.messages.pofile import read_po
+    with open(path, "rb") as f:
+        return {m.id: m.string for m in read_po(f) if m.id and isinstance(m.id, str)}
