@@ -27,8 +27,9 @@ $(VENV)/.test-installed: $(BIN)/python pyproject.toml
 	touch $@
 
 # Translation catalogs (.po) compiled to .mo; only those older than their .po are rewritten.
+# The kiosk's and the central service's staff pages (central/locale).
 catalogs:
-	$(BIN)/python -m kiosk.i18n compile
+	$(BIN)/python -m kiosk.i18n compile kiosk/locale central/locale
 
 sysdeps-run:
 	sh scripts/sysdeps.sh run

@@ -6,7 +6,10 @@ are checked by the pydantic models below, so a bad one gets a 422 naming the fie
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from functools import lru_cache
+from html import escape
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -16,7 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException
 
-from central import calling, live, queue, streams
+from central import calling, i18n, live, queue, streams
 from central.db import queue_desks, queue_tickets as qt, utcnow
 from central.staff import current_user, require_staff
 
@@ -69,12 +72,36 @@ def _static(name: str) -> bytes:
     return (STATIC / name).read_bytes()
 
 
+_MARK = re.compile(r"\{\{(@?[\w.]+)\}\}")
+
+
+def strings(lang: str) -> dict[str, str]:
+    """The desk script's own texts (desk.js.* without the prefix) in `lang`, English filling gaps."""
+    out = {}
+    for cat in (i18n.catalog("en"), i18n.catalog(lang)):
+        out.update({k[len("desk.js."):]: v for k, v in cat.items() if k.startswith("desk.js.")})
+    return out
+
+
+@lru_cache(maxsize=None)
+def _desk_template(lang: str) -> str:
+    """desk.html in `lang`: every {{msgid}} replaced by its text; the script's texts go in as
+    JSON (a data block, which the page's CSP does not run); {{@switch}} is left for the request."""
+    special = {"@lang": lang, "@switch": "{{@switch}}",
+               "@strings": json.dumps(strings(lang), ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")}
+    page = _static("desk.html").decode()
+    return _MARK.sub(lambda m: special[m[1]] if m[1] in special else escape(i18n.t(lang, m[1])), page)
+
+
 @page_router.get("/desk", response_class=HTMLResponse)
 def desk_page(request: Request):
+    """The desk page in the chosen language (Dutch by default; central/i18n.py)."""
     if not current_user(request):
-        return RedirectResponse("/login?next=/desk", status_code=303)
-    return Response(_static("desk.html"), media_type="text/html; charset=utf-8",
-                    headers={"Content-Security-Policy": CSP, "Cache-Control": "no-store"})
+        return i18n.remember(request, RedirectResponse("/login?next=/desk", status_code=303))
+    lang = i18n.choose(request)
+    page = _desk_template(lang).replace("{{@switch}}", i18n.switch_link(request, lang))
+    return i18n.remember(request, Response(
+        page.encode(), media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": CSP, "Cache-Control": "no-store"}))
 
 
 @page_router.get("/desk/desk.js")

@@ -212,8 +212,9 @@ def new_language(lang: str, locale_dir: str | os.PathLike = LOCALE_DIR) -> list[
 
 
 def main(argv: list[str]) -> int:
-    """`python -m kiosk.i18n compile`: compile every catalog (make does this at install);
-    `python -m kiosk.i18n new xx`: start language xx from the English catalogs."""
+    """`python -m kiosk.i18n compile [DIR ...]`: compile every catalog under each locale folder
+    (default kiosk/locale; make also passes central/locale); `python -m kiosk.i18n new xx`:
+    start language xx from the English catalogs."""
     if argv[:1] == ["new"] and len(argv) == 2:
         try:
             for p in new_language(argv[1]):
@@ -223,10 +224,10 @@ def main(argv: list[str]) -> int:
             return 1
         return 0
     if argv[:1] != ["compile"]:
-        print("usage: python -m kiosk.i18n compile | new LANG", file=sys.stderr)
+        print("usage: python -m kiosk.i18n compile [LOCALE_DIR ...] | new LANG", file=sys.stderr)
         return 2
     try:
-        written = compile_catalogs()
+        written = [mo for d in (argv[1:] or [LOCALE_DIR]) for mo in compile_catalogs(d)]
     except PoError as exc:
         print(f"catalog error: {exc}", file=sys.stderr)
         return 1

@@ -316,12 +316,12 @@ class DevTools:
 class Chromium:
     """Headless Chromium with a fresh profile and a DevTools port; `page` is its first tab."""
 
-    def __init__(self, profile: Path, window: str = "1280,2000"):
+    def __init__(self, profile: Path, window: str = "1280,2000", accept_language: str = "en-US,en"):
         self.exe = chromium()
         if not self.exe:
             raise RuntimeError("Chromium not found: install Debian's chromium (`make test` does it as root, "
                                "or `sudo apt-get install -y chromium`)")
-        self.profile, self.window = Path(profile), window
+        self.profile, self.window, self.accept_language = Path(profile), window, accept_language
         self.proc: subprocess.Popen | None = None
         self.page: DevTools | None = None
 
@@ -329,7 +329,9 @@ class Chromium:
         self.proc = subprocess.Popen(
             [self.exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
              "--no-first-run", "--no-default-browser-check", f"--user-data-dir={self.profile}",
-             "--remote-debugging-port=0", f"--window-size={self.window}", "about:blank"],
+             "--remote-debugging-port=0", f"--window-size={self.window}",
+             f"--accept-lang={self.accept_language}", f"--lang={self.accept_language.split(',')[0]}",
+             "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         port_file = self.profile / "DevToolsActivePort"
         try:

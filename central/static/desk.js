@@ -1,10 +1,25 @@
 // Desk page: pick desk + services (kept in localStorage), call tickets through /api/v1/desk/.
 // The queue comes live from /api/v1/desk/stream (server-sent events); while that stream is
 // down the page polls /api/v1/desk/queue every 5 s and tries the stream again.
+// Its texts come with the page, in the page's language (the #desk-strings JSON block, from central.po).
 "use strict";
 (function () {
   const KEY = "kioskCentral.desk";
   const $ = (id) => document.getElementById(id);
+  let strings = null;
+  function texts() {
+    if (!strings) {
+      try { strings = JSON.parse($("desk-strings").textContent); } catch (e) { strings = {}; }
+    }
+    return strings;
+  }
+  function t(key, vars) {  // the text for desk.js.<key>, with {name} placeholders filled in
+    const text = texts()[key] || key;
+    return text.replace(/\{(\w+)\}/g, (m, name) => (vars && name in vars ? String(vars[name]) : m));
+  }
+  function stateText(state) {  // a ticket's state in words; an unknown one as it is
+    return texts()["state." + state] || state.replace("_", "-");
+  }
   let desk = null;          // {desk: "4", services: ["passport"]}
   let current = null;       // the ticket called at this desk
   let busy = false;
@@ -39,15 +54,15 @@
     try {
       r = await fetch(path, opts);
     } catch (e) {
-      throw new Error("The central service cannot be reached. Check the network and try again.");
+      throw new Error(t("unreachable"));
     }
     if (r.status === 401) {
       location.href = "/login?next=/desk";
-      throw new Error("Your login has ended; log in again.");
+      throw new Error(t("login_ended"));
     }
     let data = null;
     try { data = await r.json(); } catch (e) { data = null; }
-    if (!r.ok) throw new Error((data && data.detail) || ("The service answered " + r.status));
+    if (!r.ok) throw new Error((data && data.detail) || t("answered", { status: r.status }));
     return data;
   }
 
@@ -75,7 +90,7 @@
     if (!known.length && !chosen.length) {
       const p = document.createElement("p");
       p.className = "hint"; p.id = "no-services";
-      p.textContent = "No tickets yet: type a service id below and add it.";
+      p.textContent = t("no_services");
       $("service-list").append(p);
     }
     $("desk-name").focus();
@@ -85,8 +100,8 @@
     ev.preventDefault();
     const name = $("desk-name").value.trim();
     const services = [...document.querySelectorAll("#service-list input:checked")].map((b) => b.value);
-    if (!name) { showError("Type the desk name."); $("desk-name").focus(); return; }
-    if (!services.length) { showError("Pick at least one service."); return; }
+    if (!name) { showError(t("need_name")); $("desk-name").focus(); return; }
+    if (!services.length) { showError(t("need_service")); return; }
     try {
       await api("POST", "/api/v1/desk/signin", { desk: name, services });
     } catch (e) { showError(e.message); return; }
@@ -100,19 +115,19 @@
     $("setup").hidden = true;
     $("work").hidden = false;
     $("desk-label").textContent = desk.desk;
-    $("desk-services").textContent = "Services: " + desk.services.join(", ");
+    $("desk-services").textContent = t("services", { services: desk.services.join(", ") });
     refresh();
     openStream();
   }
 
   function minutes(iso) {
-    return iso ? new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "";
+    return iso ? new Date(iso).toLocaleTimeString(document.documentElement.lang || [], { hour: "2-digit", minute: "2-digit" }) : "";
   }
 
   function live(up) {
     streamUp = up;
     document.body.dataset.live = up ? "stream" : "poll";
-    $("live").textContent = up ? "Live: changes show at once." : "Updating every 5 seconds.";
+    $("live").textContent = up ? t("live") : t("polling");
   }
 
   function closeStream() {
@@ -144,31 +159,31 @@
 
   function render(q) {
     const c = q.counts;
-    $("counts").textContent = `Waiting ${c.waiting}, called ${c.called}, served ${c.served}, no-show ${c.no_show}`;
-    const mine = q.tickets.filter((t) => t.state === "called" && t.desk === desk.desk);
-    const keep = current && mine.find((t) => t.id === current.id);
+    $("counts").textContent = t("counts", c);
+    const mine = q.tickets.filter((x) => x.state === "called" && x.desk === desk.desk);
+    const keep = current && mine.find((x) => x.id === current.id);
     current = keep || mine.sort((a, b) => (b.called_at || "").localeCompare(a.called_at || ""))[0] || null;
     $("no-current").hidden = !!current;
     $("current-ticket").hidden = !current;
     if (current) {
       $("current-label").textContent = current.label;
-      $("current-info").textContent = `${current.service}${current.appointment ? ", appointment" : ""}`;
+      $("current-info").textContent = current.service + (current.appointment ? t("appointment_note") : "");
     }
     const body = $("queue").tBodies[0];
     body.textContent = "";
-    for (const t of q.tickets) {
+    for (const tk of q.tickets) {
       const tr = body.insertRow();
-      tr.className = t.state;
-      tr.dataset.id = t.id;
-      const cells = [t.label, t.service, t.appointment ? "appointment" : "walk-in", minutes(t.issued_at),
-                     String(t.waited_min), t.state.replace("_", "-"), t.desk || ""];
+      tr.className = tk.state;
+      tr.dataset.id = tk.id;
+      const cells = [tk.label, tk.service, tk.appointment ? t("appointment") : t("walk_in"), minutes(tk.issued_at),
+                     String(tk.waited_min), stateText(tk.state), tk.desk || ""];
       for (const text of cells) tr.insertCell().textContent = text;
       const act = tr.insertCell();
-      if (t.state === "waiting") {
+      if (tk.state === "waiting") {
         const b = document.createElement("button");
-        b.type = "button"; b.textContent = "Call"; b.className = "call-this";
-        b.setAttribute("aria-label", "Call ticket " + t.label);
-        b.addEventListener("click", () => act_("POST", `/api/v1/desk/tickets/${t.id}/call`, { desk: desk.desk }, "Called"));
+        b.type = "button"; b.textContent = t("call"); b.className = "call-this";
+        b.setAttribute("aria-label", t("call_label", { ticket: tk.label }));
+        b.addEventListener("click", () => act_("POST", `/api/v1/desk/tickets/${tk.id}/call`, { desk: desk.desk }, "done.called"));
         act.append(b);
       }
     }
@@ -183,7 +198,7 @@
     } catch (e) { showError(e.message); }
   }
 
-  async function act_(method, path, body, verb) {
+  async function act_(method, path, body, done) {  // done: the message key, e.g. "done.served"
     if (busy) return;
     busy = true;
     showError("");
@@ -192,10 +207,10 @@
     try {
       const r = await api(method, path, body);
       if (r.ticket) {
-        msg = `${verb} ${r.ticket.label}`;
+        msg = t(done, { ticket: r.ticket.label });
         if (r.ticket.state === "called") current = r.ticket;
       } else {
-        msg = "Nobody is waiting for " + desk.services.join(", ") + ".";
+        msg = t("nobody", { services: desk.services.join(", ") });
       }
     } catch (e) { showError(e.message); }
     busy = false;
@@ -203,26 +218,26 @@
     say(msg);
   }
 
-  function onCurrent(action, verb) {
-    return () => { if (current) act_("POST", `/api/v1/desk/tickets/${current.id}/${action}`, { desk: desk.desk }, verb); };
+  function onCurrent(action, done) {
+    return () => { if (current) act_("POST", `/api/v1/desk/tickets/${current.id}/${action}`, { desk: desk.desk }, done); };
   }
 
   document.addEventListener("DOMContentLoaded", () => {
     $("setup").addEventListener("submit", saveSetup);
     $("add-service").addEventListener("click", () => {
       const v = $("new-service").value.trim();
-      if (!v) { showError("Type a service id to add."); return; }
+      if (!v) { showError(t("need_service_id")); return; }
       const hint = $("no-services");
       if (hint) hint.remove();
       serviceBox(v, true);
       $("new-service").value = "";
     });
     $("change-desk").addEventListener("click", showSetup);
-    $("call-next").addEventListener("click", () => act_("POST", "/api/v1/desk/call-next", desk, "Called"));
-    $("recall").addEventListener("click", onCurrent("recall", "Called again"));
-    $("served").addEventListener("click", onCurrent("served", "Served"));
-    $("no-show").addEventListener("click", onCurrent("no-show", "No-show"));
-    $("put-back").addEventListener("click", onCurrent("put-back", "Put back"));
+    $("call-next").addEventListener("click", () => act_("POST", "/api/v1/desk/call-next", desk, "done.called"));
+    $("recall").addEventListener("click", onCurrent("recall", "done.recalled"));
+    $("served").addEventListener("click", onCurrent("served", "done.served"));
+    $("no-show").addEventListener("click", onCurrent("no-show", "done.no_show"));
+    $("put-back").addEventListener("click", onCurrent("put-back", "done.put_back"));
     desk = load();
     if (desk) {
       api("POST", "/api/v1/desk/signin", desk).catch((e) => showError(e.message));

@@ -73,11 +73,12 @@ def device(engine):
 @pytest.fixture
 def browser(request, tmp_path):
     """Headless Chromium's first tab (DevTools), with a fresh profile; the test module may set
-    BROWSER_WINDOW ("width,height")."""
+    BROWSER_WINDOW ("width,height") and BROWSER_LANGUAGE (its Accept-Language, English by default)."""
     from central_kit import Chromium
     window = getattr(request.module, "BROWSER_WINDOW", "1280,2000")
+    language = getattr(request.module, "BROWSER_LANGUAGE", "en-US,en")
     try:
-        c = Chromium(tmp_path / "profile", window=window).start()
+        c = Chromium(tmp_path / "profile", window=window, accept_language=language).start()
     except RuntimeError as e:
         pytest.fail(str(e), pytrace=False)
     yield c.page

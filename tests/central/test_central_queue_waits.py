@@ -63,13 +63,13 @@ def test_dashboard_shows_estimated_vs_real_wait_per_hour(client, engine, device,
     r = client.post("/login", data={"username": "admin", "password": PASSWORD}, follow_redirects=False)
     assert r.status_code == 303
     empty = client.get("/dashboard", params={"from": DAY, "to": DAY}).text
-    assert "Estimated vs real wait per hour of the day" in empty and "No called tickets" in empty
+    assert "Geschatte en echte wachttijd per uur van de dag" in empty and "Geen opgeroepen tickets" in empty  # Dutch by default
     seed(client, engine, device, settings)
     html = client.get("/dashboard", params={"from": DAY, "to": DAY}).text
     table = re.search(r'<table id="wait-by-hour">(.*?)</table>', html).group(1)
     rows = [re.findall(r"<td>(.*?)</td>", tr) for tr in re.findall(r"<tr>(.*?)</tr>", table)[1:]]
     assert rows == [["09:00", "2", "12.5", "21.0", "50%"], ["13:00", "1", "2.5", "4.0", "100%"]]
     chart = html[html.index('id="waits"'):html.index('<table id="wait-by-hour">')]
-    assert "Real wait (bars) and estimated wait (line)" in chart
+    assert "Echte wachttijd (staven) en geschatte wachttijd (lijn)" in chart
     assert len(re.findall(r'<rect class="bar"', chart)) == 2 and '<polyline class="line"' in chart
     assert '<a href="/desk">' in html

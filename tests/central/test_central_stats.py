@@ -129,7 +129,7 @@ def test_login_cookie_dashboard_and_logout(client, device):
     r = client.get("/dashboard", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/login")
     r = client.post("/login", data={"username": "admin", "password": "nope"})
-    assert r.status_code == 401 and "Wrong" in r.text
+    assert r.status_code == 401 and "Gebruikersnaam of wachtwoord is fout." in r.text  # Dutch by default
     r = client.post("/login", data={"username": "admin", "password": PASSWORD, "next": "//evil.example"},
                     follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/dashboard"
