@@ -3,8 +3,8 @@
 Texts come from gettext catalogs, central/locale/<lang>/LC_MESSAGES/central.po, with symbolic
 msgids (`login.title`) as the kiosk's catalogs have. `make catalogs` compiles them to .mo (the
 kiosk's compiler, `python -m kiosk.i18n compile kiosk/locale central/locale`); a .mo that is
-missing or older than its .po is compiled in memory with Babel. The central service imports
-nothing of the kiosk, so this is its own small reader.
+missing or older than its .po is compiled in memory with Babel (common/catalogs.py, shared with
+the kiosk: the central service imports nothing else of it).
 
 The language of a page, first that applies:
 1. `?lang=nl` or `?lang=en` in the address (the "English / Nederlands" link); it is kept in
@@ -15,9 +15,6 @@ The language of a page, first that applies:
 """
 from __future__ import annotations
 
-import gettext
-import io
-import logging
 from functools import lru_cache
 from html import escape
 from pathlib import Path
@@ -26,7 +23,9 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import Response
 
-log = logging.getLogger(__name__)
+from common.catalogs import fill, translations
+from common.catalogs import read_po_file as read_po_texts  # noqa: F401 - for checks and tests
+
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "central"
@@ -36,39 +35,16 @@ COOKIE = "lang"
 COOKIE_DAYS = 365
 
 
-def _compile_in_memory(po: Path) -> bytes:
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-    with po.open("rb") as f:
-        catalog = read_po(f, abort_invalid=True)
-    out = io.BytesIO()
-    write_mo(out, catalog, use_fuzzy=False)
-    return out.getvalue()
-
-
 @lru_cache(maxsize=None)
 def catalog(lang: str) -> dict[str, str]:
     """msgid -> text of one language (empty texts left out)."""
-    po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-    mo = po.with_suffix(".mo")
-    if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
-        data = mo.read_bytes()
-    else:
-        log.warning("%s is not compiled (or older than its .po): compiled in memory; run `make catalogs`", po)
-        data = _compile_in_memory(po)
-    parsed = gettext.GNUTranslations(io.BytesIO(data))._catalog  # the parsed .mo (stdlib gettext)
+    parsed = translations(LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po")._catalog
     return {k: v for k, v in parsed.items() if isinstance(k, str) and k and v}
 
 
 def t(lang: str, msgid: str, **fmt) -> str:
     """The text of `msgid` in `lang` (English, then the msgid itself, when it is missing)."""
-    text = catalog(lang).get(msgid) or catalog("en").get(msgid) or msgid
-    if fmt:
-        try:
-            text = text.format(**fmt)
-        except (KeyError, IndexError, ValueError):
-            log.warning("bad placeholders in the %s text of %r", lang, msgid)
-    return text
+    return fill(catalog(lang).get(msgid) or catalog("en").get(msgid) or msgid, fmt, lang, msgid)
 
 
 def prefers_english(accept_language: str) -> bool:
@@ -123,10 +99,3 @@ def switch_link(request: Request, lang: str) -> str:
     href = request.url.path + "?" + urlencode(params)
     return (f'<a class="lang-switch" href="{escape(href)}" lang="{other}" hreflang="{other}">'
             f'{escape(t(other, "language.name"))}</a>')
-
-
-def read_po_texts(path: str | Path) -> dict[str, str]:
-    """A .po file as msgid -> text (for checks and tests)."""
-    from babel.messages.pofile import read_po
-    with open(path, "rb") as f:
-        return {m.id: m.string for m in read_po(f) if m.id and isinstance(m.id, str)}

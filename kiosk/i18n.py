@@ -20,12 +20,14 @@ plural msgid is the singular's with ".plural" appended).
 from __future__ import annotations
 
 import gettext
-import io
 import logging
 import os
 import sys
 from functools import lru_cache
 from pathlib import Path
+
+from common.catalogs import PoError, compile_catalogs as _compile_folder, fill, translations
+from common.catalogs import read_po_file  # noqa: F401 - for checks and tests
 
 log = logging.getLogger(__name__)
 
@@ -34,43 +36,9 @@ FALLBACK = "en"
 PLURAL_SUFFIX = ".plural"
 
 
-class PoError(ValueError):
-    pass
-
-
-def _compile_po(po: Path) -> bytes:
-    """The .mo bytes of one .po (Babel), or PoError naming the file and what is wrong."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-    try:
-        with po.open("rb") as f:
-            catalog = read_po(f, abort_invalid=True)
-    except Exception as exc:   # Babel raises several kinds for a broken file
-        raise PoError(f"{po}: {exc}") from None
-    out = io.BytesIO()
-    write_mo(out, catalog, use_fuzzy=False)
-    return out.getvalue()
-
-
 def compile_catalogs(locale_dir: str | os.PathLike = LOCALE_DIR) -> list[Path]:
     """Write <domain>.mo next to every <domain>.po that has no up-to-date one; returns them."""
-    written = []
-    for po in sorted(Path(locale_dir).glob("*/LC_MESSAGES/*.po")):
-        mo = po.with_suffix(".mo")
-        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
-            continue
-        mo.write_bytes(_compile_po(po))
-        written.append(mo)
-    return written
-
-
-def _translations(po: Path) -> gettext.GNUTranslations:
-    mo = po.with_suffix(".mo")
-    if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
-        with mo.open("rb") as f:
-            return gettext.GNUTranslations(f)
-    log.warning("%s is not compiled (or older than its .po): compiled in memory; run `make`", po)
-    return gettext.GNUTranslations(io.BytesIO(_compile_po(po)))
+    return _compile_folder(locale_dir)
 
 
 class Catalog(dict):
@@ -98,21 +66,7 @@ class Catalog(dict):
 @lru_cache(maxsize=None)
 def load_language(lang: str, locale_dir: str = str(LOCALE_DIR)) -> Catalog:
     folder = Path(locale_dir) / lang / "LC_MESSAGES"
-    return Catalog([_translations(po) for po in sorted(folder.glob("*.po"))])
-
-
-def read_po_file(path: str | os.PathLike) -> dict[str, str]:
-    """A .po file as msgid -> text (a plural message: its last form), for checks and tests."""
-    from babel.messages.pofile import read_po
-    with open(path, "rb") as f:
-        catalog = read_po(f)
-    out = {}
-    for m in catalog:
-        if not m.id:
-            continue
-        key = m.id[0] if isinstance(m.id, tuple) else m.id
-        out[key] = m.string[-1] if isinstance(m.string, tuple) else m.string
-    return out
+    return Catalog([translations(po) for po in sorted(folder.glob("*.po"))])
 
 
 def available_languages(locale_dir: str | os.PathLike = LOCALE_DIR) -> list[str]:
@@ -149,14 +103,6 @@ class Translator:
             self._warned.add((lang, msgid))
             log.warning("no %s translation for %r", lang, msgid)
 
-    def _format(self, text: str, lang: str, msgid: str, fmt: dict) -> str:
-        if fmt:
-            try:
-                text = text.format(**fmt)
-            except (KeyError, IndexError, ValueError):
-                log.warning("bad placeholders in %s translation of %r", lang, msgid)
-        return text
-
     def gettext(self, msgid: str, lang: str | None = None, **fmt) -> str:
         lang = lang or self.language
         text = self.extra.get(msgid, {}).get(lang) or load_language(lang, self.locale_dir).get(msgid)
@@ -166,7 +112,7 @@ class Translator:
             self._missing(lang, msgid)
             if not text:
                 text = msgid
-        return self._format(text, lang, msgid, fmt)
+        return fill(text, fmt, lang, msgid)
 
     __call__ = gettext
 
@@ -178,7 +124,7 @@ class Translator:
         if text is None:
             self._missing(lang, msgid)
             text = load_language(FALLBACK, self.locale_dir).plural(msgid, count) or msgid
-        return self._format(text, lang, msgid, fmt)
+        return fill(text, fmt, lang, msgid)
 
     def language_name(self, lang: str) -> str:
         return load_language(lang, self.locale_dir).get("language.name", lang)

@@ -14,7 +14,8 @@ import re
 import sys
 from pathlib import Path
 
-from kiosk.i18n import LOCALE_DIR, PoError, _compile_po
+from common.catalogs import PoError, compile_po
+from kiosk.i18n import LOCALE_DIR
 
 VISITOR_DOMAINS = ("kiosk", "tickets", "display", "wayfinding", "audio")
 STAFF_LANGUAGES = ("nl", "en")       # staff.po required only in these
@@ -56,7 +57,7 @@ def check_language(lang: str, locale_dir: Path = LOCALE_DIR) -> list[str]:
             problems.append(f"{where}: missing")
             continue
         try:
-            _compile_po(po)
+            compile_po(po)
             catalog = _read(po)
         except (PoError, Exception) as exc:
             problems.append(f"{where}: does not compile: {exc}")

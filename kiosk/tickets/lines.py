@@ -16,12 +16,14 @@ dots of Arabic letters stay): an Arabic ticket is 12-18 KB instead of a 97-119 K
 """
 from __future__ import annotations
 
+import functools
 import unicodedata
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, features
 
 from devices.codepages import can_encode, choose_code_page, encode, select_code_page
+from kiosk.bidi_text import has_rtl
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 PICTURE_TEXT = 24          # px: about font A (12 x 24 dots)
@@ -44,10 +46,12 @@ def base_direction(text: str) -> str:
 
 
 def needs_picture(text: str) -> bool:
-    return any(unicodedata.bidirectional(ch) in _RTL for ch in text)
+    return has_rtl(text)
 
 
+@functools.lru_cache(maxsize=16)
 def _font(size: int, bold: bool) -> ImageFont.FreeTypeFont:
+    """(Loaded once per size: a ticket asks for it on every picture line.)"""
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
     engine = ImageFont.Layout.RAQM if features.check("raqm") else ImageFont.Layout.BASIC
     return ImageFont.truetype(str(FONT_DIR / name), size, layout_engine=engine)
