@@ -24,6 +24,14 @@ import unicodedata
 from dataclasses import dataclass
 
 FALLBACK_WIDTH_PX = 512   # 80 mm paper at 180 dpi: the narrowest common printable width
+FALLBACK_DPI = 203        # the common thermal head (8 dots per mm)
+# Dot height of each font's character cell (width is the paper's dots / the font's columns).
+# Epson ESC/POS: font A 12x24, font B 9x17; other fonts are taken as font A's height.
+CELL_HEIGHT = {"a": 24, "b": 17}
+# Paper between the print head and the cutter (or tear bar): the paper of the previous cut
+# that passes under the head before the first line prints, so every ticket starts with this
+# much white. Epson's TM-T series specify about 15 mm; no profile states it.
+CUTTER_GAP_MM = 15.0
 _RIGHT_TO_LEFT = ("R", "AL")
 
 
@@ -64,6 +72,22 @@ class PrinterCapabilities:
         if self.graphics:
             return "graphics"
         return "bitImageColumn"
+
+    @property
+    def dots_per_mm(self) -> float:
+        if self.dpi:
+            return self.dpi / 25.4
+        if self.width_px and self.width_mm:
+            return self.width_px / self.width_mm
+        return FALLBACK_DPI / 25.4
+
+    def cell(self, font: str = "a") -> tuple[int, int]:
+        """(width, height) in dots of one character of `font` at normal size."""
+        return self.paper_px // self.columns(font), CELL_HEIGHT.get(font, CELL_HEIGHT["a"])
+
+    def mm(self, dots: float) -> float:
+        """Dots of paper feed (or width) in millimetres."""
+        return dots / self.dots_per_mm
 
     def columns(self, font: str = "a") -> int:
         try:

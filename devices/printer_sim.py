@@ -30,7 +30,8 @@ from devices.serial_url import parse_serial_url
 
 log = logging.getLogger(__name__)
 
-CUT = (b"\x1dV\x00", b"\x1dV\x01", b"\x1dVA", b"\x1dVB")
+# GS V m: a cut ends a job (m 0/1: cut; 65/66 + n: feed to the cutter plus n, then cut)
+CUT = {b"\x1dV\x00": 3, b"\x1dV\x01": 3, b"\x1dVA": 4, b"\x1dVB": 4}
 _REPLIES = {  # state -> (DLE EOT 1, DLE EOT 2, DLE EOT 4)
     "online": (0x12, 0x12, 0x12),
     "paper_low": (0x12, 0x12, 0x1E),
@@ -199,7 +200,9 @@ class PrinterSimulator:
             if not hits:
                 break
             k, c = min(hits)
-            end = k + len(c)
+            end = k + CUT[c]
+            if end > len(self.received):
+                break               # the cut's last byte is still on its way
             job = bytes(self.received[self._job_start:end])
             self.jobs.append(job)
             del self.jobs[:-HISTORY_JOBS]
