@@ -88,7 +88,8 @@ def cmd_issue(args) -> int:
 def cmd_preview(args) -> int:
     from kiosk.cli import UserError
     from devices.capabilities import capabilities_for
-    from kiosk.tickets.render import raster_image
+    from kiosk.tickets.render import ticket_layout
+    from kiosk.tickets.preview import preview_image
     issuer, devs, store, lang = _setup(args, devices=False)
     try:
         try:
@@ -100,11 +101,14 @@ def cmd_preview(args) -> int:
             raise UserError(f"--out {args.out!r} must end in .png")
         out.parent.mkdir(parents=True, exist_ok=True)
         try:
-            width = capabilities_for(issuer.cfg.devices.printer.profile).paper_px
-            raster_image(result.content, width).save(out)
+            layout = ticket_layout(result.content,
+                                   capabilities_for(issuer.cfg.devices.printer.profile))
+            preview_image(layout).save(out)
         except OSError as e:
             raise UserError(f"cannot write {out}: {e.strerror or e}") from None
-        print(f"{out}: preview of {result.ticket.label} ({lang})")
+        print(f"{out}: preview of {result.ticket.label} ({lang}), {layout.length_mm():.0f} mm "
+              f"of paper, {len(layout.text_lines())} text lines, as it prints on "
+              f"{layout.caps.profile}")
         return 0
     finally:
         store.close()

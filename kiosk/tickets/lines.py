@@ -1,8 +1,7 @@
-"""One ticket line for text mode: bytes in a code page of the printer, or a small picture.
+"""A ticket line text mode cannot print, as a small picture of the shaped text.
 
-  TextLines(caps, all_texts)          # chooses the code page(s) once per ticket
-  out.write(p, "Przeprowadzka")       # ESC t n when the page changes, then the text's bytes
-  out.write(p, "تغيير السكن", size=PICTURE_BIG, bold=True)   # a line text mode cannot print
+  needs_picture("تغيير السكن")                     # True: written right to left
+  line_picture("تغيير السكن", 560, PICTURE_BIG, bold=True, half_height=True)
 
 A line goes as a picture when no code page of the profile holds it or when it is written
 right to left (Arabic, Hebrew): a printer puts one glyph per byte, left to right, without
@@ -22,7 +21,6 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, features
 
-from devices.codepages import can_encode, choose_code_page, encode, select_code_page
 from kiosk.bidi_text import has_rtl
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -94,39 +92,3 @@ def line_picture(text: str, width: int, size: int | None = None,
         canvas = canvas.reduce((1, 2))
         return canvas.point(lambda v: 0 if v < 200 else 255).convert("1")
     return canvas.point(lambda v: 0 if v < 128 else 255).convert("1")
-
-
-class TextLines:
-    """Writes a ticket's lines into a python-escpos Dummy: code-page bytes or pictures."""
-
-    def __init__(self, caps, texts):
-        self.caps = caps
-        printable = [t for t in texts if not needs_picture(t)]
-        self.page = choose_code_page(caps, printable)   # one page for the whole ticket
-        self.current: str | None = None
-        self.pictures = 0
-
-    def page_for(self, text: str) -> str | None:
-        if needs_picture(text):
-            return None
-        for page in (self.current, self.page):
-            if page and can_encode(text, page):
-                return page
-        return choose_code_page(self.caps, [text])
-
-    def write(self, p, text: str, *, size: int | None = None, bold: bool = False) -> None:
-        """One line (ending in a line feed); the caller has set alignment and style."""
-        page = self.page_for(text)
-        if page is None and text.isascii():    # a profile listing no code page at all
-            p._raw(text.encode("ascii") + b"\n")
-            return
-        if page is None:
-            half = HALF_HEIGHT and self.caps.image_impl != "bitImageColumn"
-            img = line_picture(text, self.caps.paper_px - 16, size, bold, half)
-            p.image(img, impl=self.caps.image_impl, center=False, high_density_vertical=not half)
-            self.pictures += 1
-            return
-        if page != self.current:
-            p._raw(select_code_page(self.caps, page))
-            self.current = page
-        p._raw(encode(text, page) + b"\n")

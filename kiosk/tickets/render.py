@@ -1,19 +1,19 @@
-"""What goes on a ticket, and turning it into printer bytes or a picture.
+"""What goes on a ticket, and the job and preview made from it.
 
 `build_content(...)` collects the texts (from the tickets catalog, in the visitor's
-language, with the Dutch service name too). Then:
-  `text_job(content, profile)`   ESC/POS text mode: styles via python-escpos, each line in
-                                  one code page of the printer (devices/codepages.py), a
-                                  right-to-left line (Arabic) as a small picture
-                                  (kiosk/tickets/lines.py); small.
-  `raster_image(content, width)` the whole ticket as a picture (Pillow); used for raster
-                                  mode, for `kiosk ticket preview` and simulator previews.
-  `raster_job(content, profile)` that picture as ESC/POS raster bytes.
-  `job_for(content, profile, mode)` the job and the mode used: "text", "text+pictures"
-                                  (some lines as pictures) or "raster" (on request).
+language, with the Dutch service name too). Then one layout (kiosk/tickets/layout.py: the
+lines as they print, wrapped at the printer's columns) gives both:
+  `text_job(content, profile)`     the ESC/POS job (kiosk/tickets/escpos_job.py): text in the
+                                    printer's code pages, right-to-left lines as pictures
+  `ticket_preview(content, profile)` the picture of that job at the printer's dot width
+                                    (kiosk/tickets/preview.py): `kiosk ticket preview`, the
+                                    simulator's PNGs
+  `raster_job(content, profile)`   that picture sent as one raster image (print_mode "raster")
+  `job_for(content, profile, mode)` the job and the mode used: "text", "text+pictures" (some
+                                    lines as pictures) or "raster" (on request).
 `profile` is a python-escpos profile name or its devices.capabilities.PrinterCapabilities:
-paper width, columns per font, code pages, native QR and the cutter all come from there
-(a printer without native QR gets the QR as an image, one without a cutter a paper feed).
+paper width, columns per font, code pages, native QR and the cutter all come from there.
+A ticket without a QR address (no central service configured) has no QR and no hint.
 No Kivy here.
 """
 from __future__ import annotations
@@ -21,19 +21,16 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import qrcode
-from escpos.printer import Dummy
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 
-from devices.capabilities import PrinterCapabilities, as_capabilities
-from kiosk.tickets.lines import PICTURE_BIG, TextLines, wrap
+from devices.capabilities import CUTTER_GAP_MM, PrinterCapabilities, as_capabilities
+from devices.qrsymbol import qr_picture
+from kiosk.tickets.escpos_job import escpos_bytes
+from kiosk.tickets.layout import Layout, PictureLine, build_layout
+from kiosk.tickets.preview import preview_image
 
-FONT_DIRS = ("/usr/share/fonts/truetype/dejavu",)
 DEFAULT_PROFILE = "TM-T20II"   # the config default (devices.printer.profile)
-LABEL_MAGNIFY = 6              # the number at 6x width and height, when the line has room
-QR_MODULE = 6                  # dots per QR module
 
 
 @dataclass
@@ -91,8 +88,8 @@ def build_content(ticket, service, catalog, tr, *, qr_pattern: str, ahead: int,
         wait_line=wait_line(tr, wait[0], wait[1], lang),
         time_line=tr("ticket.taken_at", lang, time=local.strftime("%H:%M"),
                      date=local.strftime("%d-%m-%Y")),
-        qr_url=qr_pattern.replace("{token}", ticket.token),
-        qr_hint=tr("ticket.qr_hint", lang),
+        qr_url=qr_pattern.replace("{token}", ticket.token) if qr_pattern else "",
+        qr_hint=tr("ticket.qr_hint", lang) if qr_pattern else "",
         pictogram=pictogram,
         directions=tr("ticket.directions", lang, route=directions.strip()) if directions else "",
     )
@@ -104,126 +101,40 @@ def text_printable(content: TicketContent, profile: str | PrinterCapabilities = 
     return all(caps.can_print_text(t) for t in content.texts())
 
 
-def label_magnification(label: str, caps: PrinterCapabilities) -> int:
-    """How large the number can be printed and still fit one line of font A."""
-    return max(1, min(LABEL_MAGNIFY, caps.columns("a") // max(1, len(label))))
-
-
-def _qr(p, url: str, caps: PrinterCapabilities) -> None:
-    if caps.native_qr:
-        p.qr(url, native=True, size=QR_MODULE)
-    else:  # as a picture: python-escpos renders it with the qrcode package
-        p.qr(url, native=False, size=QR_MODULE, image_arguments={"impl": caps.image_impl,
-                                                                 "center": False})
+def ticket_layout(content: TicketContent, profile: str | PrinterCapabilities = DEFAULT_PROFILE) -> Layout:
+    return build_layout(content, as_capabilities(profile))
 
 
 def text_job(content: TicketContent, profile: str | PrinterCapabilities = DEFAULT_PROFILE) -> bytes:
-    """ESC/POS text mode; each line in a code page of the printer (kiosk/tickets/lines.py),
-    or, for a right-to-left line or one no code page holds, as a small picture."""
-    return _text_job(content, as_capabilities(profile))[0]
+    """The ESC/POS job: text in the printer's code pages, a right-to-left line or one no
+    code page holds as a small picture."""
+    return escpos_bytes(ticket_layout(content, profile))
 
 
-def _text_job(content: TicketContent, caps: PrinterCapabilities) -> tuple[bytes, int]:
-    """(bytes, number of lines sent as pictures)."""
-    p = Dummy(profile=caps.profile)
-    out = TextLines(caps, _text_lines(content))
-    p.set(align="center")
-    if content.pictogram is not None:
-        p.image(content.pictogram.resize((64, 64)).convert("1"), impl=caps.image_impl)
-    p.set(align="center", bold=False, normal_textsize=True)
-    out.write(p, content.your_number)
-    big = label_magnification(content.label, caps)
-    p.set(align="center", bold=True, custom_size=True, width=big, height=big)
-    out.write(p, content.label)
-    p.set(align="center", bold=True, normal_textsize=True, double_height=True)
-    out.write(p, content.service_name, size=PICTURE_BIG, bold=True)
-    p.set(align="center", bold=False, normal_textsize=True)
-    if content.service_name_nl != content.service_name:
-        out.write(p, content.service_name_nl)
-    if content.wait_at:
-        p.set(align="center", bold=True, normal_textsize=True, double_height=True)
-        out.write(p, content.wait_at, size=PICTURE_BIG, bold=True)
-        p.set(align="center", bold=False, normal_textsize=True)
-    for line in (content.people_line, content.wait_line, *content.directions.splitlines(),
-                 content.time_line):
-        if line:
-            out.write(p, line)
-    _qr(p, content.qr_url, caps)
-    out.write(p, content.qr_hint)
-    caps.finish(p)
-    return p.output, out.pictures
-
-
-def _text_lines(content: TicketContent) -> list[str]:
-    return [line for t in content.texts() for line in t.splitlines()]
-
-
-def _font(size: int, bold: bool = False) -> ImageFont.ImageFont:
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    for d in FONT_DIRS:
-        path = Path(d) / name
-        if path.exists():
-            return ImageFont.truetype(str(path), size)
-    return ImageFont.load_default(size=size)
-
-
-def raster_image(content: TicketContent, width: int = 576) -> Image.Image:
-    """The ticket as a black-on-white picture `width` pixels wide."""
-    canvas = Image.new("L", (width, 2400), 255)
-    d = ImageDraw.Draw(canvas)
-    y = 16
-    margin = 16
-
-    def block(text, size, bold=False, gap=8):
-        nonlocal y
-        f = _font(size, bold)
-        for line in wrap(d, text, f, width - 2 * margin):
-            w = d.textlength(line, font=f)
-            d.text(((width - w) / 2, y), line, font=f, fill=0)
-            y += int(size * 1.2)
-        y += gap
-
-    if content.pictogram is not None:
-        pic = content.pictogram.resize((128, 128))
-        canvas.paste(pic, ((width - 128) // 2, y))
-        y += 136
-    block(content.your_number, 30)
-    block(content.label, 150, bold=True, gap=16)
-    block(content.service_name, 40, bold=True)
-    if content.service_name_nl != content.service_name:
-        block(content.service_name_nl, 28)
-    if content.wait_at:
-        block(content.wait_at, 38, bold=True)
-    for line in (content.people_line, content.wait_line, *content.directions.splitlines(),
-                 content.time_line):
-        if line:
-            block(line, 28)
-    qr = qrcode.QRCode(border=2, box_size=8)
-    qr.add_data(content.qr_url)
-    qimg = qr.make_image(fill_color="black", back_color="white").get_image().convert("L")
-    canvas.paste(qimg, ((width - qimg.width) // 2, y))
-    y += qimg.height + 8
-    block(content.qr_hint, 24)
-    return canvas.crop((0, 0, width, y + 24))
+def ticket_preview(content: TicketContent, profile: str | PrinterCapabilities = DEFAULT_PROFILE) -> Image.Image:
+    """The ticket as it prints: the printer's dot width, its line breaks and length."""
+    return preview_image(ticket_layout(content, profile))
 
 
 def qr_png(url: str, box: int = 10) -> bytes:
-    """The ticket's QR code as PNG bytes (for the screen: photograph it if no paper)."""
+    """The ticket's QR code as PNG bytes for the screen (the same symbol as on paper, with a
+    quiet zone of 4 modules)."""
     import io
-    qr = qrcode.QRCode(border=2, box_size=box)
-    qr.add_data(url)
     buf = io.BytesIO()
-    qr.make_image(fill_color="black", back_color="white").get_image().save(buf, "PNG")
+    qr_picture(url, "M", box, border=4).save(buf, "PNG")
     return buf.getvalue()
 
 
 def raster_job(content: TicketContent, profile: str | PrinterCapabilities = DEFAULT_PROFILE) -> bytes:
+    """The preview sent as one raster picture (print_mode "raster"), then the cut."""
     caps = as_capabilities(profile)
-    p = Dummy(profile=caps.profile)
-    p.set(align="center")
-    p.image(raster_image(content, caps.paper_px).convert("1"), impl=caps.image_impl)
-    caps.finish(p)
-    return p.output
+    layout = ticket_layout(content, caps)
+    picture = preview_image(layout)
+    top = round(CUTTER_GAP_MM * caps.dots_per_mm)
+    body = picture.crop((0, top, picture.width, top + layout.height_dots()))
+    whole = Layout(caps, [PictureLine(body.point(lambda v: 0 if v < 128 else 255).convert("1"),
+                                      half_height=False)])
+    return escpos_bytes(whole)
 
 
 def job_for(content: TicketContent, profile: str | PrinterCapabilities = DEFAULT_PROFILE,
@@ -232,6 +143,9 @@ def job_for(content: TicketContent, profile: str | PrinterCapabilities = DEFAULT
     "raster" (on request: the whole ticket as one picture)."""
     caps = as_capabilities(profile)
     if mode == "text":
-        job, pictures = _text_job(content, caps)
-        return job, ("text+pictures" if pictures else "text")
+        layout = ticket_layout(content, caps)
+        pictures = sum(isinstance(i, PictureLine) for i in layout.items)
+        if content.pictogram is not None:
+            pictures -= 1
+        return escpos_bytes(layout), ("text+pictures" if pictures else "text")
     return raster_job(content, caps), "raster"
