@@ -61,8 +61,7 @@ class TicketIssuedScreen(Screen):
             self.ctl.service.done()
 
     def _qr(self):
-        if self.ctl.qr_png:
-            self.ids.qr.texture = png_texture(self.ctl.qr_png)
+        self.ids.qr.texture = png_texture(self.ctl.qr_png) if self.ctl.qr_png else None
 
     def refresh(self):
         r = self.ctl.result
@@ -80,8 +79,11 @@ class TicketIssuedScreen(Screen):
         self.ids.directions.text = tr("ticket.directions", lang, route=route) if route else ""
         self.place = r.service.place if route else ""
         key = _STATUS.get(self.ctl.print_status)
+        has_qr = bool(r.content.qr_url)     # none without a central service to open it on
+        if key == "ticket.print_failed" and not has_qr:
+            key = "ticket.print_failed.no_qr"
         self.ids.status.text = tr(key, lang) if key else ""
-        self.ids.qr_hint.text = tr("ticket.qr_hint", lang)
+        self.ids.qr_hint.text = tr("ticket.qr_hint", lang) if has_qr else ""
         self._speech_label()
         self.app.audio.refresh(self)
 

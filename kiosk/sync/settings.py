@@ -19,6 +19,9 @@ class SyncSection:
     url: str = setting("", "Base URL of the central service, e.g. https://kiosk-central.example.org "
                            "(events go to <url>/api/v1/events). Empty: events stay in the outbox.",
                        check=_url)
+    public_url: str = setting("", "The central service's address as visitors' phones reach it, when it "
+                                  "differs from url (e.g. url is an internal address): the ticket's "
+                                  "QR code opens <public_url>/t/<token>. Empty: url.", check=_url)
     token: str = setting("", "This device's token, printed once by `kiosk-central device add`.")
     token_file: str = setting("", "Or: a file holding the token (read at start), e.g. a systemd "
                                   "credential. Used when token is empty.")

@@ -33,6 +33,8 @@ class PrintState(str, enum.Enum):
     NOT_PRINTED = "not_printed"
 
 
+TOKEN_BYTES = 12   # 96 random bits: the ticket's token, the key of its mobile page
+
 PRINT_TRANSITIONS = {
     PrintState.PENDING: frozenset({PrintState.PRINTED, PrintState.NOT_PRINTED}),
     PrintState.NOT_PRINTED: frozenset({PrintState.PRINTED}),
@@ -156,7 +158,7 @@ class TicketBook:
         now = self.clock.wall()
         day = local_day(now, self.tz)
         issued_at = utc_rfc3339(now)
-        token = secrets.token_urlsafe(9)
+        token = secrets.token_urlsafe(TOKEN_BYTES)
         owner = owner_tag(self.store.boot_id)
         with self.store.transaction() as c:
             series, number = self._numbering(
@@ -169,7 +171,7 @@ class TicketBook:
                  owner))
             payload = {"ticket_id": cur.lastrowid, "service": service_id, "day": day,
                        "number": number, "label": label, "lang": lang,
-                       "appointment": bool(appointment)}
+                       "appointment": bool(appointment), "token": token}
             if estimate is not None:
                 cutoff = utc_rfc3339(now - dt.timedelta(minutes=assume_served_after_min))
                 ahead = c.execute("SELECT COUNT(*) AS n FROM tickets WHERE service_id=? AND day=? "

@@ -15,6 +15,7 @@ printer's state changed, `device.status`; the ticket stays valid on screen and b
 """
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from dataclasses import dataclass
@@ -29,11 +30,15 @@ from kiosk.hall.live_wait import CONFIGURED, LIVE
 from kiosk.tickets.pictograms import load_pictogram
 from kiosk.tickets.printer_watch import PrinterWatch
 from kiosk.tickets.spoken import spoken_number
-from kiosk.tickets.render import TicketContent, build_content, job_for, raster_image
+from kiosk.tickets.render import TicketContent, build_content, job_for, ticket_preview
 from kiosk.tickets.services import ServiceCatalog
+from kiosk.tickets.settings import qr_pattern
 from kiosk.tickets.book import PrintState, Ticket, TicketBook, format_label, wait_range
 
 log = logging.getLogger(__name__)
+# Most bytes of desk routes in one ticket.issued event (the central service takes events
+# up to 16 KB; each desk's steps are ~300-700 bytes).
+DESK_ROUTES_BYTES = 8000
 
 
 class IssueError(Exception):
@@ -121,29 +126,66 @@ class TicketIssuer:
                                    route=prev.route)
             # a dict lookup: a slow or absent central service never delays the ticket
             live = self.live_waits.current(service.id) if self.live_waits is not None else None
+            printed, full, desks = self._routes(service, lang)
             ticket = self.book.issue(
                 service.id, service.prefix, lang, appointment,
-                extra_payload={"wait_source": LIVE if live else CONFIGURED},
+                extra_payload={"wait_source": LIVE if live else CONFIGURED,
+                               **self._mobile_payload(service, lang, full, desks)},
                 estimate=lambda ahead: live or wait_range(ahead, service.handling_minutes,
                                                           max(1, service.desks_open)),
                 assume_served_after_min=self.cfg.tickets.assume_served_after_min)
-            result = self._result(ticket, service, live)
+            result = self._result(ticket, service, live, (printed, full))
             self._last[service_id] = (now, result)
         return result
 
-    def _result(self, ticket: Ticket, service, live: tuple[int, int] | None = None) -> IssueResult:
+    def _routes(self, service, lang: str) -> tuple[str, list[str], dict]:
+        """(printed decisive steps, the full route, routes from the waiting place to each desk)
+        for the service's place; empty when there is no floor plan or no place."""
+        if not (self.directions and service.place):
+            return "", [], {}
+        try:
+            printed = self.directions(service.place, lang) or ""
+            full_of = getattr(self.directions, "full", None)
+            full = full_of(service.place, lang) if full_of else printed.splitlines()
+            desks_of = getattr(self.directions, "desks", None)
+            return printed, full, (desks_of(service.place, lang) if desks_of else {})
+        except Exception:  # noqa: BLE001 - directions are a nicety, never block a ticket
+            log.exception("no directions for %s", service.place)
+            return "", [], {}
+
+    def _mobile_payload(self, service, lang: str, full: list[str], desks: dict) -> dict:
+        """What the mobile ticket page shows, in the ticket's language, when the QR leads
+        there (texts only: nothing about the visitor)."""
+        if not qr_pattern(self.cfg):
+            return {}
+        out = {"service_name": self.catalog.name(service, lang)}
+        place = self.catalog.wait_at(service, lang)
+        if place:
+            out["wait_at"] = place
+        if full:
+            out["route"] = full[:20]
+        budget = DESK_ROUTES_BYTES
+        routes = {}
+        for desk, steps in list(desks.items())[:40]:
+            size = len(json.dumps(steps, ensure_ascii=False).encode()) + len(desk) + 8
+            if size > budget:
+                break               # a large building: the first desks only, within budget
+            routes[desk] = steps[:20]
+            budget -= size
+        if routes:
+            out["desk_routes"] = routes
+        return out
+
+    def _result(self, ticket: Ticket, service, live: tuple[int, int] | None = None,
+                routes: tuple[str, list[str]] | None = None) -> IssueResult:
         ahead = self.book.people_ahead(ticket, self.cfg.tickets.assume_served_after_min)
         wait = live or wait_range(ahead, service.handling_minutes, max(1, service.desks_open))
-        route = ""
-        if self.directions and service.place:
-            try:
-                route = self.directions(service.place, ticket.lang) or ""
-            except Exception:  # noqa: BLE001 - directions are a nicety, never block a ticket
-                log.exception("no directions for %s", service.place)
+        printed, full = routes if routes is not None else self._routes(service, ticket.lang)[:2]
+        route = "\n".join(full)
         content = build_content(ticket, service, self.catalog, self.tr,
-                                qr_pattern=self.cfg.tickets.qr_url, ahead=ahead, wait=wait,
+                                qr_pattern=qr_pattern(self.cfg), ahead=ahead, wait=wait,
                                 tz=self.cfg.device.timezone, pictogram=self._pictogram(service),
-                                directions=route)
+                                directions=printed)
         return IssueResult(ticket, service, content, ahead, wait,
                            wait_source=LIVE if live else CONFIGURED, route=route.strip())
 
@@ -232,7 +274,7 @@ class TicketIssuer:
         try:
             out = Path(self.printer.preview_dir) / f"ticket-{result.ticket.id:06d}.png"
             out.parent.mkdir(parents=True, exist_ok=True)
-            raster_image(result.content, self._capabilities().paper_px).save(out)
+            ticket_preview(result.content, self._capabilities()).save(out)
         except OSError as e:
             log.warning("cannot save ticket preview: %s", e)
 

@@ -149,7 +149,7 @@ class TicketService:
     def _issue(self, service_id, lang, appointment):
         result = self.issuer.issue(service_id, lang, appointment)
         from kiosk.tickets.render import qr_png
-        return result, qr_png(result.content.qr_url)
+        return result, (qr_png(result.content.qr_url) if result.content.qr_url else None)
 
     def _issued(self, pair):
         result, png = pair

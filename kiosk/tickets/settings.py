@@ -23,6 +23,8 @@ def _prefix(v: str) -> str | None:
 
 
 def _qr_url(v: str) -> str | None:
+    if not v:
+        return None
     if "{token}" not in v:
         return f"{v!r} must contain {{token}} (where the random ticket token goes)"
     if not re.match(r"https?://[^/\s]+", v):
@@ -90,8 +92,11 @@ class TicketsSection:
     first_number: int = setting(1, "First number of each day, per service.", min=0, max=9999)
     double_tap_s: float = setting(3.0, "A second tap on the same service within this many seconds "
                                   "shows the same ticket instead of a new one.", min=0, max=60)
-    qr_url: str = setting("https://www.example.nl/wachtrij?t={token}", "URL printed as a QR code; "
-                          "{token} is a random ticket token (no personal data).", check=_qr_url)
+    qr_url: str = setting("", "URL printed as the ticket's QR code; {token} is the ticket's random "
+                          "token (no personal data). Empty: <central public URL>/t/{token}, the "
+                          "mobile ticket on the central service (sync.public_url, else sync.url); "
+                          "with no central service either, the ticket has no QR code.",
+                          check=_qr_url)
     print_mode: str = setting("text", "'text' (small and fast on serial lines: text in the "
                               "printer's code page, right-to-left lines such as Arabic as small "
                               "pictures) or 'raster' (the whole ticket as one image).",
@@ -141,3 +146,13 @@ class SpeechSection:
                        "WAV files in the data dir).")
     volume: int = setting(100, "Loudness 0-100 (espeak-ng amplitude; 100 is its normal level). "
                           "Staff can change it on the device.", min=0, max=100)
+
+
+def qr_pattern(cfg) -> str:
+    """The QR address pattern with {token}, or "" when there is nowhere to send a phone."""
+    if cfg.tickets.qr_url:
+        return cfg.tickets.qr_url
+    if not cfg.sync.url:
+        return ""
+    base = cfg.sync.public_url or cfg.sync.url
+    return f"{base.rstrip('/')}/t/{{token}}" if base else ""

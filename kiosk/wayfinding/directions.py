@@ -263,3 +263,21 @@ def short_directions(plan: Plan, from_id: str, to_id: str, lang: str = "nl",
     if d is None:
         return no_route_text(plan, to_id, lang, step_free)
     return "\n".join(d.lines)
+
+
+def decisive_steps(plan: Plan, d: Directions, limit: int = 3) -> list[str]:
+    """The few steps that decide the way, for a printed ticket (the whole route is on the
+    screen and the phone): each change of floor, the last landmark after it (or the first
+    step when there is none) and the arrival, which names the side; at most `limit`."""
+    steps = [s for s in d.steps if s.kind != "arrive"]
+    arrive = [s for s in d.steps if s.kind == "arrive"]
+    floors = [s for s in steps
+              if s.kind in VERTICAL_KINDS and plan.nodes[s.start].floor != plan.nodes[s.end].floor]
+    after = steps[steps.index(floors[-1]) + 1:] if floors else steps
+    marked = [s for s in after if any(plan.nodes[n].landmark(d.lang) for n in s.nodes[1:])]
+    keep = floors[-(limit - 1):] if limit > 1 else []
+    if len(keep) < limit - len(arrive):
+        extra = marked[-1:] or (steps[:1] if not floors else [])
+        keep += [s for s in extra if s not in keep]
+    chosen = [s for s in d.steps if s in keep or s in arrive]
+    return [s.text for s in chosen][:limit]

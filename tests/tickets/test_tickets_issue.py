@@ -39,7 +39,7 @@ def test_issue_and_print_on_a_healthy_printer(store, make_config):
     assert result.ticket.label == "A001"
     assert outcome.printed and outcome.mode == "text"
     assert len(printer.jobs) == 1 and b"A001" in printer.jobs[0]
-    assert printer.jobs[0].endswith(b"\x1dV\x00")  # cut
+    assert printer.jobs[0].endswith(b"\x1dVA\x08")  # cut
     assert issuer.book.get(result.ticket.id).print_state == PrintState.PRINTED
     assert types(store) == ["ticket.issued", "ticket.printed"]
     printed = store.outbox_events("ticket.printed")[0].payload

@@ -5,8 +5,9 @@ from escpos.printer import Dummy
 
 from kiosk.i18n import Translator
 from kiosk.tickets.pictograms import PICTOGRAMS, pictogram, pictogram_png
-from kiosk.tickets.render import (job_for, raster_image, text_job,
-                                 text_printable)
+from devices.capabilities import capabilities_for
+from devices.escpos_reader import read_job
+from kiosk.tickets.render import (job_for, text_job, text_printable, ticket_preview)
 from kiosk.tickets.services import ServiceCatalog
 from kiosk.tickets.book import PrintState, Ticket
 from kiosk.tickets.render import build_content
@@ -15,11 +16,12 @@ from ticket_kit import content
 
 def test_text_job_has_the_number_big_qr_and_cut():
     job = text_job(content())
-    assert b"A012" in job
-    assert b"\x1d!\x55" in job                           # GS ! : 6x wide, 6x high for the number
-    assert b"\x1d(k" in job and b"https://www.example.nl/wachtrij?t=abc123" in job  # native QR
-    assert job.endswith(b"\x1dV\x00")
-    assert b"Wacht bij: Wachtruimte B" in job
+    printed = read_job(job, capabilities_for("TM-T20II"))
+    number = next(line for line in printed.lines if "A012" in line.text)
+    assert number.text == "Uw nummer A012" and (number.width, number.height) == (4, 4)
+    assert [q.data for q in printed.qr_codes] == ["https://www.example.nl/wachtrij?t=abc123"]
+    assert printed.cut and job.endswith(b"\x1dVA\x08")     # feed to the cutter + 1 mm, cut
+    assert "Wacht bij: Wachtruimte B" in [line.text for line in printed.lines]
 
 
 def test_text_job_is_small():
@@ -47,20 +49,24 @@ def test_right_to_left_lines_go_as_pictures_the_rest_stays_text():
     assert not text_printable(arabic)
     job, mode = job_for(arabic, "TM-T20II", "text")
     assert mode == "text+pictures"
-    assert job.count(b"\x1dv0") == 3 and job.endswith(b"\x1dV\x00")  # pictogram + 2 lines, cut
+    assert job.count(b"\x1dv0") == 3 and job.endswith(b"\x1dVA\x08")  # pictogram + 2 lines, cut
     assert b"A012" in job and b"\x1d(k" in job and b"Paspoort" in job  # number, QR, Dutch: text
     latin, mode2 = job_for(content(), "TM-T20II", "text")
     assert mode2 == "text"
 
 
-def test_raster_mode_on_request():
+def test_raster_mode_on_request_sends_the_preview_as_one_picture():
     job, mode = job_for(content(), "TM-T20II", "raster")
-    assert mode == "raster" and len(job) > 5000
+    caps = capabilities_for("TM-T20II")
+    printed = read_job(job, caps)
+    assert mode == "raster" and len(job) > 5000 and printed.lines == []
+    assert len(printed.pictures) == 1 and printed.pictures[0][0] == 576
+    assert printed.length_dots == read_job(text_job(content(), caps), caps).length_dots
 
 
-def test_raster_picture_width_and_ink():
-    img = raster_image(content(), 576)
-    assert img.width == 576 and 700 < img.height < 2400
+def test_preview_picture_width_and_ink():
+    img = ticket_preview(content(), "TM-T20II")
+    assert img.width == 576 and 500 < img.height < 1000
     hist = img.histogram()
     assert 0.03 < sum(hist[:64]) / (img.width * img.height) < 0.5
 
@@ -117,11 +123,13 @@ def test_directions_to_the_waiting_area_from_the_floor_plan():
         store.close()
     lines = c.directions.splitlines()
     assert lines[0] == "How to get there:"
-    assert any("1st floor" in line for line in lines[1:])
-    assert lines[-1].startswith("In total about")
+    assert lines[1:] == ["Take the escalator to the 1st floor.",
+                         "Turn right and walk about 15 metres. You pass the coffee machine.",
+                         "You are at Waiting area, 1st floor."]   # the decisive steps
     job = text_job(c)
-    assert lines[-1].encode() in job
-    assert len(job) <= 2048
+    printed = " ".join(line.text for line in read_job(job, capabilities_for("TM-T20II")).lines)
+    assert all(line in printed for line in lines)
+    assert len(job) <= 2600
 
 
 def test_no_floor_plan_no_directions(make_config):

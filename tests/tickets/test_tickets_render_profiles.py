@@ -3,11 +3,11 @@ instead of assuming a TM-T20II: width, columns, code pages, native QR and the cu
 import struct
 
 from devices.capabilities import capabilities_for
-from kiosk.tickets.render import (job_for, label_magnification, raster_job,
-                                  text_job, text_printable)
+from devices.escpos_reader import read_job
+from kiosk.tickets.render import job_for, raster_job, text_job, text_printable
 from ticket_kit import content
 
-CUT = b"\x1dV\x00"
+CUT = b"\x1dVA"
 NATIVE_QR = b"\x1d(k"
 
 
@@ -28,22 +28,34 @@ def test_a_printer_without_native_qr_or_cutter_gets_an_image_and_a_feed():
     assert NATIVE_QR not in job and b"https://www.example.nl" not in job   # QR as a picture
     assert b"\x1dv0" in job                                                 # bit image
     assert CUT not in job and b"\x1dV" not in job
-    assert job.endswith(b"\x1bd\x06")                                       # feed 6 lines
+    printed = read_job(job, caps)
+    assert not printed.cut and job.endswith(b"\x1bJ\x80")     # the last line past the tear bar
+    assert printed.pictures[-1][0] > 100                          # the QR picture
     full = text_job(content(), "TM-T20II")
-    assert NATIVE_QR in full and full.endswith(CUT)
+    assert NATIVE_QR in full and full[:-1].endswith(CUT)
 
 
 def test_a_dot_matrix_printer_gets_column_images():
-    job = raster_job(content(), "TM-U220")
+    caps = capabilities_for("TM-U220")
+    job = raster_job(content(), caps)
     assert b"\x1d" + b"v0" not in job and b"\x1b*" in job                   # ESC * columns
+    assert read_job(job, caps).pictures
 
 
-def test_the_number_is_as_large_as_the_line_allows():
-    assert label_magnification("A012", capabilities_for("TM-T20II")) == 6
-    assert label_magnification("A012", capabilities_for("NT-80-V-UL")) == 3    # 12 columns
-    assert label_magnification("A1234567", capabilities_for("TM-T88V")) == 5   # 42 // 8
-    job = text_job(content(label="A1234567"), "TM-T88V")
-    assert b"\x1d!\x44" in job                                                # 5x wide, 5x high
+def number_line(label, profile):
+    caps = capabilities_for(profile)
+    printed = read_job(text_job(content(label=label), caps), caps)
+    return next(line for line in printed.lines if label in line.text)
+
+
+def test_the_number_is_large_and_fits_the_line():
+    line = number_line("A012", "TM-T20II")
+    assert (line.width, line.height, line.text) == (4, 4, "Uw nummer A012")
+    line = number_line("A012", "NT-80-V-UL")                   # 12 columns: 3x, on its own
+    assert (line.width, line.text) == (3, "A012") and line.columns_used <= 12
+    line = number_line("A1234567", "TM-T88V")                  # 4x at most; 10 + 8 x 4 = 42
+    assert (line.width, line.height, line.text) == (4, 4, "Uw nummer A1234567")
+    assert line.columns_used == 42
 
 
 def test_code_pages_decide_text_or_raster_per_profile():

@@ -14,8 +14,13 @@ SERVICES = [
 ]
 
 
+QR_URL = "https://www.example.nl/wachtrij?t={token}"
+
+
 def build_config(**sections):
-    """A validated KioskConfig (services default to SERVICES)."""
+    """A validated KioskConfig (services default to SERVICES); tickets carry a QR code
+    (tickets.qr_url) unless the test sets its own [tickets]."""
+    sections.setdefault("tickets", {"qr_url": QR_URL})
     return testkit.build_config(SERVICES, **sections)
 
 

@@ -22,6 +22,7 @@ def full_site(printer: str = "dummy://?state=online", **ui) -> dict:
     cfg = {"device": {"role": "home"}, "services": copy.deepcopy(site["services"]),
            "tickets": copy.deepcopy(site["tickets"]), "wayfinding": copy.deepcopy(plan["wayfinding"]),
            "devices": {"printer": {"url": printer}, "scanner": {"url": "sim://"}}}
+    cfg["tickets"]["qr_url"] = "https://wachtrij.example.nl/t/{token}"   # as with a central service
     if ui:
         cfg["ui"] = dict(ui)
     return audio_site(cfg)

@@ -19,6 +19,7 @@ SERVICES = [
 
 
 def site(printer="dummy://?state=online", **tickets):
+    tickets.setdefault("qr_url", "https://central.example.nl/t/{token}")   # as if central were set
     return {"device": {"role": "tickets"}, "services": SERVICES, "tickets": tickets,
             "devices": {"printer": {"url": printer}, "speech": {"url": "dummy://"},
                         "scanner": {"url": "sim://"}}}
@@ -140,11 +141,25 @@ def test_paper_out_fallback(ui):
     drain(ui)
     t = ui.screen()
     assert ui.current == "ticket_issued" and t.ids.number.text == "C001"
-    assert t.ids.status.text.startswith("Er is geen bon geprint")
-    assert t.ids.qr.texture is not None        # a QR to photograph instead
+    assert t.ids.status.text == ("Er is geen bon geprint. Onthoud uw nummer, of scan de code: "
+                                 "dan opent uw ticket op uw telefoon.")
+    assert t.ids.qr.texture is not None        # the ticket's QR: the mobile ticket instead
+    assert t.ids.qr_hint.text == "Scan de code: uw ticket op uw telefoon"
     ui.screenshot("paper-out-issued")
     assert types(ui) == ["device.status", "ticket.issued", "ticket.print_failed"]
     assert device(ui, "printer").jobs == []
+
+
+@pytest.mark.parametrize("ui", [site(printer="dummy://?state=paper_out", qr_url="")], indirect=True)
+def test_paper_out_without_a_central_service_shows_no_code(ui):
+    """No central service configured: no QR leads anywhere, so none is shown or promised."""
+    drain(ui)
+    ui.tap(ui.screen().tiles["moving"])
+    drain(ui)
+    t = ui.screen()
+    assert t.ids.number.text == "C001"
+    assert t.ids.status.text == "Er is geen bon geprint. Onthoud uw nummer."
+    assert t.ids.qr.texture is None and t.ids.qr_hint.text == ""
 
 
 @pytest.mark.parametrize("ui", [site()], indirect=True)

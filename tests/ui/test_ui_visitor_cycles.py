@@ -26,6 +26,7 @@ def home_site():
         service.pop("hours", None)    # close the passport desk before 09:00 Amsterdam time)
     site["devices"] = {"printer": {"url": "dummy://?state=online"}, "speech": {"url": "dummy://"},
                        "scanner": {"url": ""}, "buttons": {"url": ""}}
+    site["tickets"]["qr_url"] = "https://wachtrij.example.nl/t/{token}"   # as with a central service
     return site
 
 
