@@ -9,6 +9,8 @@ State from status bytes (ESC/POS real-time status, fixed bits 0x12 checked):
   DLE EOT 1 bit 3 set -> offline; then DLE EOT 2: bit 2 cover open, bit 5 paper end.
   DLE EOT 4 bits 5+6 -> paper out, bits 2+3 -> paper low; otherwise online.
 No answer, or a byte without the fixed bits, means UNKNOWN - never "paper OK".
+After a status query `last_error` says why the state is not known ("" when it is): no
+answer within the timeout, a byte that is not a status, or the connection's error.
 """
 from __future__ import annotations
 
@@ -103,6 +105,17 @@ def decode_status(ask) -> PrinterState:
     return PrinterState.ONLINE
 
 
+def io_reason(e: BaseException) -> str:
+    """A connection error in a few plain words ("connection refused"), else its text."""
+    if isinstance(e, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(e, TimeoutError):
+        return "no connection (timed out)"
+    if isinstance(e, OSError) and e.strerror:
+        return e.strerror[:1].lower() + e.strerror[1:]
+    return str(e)
+
+
 class Printer:
     """Base class. `answers_status`: whether this backend can ask the printer at all; when it
     can, no answer means the printer is not there and nothing is sent."""
@@ -143,15 +156,26 @@ class Printer:
         if not self.answers_status:
             return PrinterState.UNKNOWN
         timeout = max(self.status_timeout, SETTLE_S) if settle else self.status_timeout
+        answers: list[int | None] = []
+
+        def ask(n: int) -> int | None:
+            answers.append(self._ask(n, timeout))
+            return answers[-1]
         with self.lock:
+            self.last_error = ""
             try:
                 self._open()
-                return decode_status(lambda n: self._ask(n, timeout))
+                state = decode_status(ask)
             except Exception as e:  # noqa: BLE001 - any I/O problem means we do not know
                 log.info("printer %s: status query failed: %s", self.url, e)
-                self.last_error = str(e)
+                self.last_error = io_reason(e)
                 self._drop()
                 return PrinterState.OFFLINE
+        if state is PrinterState.UNKNOWN and answers:
+            b = answers[-1]
+            self.last_error = (f"no answer within {timeout:g} s" if b is None
+                               else f"answered 0x{b:02x}, not an ESC/POS status")
+        return state
 
     def print_job(self, job: bytes) -> PrinterState:
         """Check, send, check again. Returns the final state; raises PrintFailed."""

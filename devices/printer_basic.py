@@ -3,7 +3,8 @@
   dummy://[?state=online|paper_out|...]  keeps every job in memory (`jobs`); the state
       option makes it answer like a printer in that state (for tests and demos).
   file:///path/to/file                  appends each job to the file (a device node such
-      as /dev/usb/lp0 works too); status unknown.
+      as /dev/usb/lp0 works too); status unknown. `FilePrinter.target_problem(url)` says
+      what would stop a job getting there (a missing folder, device node, or write access).
   cups://QUEUE                          hands each job raw to CUPS with `lp -d QUEUE -o raw`.
 """
 from __future__ import annotations
@@ -65,6 +66,30 @@ class FilePrinter(Printer):
         if not path:
             raise ValueError(f"printer URL {url!r} has no path; use file:///path/to/file")
         return cls(url, path, **options)
+
+    @classmethod
+    def target_problem(cls, url: str, here: bool = True) -> str:
+        """What stops a job reaching the URL's file, in a few words, or "". Always: its folder
+        does not exist. With `here` (checking on the machine that prints; `kiosk config
+        check` may run elsewhere): a device node (/dev/...) that is not there, or a file or
+        folder this user cannot write."""
+        path = urlsplit(url).path
+        folder = os.path.dirname(path) or "/"
+        if not os.path.isdir(folder):
+            return f"folder {folder} does not exist"
+        if not here:
+            return ""
+        if not os.path.exists(path):
+            if path.startswith("/dev/"):
+                return f"no such device {path}"
+            if not os.access(folder, os.W_OK | os.X_OK):
+                return f"cannot create {path}: folder {folder} is not writable"
+            return ""
+        if os.path.isdir(path):
+            return f"{path} is a folder, not a file"
+        if not os.access(path, os.W_OK):
+            return f"{path} is not writable"
+        return ""
 
     def _write(self, data: bytes) -> None:
         with open(self.path, "ab") as f:

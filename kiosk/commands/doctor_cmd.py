@@ -1,6 +1,6 @@
 """`kiosk doctor`: check config, database, disk, clock, devices and the central service.
 
-One line per check, `LEVEL NAME DETAIL`, e.g.
+One line per check, `LEVEL NAME DETAIL` (the printer's: kiosk/commands/doctor_printer.py), e.g.
   ok    config      /etc/kiosk/site.toml
   FAULT printer     paper out (serial:///dev/ticketprinter)
   warn  clock       2026-11-28 16:10 UTC, NTP not synchronised
@@ -11,7 +11,6 @@ dir, ideally with the app stopped (a serial printer answers one asker at a time)
 """
 from __future__ import annotations
 
-import enum
 import logging
 import re
 import shutil
@@ -19,30 +18,15 @@ import sqlite3
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
+
+from kiosk.commands.doctor_printer import check_printer
+from kiosk.commands.doctor_result import Level, Result
 
 log = logging.getLogger("kiosk.doctor")
 
 MIN_YEAR = 2024
 CENTRAL_TIMEOUT_S = 3.0
-PRINTER_TIMEOUT_S = 1.0
-
-
-class Level(enum.Enum):
-    OK = "ok"
-    WARN = "warn"
-    FAULT = "FAULT"
-
-
-@dataclass
-class Result:
-    level: Level
-    name: str
-    detail: str
-
-    def line(self) -> str:
-        return f"{self.level.value:<6}{self.name:<12}{self.detail}"
 
 
 def register(sub, common) -> None:
@@ -106,34 +90,6 @@ def check_clock(now: float | None = None, run=subprocess.run) -> Result:
 
 
 # -- checks that need the config --------------------------------------------------------
-
-_PRINTER_LEVEL = {"online": Level.OK, "paper_low": Level.WARN}
-_PRINTER_WORDS = {"online": "online", "paper_low": "paper low", "paper_out": "paper out",
-                  "cover_open": "cover open", "offline": "offline", "unknown": "no answer"}
-
-
-def check_printer(cfg) -> Result:
-    from devices.factory import open_device
-    p = cfg.devices.printer
-    if not p.url:
-        return Result(Level.OK, "printer", "none configured (tickets on screen and QR only)")
-    try:
-        printer = open_device("printer", p.url, profile=p.profile, write_timeout=p.write_timeout_s,
-                              status_timeout=min(p.status_timeout_s, PRINTER_TIMEOUT_S))
-    except (ValueError, OSError) as e:
-        return Result(Level.FAULT, "printer", f"{p.url}: {e}")
-    try:
-        if not printer.answers_status:
-            return Result(Level.WARN, "printer", f"{p.url}: status unknown (this connection "
-                                                 "cannot ask the printer)")
-        state = printer.status().value
-        words = _PRINTER_WORDS.get(state, state)
-        if state == "offline" and printer.last_error:
-            words += f": {printer.last_error}"
-        return Result(_PRINTER_LEVEL.get(state, Level.FAULT), "printer", f"{words} ({p.url})")
-    finally:
-        printer.close()
-
 
 def _check_port(name: str, url: str, opener) -> Result:
     if not url:

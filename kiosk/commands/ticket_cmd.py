@@ -3,6 +3,12 @@
   issue --service ID [--lang CODE] [--simulate]   issue one ticket exactly as the ticket
       screen does and print its number on stdout. Exit 0 printed, 3 issued but not printed
       (the reason on stderr), 2 refused (unknown or closed service, bad language).
+  issue --appointment CODE [--lang CODE] [--simulate]   check in for an appointment as the
+      appointment screen does (kiosk.tickets.appointments.service_for: the pattern, then the
+      endpoint if configured), then issue as above. Also exit 2 when the code is refused (bad
+      format, unknown, checker unreachable: no ticket, as on the screen). CODE "-" reads the
+      code from stdin, keeping it out of the process list and shell history. The code itself
+      is never printed, logged or stored.
   preview --service ID [--lang CODE] --out FILE.png   the next ticket as a picture.
   reprint TICKET_ID   staff: print an existing ticket again.
   status              ask the printer (DLE EOT, bounded) and print its state.
@@ -17,7 +23,10 @@ def register(sub, common) -> None:
     p = sub.add_parser("ticket", parents=[common], help="issue, preview or reprint queue tickets")
     tsub = p.add_subparsers(dest="ticket_command", metavar="ACTION", required=True)
     i = tsub.add_parser("issue", parents=[common], help="issue one ticket (as the screen does)")
-    i.add_argument("--service", required=True, metavar="ID", help="service id from config")
+    what = i.add_mutually_exclusive_group(required=True)
+    what.add_argument("--service", metavar="ID", help="service id from config")
+    what.add_argument("--appointment", metavar="CODE",
+                      help="appointment code to check in with ('-': read it from stdin)")
     i.add_argument("--lang", metavar="CODE", help="visitor language (default: ui.default_language)")
     i.add_argument("--simulate", action="store_true", help="print to the printer simulator")
     i.set_defaults(func=cmd_issue)
@@ -65,13 +74,27 @@ def _setup(args, devices=True):
     return issuer, devs, store, lang
 
 
+def _appointment_service(args, issuer) -> str:
+    """The service an appointment code checks in for, decided as on the appointment screen."""
+    from kiosk.cli import UserError
+    from kiosk.tickets.appointments import CheckInRefused, checker_from_config, service_for
+    code = sys.stdin.readline() if args.appointment == "-" else args.appointment
+    try:
+        return service_for(checker_from_config(issuer.cfg, issuer.catalog), code)
+    except CheckInRefused as e:
+        raise UserError(e.detail) from None
+
+
 def cmd_issue(args) -> int:
     from kiosk.cli import UserError
     from kiosk.tickets.issue import IssueError
     issuer, devs, store, lang = _setup(args)
     try:
         try:
-            result = issuer.issue(args.service, lang)
+            if args.appointment is not None:
+                result = issuer.issue(_appointment_service(args, issuer), lang, appointment=True)
+            else:
+                result = issuer.issue(args.service, lang)
         except IssueError as e:
             raise UserError(e.detail) from None
         print(result.ticket.label, flush=True)

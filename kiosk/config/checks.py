@@ -3,13 +3,17 @@
 `CHECKS` lists every one of them, explicitly, in the order they run: the languages here,
 then each feature's own (feedback reasons, services and ticket devices, the floor plan).
 kiosk.config.loader runs them after the typed build, for every load.
+`CHECKS_ON_REQUEST` look at this machine (folders a file:// printer URL names); only
+`kiosk config check` runs them (and `kiosk doctor` its own, stricter, device checks), so a
+kiosk whose printer is unplugged at boot still starts.
 """
 from __future__ import annotations
 
 from kiosk.config import KioskConfig, Problem
 from kiosk.feedback.checks import check_reasons
 from kiosk.i18n import available_languages
-from kiosk.tickets.checks import check_device_urls, check_printer_profile, check_services
+from kiosk.tickets.checks import (check_device_urls, check_printer_profile, check_printer_target,
+                                  check_services)
 from kiosk.wayfinding.settings import WayfindingSection
 
 
@@ -38,6 +42,7 @@ def check_floor_plan(cfg: KioskConfig, problems: list[Problem]) -> None:
 
 CHECKS = (check_languages, check_reasons, check_services, check_device_urls, check_printer_profile,
           check_floor_plan)
+CHECKS_ON_REQUEST = (check_printer_target,)
 
 
 def run_checks(cfg: KioskConfig, problems: list[Problem]) -> None:

@@ -68,8 +68,10 @@ def _has_path(data: Any, path: str) -> bool:
 
 
 def load(site: str | None = None, data_dir: str | os.PathLike | None = None,
-         extra_layers: list[str] | None = None) -> tuple[KioskConfig, list[Layer]]:
-    """Load and validate all layers. Raises ConfigError listing every problem."""
+         extra_layers: list[str] | None = None,
+         extra_checks: tuple = ()) -> tuple[KioskConfig, list[Layer]]:
+    """Load and validate all layers. Raises ConfigError listing every problem.
+    `extra_checks`: more `check(cfg, problems)` to run after kiosk.config.checks.CHECKS."""
     layers: list[Layer] = []
     problems: list[Problem] = []
     paths: list[str] = []
@@ -87,10 +89,10 @@ def load(site: str | None = None, data_dir: str | os.PathLike | None = None,
             layers.append(layer)
     if problems:
         raise ConfigError(problems)
-    return validate_layers(layers)
+    return validate_layers(layers, extra_checks)
 
 
-def validate_layers(layers: list[Layer]) -> tuple[KioskConfig, list[Layer]]:
+def validate_layers(layers: list[Layer], extra_checks: tuple = ()) -> tuple[KioskConfig, list[Layer]]:
     merged: dict = {}
     for layer in layers:
         merged = merge(merged, layer.data)
@@ -98,15 +100,20 @@ def validate_layers(layers: list[Layer]) -> tuple[KioskConfig, list[Layer]]:
     if cfg is not None:
         from kiosk.config.checks import run_checks  # the catalogs and feature checks: loaded here
         run_checks(cfg, problems)
+        for check in extra_checks:
+            check(cfg, problems)
     if problems:
         raise ConfigError([_locate(p, layers) for p in problems])
     return cfg, layers
 
 
 def check_file(path: str) -> list[Problem]:
-    """Everything wrong with one file as a site config (on top of the shipped defaults)."""
+    """Everything wrong with one file as a site config (on top of the shipped defaults),
+    including what can be seen from here of the places it names (CHECKS_ON_REQUEST in
+    kiosk.config.checks: not run at every load, so an unplugged printer never stops a start)."""
+    from kiosk.config.checks import CHECKS_ON_REQUEST
     try:
-        load(path)
+        load(path, extra_checks=CHECKS_ON_REQUEST)
     except ConfigError as e:
         return e.problems
     return []

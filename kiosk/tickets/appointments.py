@@ -3,6 +3,10 @@ default, optionally an HTTP endpoint (POST {"code": ...} -> {"valid": bool, "ser
 
 The code is only held for the check itself: it is never stored, logged or put in an event.
 Results carry a catalog message id for the visitor (`appointment.*`).
+
+`service_for(checker, code)` is the check-in decision the ticket screen (through
+kiosk.tickets.service.TicketService.check_in) and `kiosk ticket issue --appointment` share:
+the service whose ticket the visitor gets, or CheckInRefused saying why not.
 """
 from __future__ import annotations
 
@@ -20,6 +24,41 @@ class CheckResult:
     ok: bool
     message: str            # msgid in the tickets catalog
     service_id: str = ""    # what the appointment is for, when known
+
+
+class CheckInRefused(Exception):
+    """No ticket for this code: `message` is the catalog id the screen shows the visitor,
+    `detail` one line for staff (never the code itself)."""
+
+    def __init__(self, message: str, detail: str):
+        super().__init__(detail)
+        self.message = message
+        self.detail = detail
+
+
+# What staff read when the screen shows the visitor one of these messages.
+_DETAILS = {
+    "appointment.bad_format": "the code does not match tickets.appointments.pattern; no ticket "
+                              "issued (the screen asks the visitor to look at the confirmation again)",
+    "appointment.unknown": "the appointment checker does not know this code; no ticket issued "
+                           "(the screen sends the visitor to a member of staff)",
+    "appointment.unreachable": "the appointment checker at tickets.appointments.url did not "
+                               "answer; no ticket issued (the screen sends the visitor to a "
+                               "member of staff)",
+    "appointment.no_service": "no service takes appointments: set tickets.appointments.service "
+                              "or mark a service needs_appointment = true",
+}
+
+
+def service_for(checker, code: str) -> str:
+    """Check `code` with the configured checker (format rule, then the endpoint if any) and
+    return the id of the service the appointment's ticket is for. Raises CheckInRefused."""
+    res = checker.check(code)
+    if res.ok and not res.service_id:
+        res = CheckResult(False, "appointment.no_service")
+    if not res.ok:
+        raise CheckInRefused(res.message, _DETAILS.get(res.message, res.message))
+    return res.service_id
 
 
 def normalise(code: str) -> str:

@@ -71,6 +71,20 @@ def check_device_urls(cfg: KioskConfig, problems: list[Problem]) -> None:
                                 "devices.speech.url too (e.g. \"espeak://\")"))
 
 
+def check_printer_target(cfg: KioskConfig, problems: list[Problem]) -> None:
+    """A file:// printer whose folder does not exist here (kiosk.config.checks.CHECKS_ON_REQUEST).
+    A missing device node whose folder exists (/dev/usb/lp0 with the printer unplugged) is
+    `kiosk doctor`'s to report, on the kiosk itself."""
+    url = cfg.devices.printer.url
+    if not url.lower().startswith("file:"):
+        return
+    from devices.printer_basic import FilePrinter
+    why = FilePrinter.target_problem(url, here=False)
+    if why:
+        problems.append(Problem("devices.printer.url", f"{url!r}: {why}; create it or correct "
+                                                       "the path"))
+
+
 def check_printer_profile(cfg: KioskConfig, problems: list[Problem]) -> None:
     name = cfg.devices.printer.profile
     if not cfg.devices.printer.url and not cfg.services:

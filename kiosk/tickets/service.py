@@ -28,7 +28,7 @@ import threading
 from typing import Callable
 
 from kiosk.storage.writer import Writer
-from kiosk.tickets.appointments import checker_from_config
+from kiosk.tickets.appointments import CheckInRefused, checker_from_config, service_for
 from kiosk.tickets.issue import IssueError, TicketIssuer
 from kiosk.tickets.services import ServiceCatalog
 
@@ -171,7 +171,8 @@ class TicketService:
                   paper_ok=self.issuer.paper_tickets_available())
 
     def _refused(self, exc):
-        self._set(busy=False, message=exc.message if isinstance(exc, IssueError) else "ticket.error")
+        refusal = isinstance(exc, (IssueError, CheckInRefused))
+        self._set(busy=False, message=exc.message if refusal else "ticket.error")
 
     def done(self) -> None:
         """The visitor is done with the ticket on screen."""
@@ -185,18 +186,14 @@ class TicketService:
         if self.busy:
             return False
         self._set(busy=True, message="")
-        self.worker.submit(self.checker.check, code, callback=lambda res: self._checked(res, lang),
+        self.worker.submit(service_for, self.checker, code,
+                           callback=lambda service_id: self._checked(service_id, lang),
                            errback=self._refused)
         return True
 
-    def _checked(self, res, lang):
-        if not res.ok:
-            self._set(busy=False, message=res.message)
-        elif not res.service_id:
-            self._set(busy=False, message="appointment.no_service")
-        else:
-            self._set(busy=False)
-            self.take(res.service_id, lang, appointment=True)
+    def _checked(self, service_id, lang):
+        self._set(busy=False)
+        self.take(service_id, lang, appointment=True)
 
     def _scanned(self, code: str) -> None:
         self.last_scan = masked(code)   # never stored

@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -126,7 +127,7 @@ def test_faults_are_named_and_exit_non_zero(tmp_path, printer):
     r, lines = doctor(tmp_path, _site(printer.url, "serial:///dev/ttyNOPE0", dead),
                       "--min-free-mb", "1e12", ntp="no")
     assert r.returncode == 1
-    assert lines["printer"] == ("FAULT", f"paper out ({printer.url})")
+    assert lines["printer"] == ("FAULT", f"paper out ({printer.url}); load a new roll")
     assert lines["scanner"][0] == "FAULT" and "/dev/ttyNOPE0" in lines["scanner"][1]
     assert lines["central"] == ("FAULT", f"{dead}/healthz: unreachable: [Errno 111] Connection refused")
     assert lines["database"][0] == "FAULT"
@@ -140,7 +141,8 @@ def test_a_printer_that_does_not_answer_is_a_fault(tmp_path, printer, central):
     printer.silent = True
     r, lines = doctor(tmp_path, _site(printer.url, "", central))
     assert r.returncode == 1
-    assert lines["printer"] == ("FAULT", f"no answer ({printer.url})")
+    assert lines["printer"][0] == "FAULT"
+    assert lines["printer"][1].startswith(f"no answer within 0.3 s ({printer.url}): it accepts")
     assert lines["database"][0] == "warn"  # no database yet: not a fault
     assert lines["scanner"] == ("ok", "none configured")
 
@@ -162,6 +164,133 @@ def test_a_broken_config_is_a_fault_and_the_rest_still_runs(tmp_path):
     assert "feedback.scale: 9 is above the maximum 5" in r.stderr
     assert lines["disk"][0] == "ok" and lines["clock"][0] == "ok"
     assert lines["printer"] == ("warn", "not checked (the config has problems)")
+
+
+# -- printer mistakes: a file:// path that cannot work, a TCP printer that stays silent -----
+
+class TcpPrinterStandIn:
+    """A real loopback TCP server in place of a network printer: `answer` True replies to
+    every DLE EOT n with 0x12 (online, ESC/POS fixed bits); False accepts and stays silent."""
+
+    def __init__(self, answer: bool):
+        self.answer = answer
+        self.srv = socket.socket()
+        self.srv.bind(("127.0.0.1", 0))
+        self.srv.listen(4)
+        self.url = f"tcp://127.0.0.1:{self.srv.getsockname()[1]}"
+        self.conns = []
+        self.asked = 0
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _ = self.srv.accept()
+            except OSError:
+                return
+            self.conns.append(conn)
+            threading.Thread(target=self._talk, args=(conn,), daemon=True).start()
+
+    def _talk(self, conn):
+        buf = b""
+        while True:
+            try:
+                data = conn.recv(256)
+            except OSError:
+                return
+            if not data:
+                return
+            buf += data
+            while b"\x10\x04" in buf and len(buf) >= buf.index(b"\x10\x04") + 3:
+                buf = buf[buf.index(b"\x10\x04") + 3:]
+                self.asked += 1
+                if self.answer:
+                    conn.sendall(b"\x12")
+
+    def close(self):
+        self.srv.close()
+        for c in self.conns:
+            c.close()
+
+
+@pytest.fixture
+def tcp_printer():
+    made = []
+
+    def make(answer):
+        made.append(TcpPrinterStandIn(answer))
+        return made[-1]
+    yield make
+    for p in made:
+        p.close()
+
+
+def _printer_site(url, timeout=0.3):
+    return f'[devices.printer]\nurl = "{url}"\nstatus_timeout_s = {timeout}\n'
+
+
+def test_a_tcp_printer_that_answers_is_online(tmp_path, tcp_printer):
+    p = tcp_printer(answer=True)
+    r, lines = doctor(tmp_path, _printer_site(p.url))
+    assert lines["printer"] == ("ok", f"online ({p.url})")
+    assert r.returncode == 0, r.stdout
+    assert p.asked == 2  # DLE EOT 1, then DLE EOT 4 (paper)
+
+
+def test_a_tcp_printer_that_accepts_but_stays_silent(tmp_path, tcp_printer):
+    p = tcp_printer(answer=False)
+    started = time.monotonic()
+    r, lines = doctor(tmp_path, _printer_site(p.url, timeout=0.5))
+    took = time.monotonic() - started
+    assert r.returncode == 1
+    assert lines["printer"] == ("FAULT", f"no answer within 0.5 s ({p.url}): it accepts the "
+                                         "connection but does not answer the status query; check "
+                                         "that it is a switched-on ESC/POS printer")
+    assert p.asked == 1 and took < 30   # asked once, waited the timeout, did not hang
+    assert "1 fault(s)" in r.stderr
+
+
+def test_a_tcp_printer_that_refuses_the_connection(tmp_path):
+    url = f"tcp://127.0.0.1:{_free_port()}"   # nothing listens here
+    r, lines = doctor(tmp_path, _printer_site(url))
+    assert r.returncode == 1
+    assert lines["printer"] == ("FAULT", f"connection refused ({url}): switch the printer on or "
+                                         "correct host and port in devices.printer.url")
+
+
+def test_the_silent_printer_check_is_bounded_by_the_status_timeout(tmp_path, tcp_printer):
+    """In process: the check waits for the configured timeout once, not for ever."""
+    from kiosk.commands.doctor_printer import check_printer
+    from kiosk.config import load
+    p = tcp_printer(answer=False)
+    site = tmp_path / "s.toml"
+    site.write_text(_printer_site(p.url, timeout=0.4))
+    cfg, _ = load(str(site))
+    started = time.monotonic()
+    result = check_printer(cfg)
+    took = time.monotonic() - started
+    assert result.level is Level.FAULT and result.detail.startswith("no answer within 0.4 s")
+    assert 0.4 <= took < 3.0
+
+
+def test_a_file_printer_in_a_missing_folder(tmp_path):
+    url = f"file://{tmp_path}/nowhere/printer.bin"
+    r, lines = doctor(tmp_path, _printer_site(url))
+    assert r.returncode == 1
+    assert lines["printer"] == ("FAULT", f"devices.printer.url '{url}': folder {tmp_path}/nowhere "
+                                         "does not exist; connect the printer or correct the path")
+
+
+def test_a_device_node_that_is_not_there(tmp_path):
+    r, lines = doctor(tmp_path, _printer_site("file:///dev/kiosk-test-lp9"))
+    assert r.returncode == 1
+    assert lines["printer"][0] == "FAULT"
+    assert "no such device /dev/kiosk-test-lp9" in lines["printer"][1]
+
+
+def test_a_file_printer_in_an_existing_folder(tmp_path):
+    r, lines = doctor(tmp_path, _printer_site(f"file://{tmp_path}/printer.bin"))
+    assert lines["printer"][0] == "warn" and "status unknown" in lines["printer"][1]
 
 
 # -- the clock rules ---------------------------------------------------------------------

@@ -166,3 +166,21 @@ def test_cli_imports_only_the_chosen_command():
     assert _wanted_modules(["--config", "run", "config", "check", "f"]) == ["kiosk.commands.config_cmd"]
     assert _wanted_modules(["--help"]) == COMMAND_MODULES
     assert _wanted_modules(["nonsense"]) == COMMAND_MODULES
+
+
+def test_a_file_printer_in_a_missing_folder_is_named(tmp_path):
+    """`kiosk config check` looks at the folder a file:// printer URL names (the device node
+    itself may be missing while the printer is unplugged: `kiosk doctor` says that)."""
+    url = f"file://{tmp_path}/nowhere/printer.bin"
+    f = write(tmp_path, f'[devices.printer]\nurl = "{url}"\n')
+    r = subprocess.run([sys.executable, "-m", "kiosk", "config", "check", f], cwd=ROOT,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2
+    assert r.stdout.splitlines() == [
+        f"{f}:2: devices.printer.url: '{url}': folder {tmp_path}/nowhere does not exist; "
+        "create it or correct the path"]
+    assert "Traceback" not in r.stderr
+    # only the check asked for looks at this machine: a kiosk still starts with that URL
+    assert load(f)[0].devices.printer.url == url
+    assert problems(tmp_path, f'[devices.printer]\nurl = "file://{tmp_path}/p.bin"\n') == []
+    assert problems(tmp_path, '[devices.printer]\nurl = "file:///dev/kiosk-test-lp9"\n') == []

@@ -53,3 +53,56 @@ def test_offline_printer_is_asked_for_the_cause():
                                       (PrinterState.OFFLINE, False), (PrinterState.UNKNOWN, False)])
 def test_can_print(state, ok):
     assert state.can_print is ok
+
+
+# -- why the state is not known: FilePrinter targets, a silent or refusing printer ---------
+
+def test_file_printer_target_problems(tmp_path, monkeypatch):
+    from devices.printer_basic import FilePrinter
+    here = f"file://{tmp_path}/p.bin"
+    assert FilePrinter.target_problem(here) == ""
+    missing = f"file://{tmp_path}/no/p.bin"
+    assert FilePrinter.target_problem(missing) == f"folder {tmp_path}/no does not exist"
+    assert FilePrinter.target_problem(missing, here=False) == f"folder {tmp_path}/no does not exist"
+    assert FilePrinter.target_problem("file:///dev/kiosk-test-lp9") == \
+        "no such device /dev/kiosk-test-lp9"
+    assert FilePrinter.target_problem("file:///dev/kiosk-test-lp9", here=False) == ""
+    (tmp_path / "p.bin").write_bytes(b"")
+    monkeypatch.setattr("os.access", lambda *_a: False)  # root may write anything: pretend
+    assert FilePrinter.target_problem(here) == f"{tmp_path}/p.bin is not writable"
+    assert FilePrinter.target_problem(f"file://{tmp_path}/q.bin") == \
+        f"cannot create {tmp_path}/q.bin: folder {tmp_path} is not writable"
+    assert FilePrinter.target_problem(here, here=False) == ""
+
+
+class _Asked:
+    """A backend whose answers are given: `replies` per DLE EOT n, or an error on open."""
+
+    def __new__(cls, replies=None, fails=None):
+        from devices.printer import Printer
+
+        class P(Printer):
+            answers_status = True
+
+            def _open(self):
+                if fails:
+                    raise fails
+
+            def _ask(self, n, timeout):
+                return (replies or {}).get(n)
+        return P("test://", status_timeout=0.25)
+
+
+@pytest.mark.parametrize("printer,state,why", [
+    (lambda: _Asked({1: 0x12, 4: 0x12}), PrinterState.ONLINE, ""),
+    (lambda: _Asked({}), PrinterState.UNKNOWN, "no answer within 0.25 s"),
+    (lambda: _Asked({1: 0xFF}), PrinterState.UNKNOWN, "answered 0xff, not an ESC/POS status"),
+    (lambda: _Asked(fails=ConnectionRefusedError(111, "Connection refused")), PrinterState.OFFLINE,
+     "connection refused"),
+    (lambda: _Asked(fails=OSError(113, "No route to host")), PrinterState.OFFLINE,
+     "no route to host"),
+])
+def test_status_says_why_it_is_not_known(printer, state, why):
+    p = printer()
+    assert p.status() is state
+    assert p.last_error == why

@@ -7,7 +7,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ticket_kit import build_config  # noqa: E402
+from ticket_kit import Endpoint, build_config  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -22,3 +22,17 @@ def system_clock_at_a_closed_hour(monkeypatch):
 @pytest.fixture
 def make_config():
     return build_config
+
+
+@pytest.fixture
+def endpoint():
+    """endpoint(fn) -> a running loopback appointment checker (ticket_kit.Endpoint)."""
+    made = []
+
+    def make(fn):
+        e = Endpoint(fn)
+        made.append(e)
+        return e
+    yield make
+    for e in made:
+        e.close()

@@ -1,11 +1,8 @@
 """Appointment codes: the format rule, the optional HTTP endpoint, and no code kept."""
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
-
 import pytest
 
-from kiosk.tickets.appointments import FormatRule, HttpCheck, checker_from_config, normalise
+from kiosk.tickets.appointments import (CheckInRefused, FormatRule, HttpCheck,
+                                        checker_from_config, normalise, service_for)
 from kiosk.tickets.services import ServiceCatalog
 
 PATTERN = r"^[A-Z0-9]{4}-?[A-Z0-9]{4}$"
@@ -29,46 +26,6 @@ def test_format_rule(code, ok):
     assert r.message == ("appointment.ok" if ok else "appointment.bad_format")
     if ok:
         assert r.service_id == "appointment"
-
-
-class Endpoint:
-    def __init__(self, handler_fn):
-        seen = self.seen = []
-
-        class H(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                seen.append(body)
-                status, answer = handler_fn(body)
-                data = answer.encode() if isinstance(answer, str) else json.dumps(answer).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *a):
-                pass
-        self.server = HTTPServer(("127.0.0.1", 0), H)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/check"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def endpoint():
-    made = []
-
-    def make(fn):
-        e = Endpoint(fn)
-        made.append(e)
-        return e
-    yield make
-    for e in made:
-        e.close()
 
 
 def test_http_endpoint_confirms_and_names_the_service(endpoint):
@@ -130,3 +87,21 @@ def test_the_code_is_not_stored(store, make_config):
     issuer.issue(r.service_id, "nl", appointment=True)
     dump = "\n".join(store.conn.iterdump())
     assert "QWER" not in dump and "7788" not in dump
+
+
+def test_service_for_is_the_check_in_decision(endpoint):
+    """The decision the screen (TicketService.check_in) and `kiosk ticket issue --appointment`
+    share: a service id, or a refusal with the visitor's message and a line for staff."""
+    assert service_for(FormatRule(PATTERN, "appointment"), "abcd 1234") == "appointment"
+    with pytest.raises(CheckInRefused) as bad:
+        service_for(FormatRule(PATTERN, "appointment"), "nope")
+    assert bad.value.message == "appointment.bad_format"
+    assert "tickets.appointments.pattern" in bad.value.detail and "nope" not in bad.value.detail
+    with pytest.raises(CheckInRefused) as nowhere:
+        service_for(FormatRule(PATTERN, ""), "ABCD1234")  # no appointment service configured
+    assert nowhere.value.message == "appointment.no_service"
+    e = endpoint(lambda b: (404, {}))
+    with pytest.raises(CheckInRefused) as unknown:
+        service_for(HttpCheck(e.url, FormatRule(PATTERN, "appointment"), timeout=2), "ABCD1234")
+    assert unknown.value.message == "appointment.unknown"
+    assert "ABCD" not in unknown.value.detail

@@ -31,10 +31,10 @@ desks_open = 0
 """
 
 
-def kiosk(*args, env=None):
+def kiosk(*args, env=None, stdin=None):
     code = "import sys; from kiosk.cli import main; sys.exit(main(sys.argv[1:]))"
     return subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=60, env=env)
+                          text=True, timeout=60, env=env, input=stdin)
 
 
 @pytest.fixture
@@ -185,3 +185,116 @@ def test_status_command(tmp_path, site):
     r = kiosk("ticket", "status", "--config", site("dummy://?state=online"), "--data-dir",
               str(tmp_path / "d"))
     assert r.returncode == 0 and r.stdout.endswith(": online\n")
+
+
+# -- kiosk ticket issue --appointment: the appointment screen's check-in ------------------
+
+APPOINTMENTS = """
+[[services]]
+id = "afspraak"
+prefix = "F"
+names = {{ nl = "Afspraak", en = "Appointment" }}
+needs_appointment = true
+
+[tickets.appointments]
+url = "{url}"
+timeout_s = 2
+service = "{service}"
+"""
+
+
+@pytest.fixture
+def appointment_site(tmp_path):
+    """A site with an appointment-only service; `url`: an appointment checker, or none (the
+    pattern alone); `service`: the service appointments check in for."""
+    def make(printer, url="", service="afspraak"):
+        p = tmp_path / "site.toml"
+        p.write_text(SITE.format(printer=printer) + APPOINTMENTS.format(url=url, service=service))
+        return str(p)
+    return make
+
+
+def _issued(data):
+    with Store(data) as s:
+        return s.outbox_events("ticket.issued"), "\n".join(s.conn.iterdump())
+
+
+def test_issue_for_an_appointment_checks_in_prints_and_keeps_no_code(tmp_path, appointment_site):
+    data = tmp_path / "data"
+    out_file = tmp_path / "printer.bin"
+    conf = appointment_site(f"file://{out_file}")
+    r = kiosk("ticket", "issue", "--config", conf, "--data-dir", str(data),
+              "--appointment", "qwer-7788", "--lang", "en")
+    assert (r.returncode, r.stdout) == (0, "F001\n"), r.stderr
+    assert "QWER" not in r.stderr.upper() and "7788" not in r.stderr
+    printed = out_file.read_bytes()
+    assert b"F001" in printed and b"Appointment" in printed and b"\x1dV\x00" in printed
+    assert b"QWER" not in printed and b"7788" not in printed
+    events, dump = _issued(data)
+    assert [(e.payload["service"], e.payload["appointment"]) for e in events] == [
+        ("afspraak", True)]
+    assert "QWER" not in dump and "7788" not in dump
+    # the same code from stdin (kept out of the process list)
+    r = kiosk("ticket", "issue", "--config", conf, "--data-dir", str(data),
+              "--appointment", "-", stdin="ZXCV-1234\n")
+    assert (r.returncode, r.stdout) == (0, "F002\n"), r.stderr
+
+
+def test_issue_for_an_appointment_with_a_bad_code(tmp_path, appointment_site):
+    data = tmp_path / "data"
+    r = kiosk("ticket", "issue", "--config", appointment_site("dummy://"), "--data-dir",
+              str(data), "--appointment", "nope")
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.strip().splitlines()[-1] == (
+        "kiosk ticket: the code does not match tickets.appointments.pattern; no ticket issued "
+        "(the screen asks the visitor to look at the confirmation again)")
+    assert "nope" not in r.stderr and "Traceback" not in r.stderr
+    assert _issued(data)[0] == []
+
+
+def test_issue_for_an_appointment_at_a_closed_service(tmp_path, appointment_site):
+    r = kiosk("ticket", "issue", "--config", appointment_site("dummy://", service="closed"),
+              "--data-dir", str(tmp_path / "d"), "--appointment", "ABCD1234")
+    assert r.returncode == 2 and r.stdout == ""
+    assert "service 'closed' is closed now" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_service_and_appointment_exclude_each_other(tmp_path, appointment_site):
+    conf = appointment_site("dummy://")
+    both = kiosk("ticket", "issue", "--config", conf, "--data-dir", str(tmp_path / "d"),
+                 "--service", "passport", "--appointment", "ABCD1234")
+    neither = kiosk("ticket", "issue", "--config", conf, "--data-dir", str(tmp_path / "d"))
+    assert both.returncode == 2 and "not allowed with argument" in both.stderr
+    assert neither.returncode == 2 and "one of the arguments --service --appointment is required" \
+        in neither.stderr
+
+
+def test_issue_for_an_appointment_asks_the_checker(tmp_path, appointment_site, endpoint):
+    """A real loopback HTTP checker: a known code gets the service it names, an unknown one
+    no ticket, and a checker that is not there no ticket either (as on the screen)."""
+    data = tmp_path / "data"
+    out_file = tmp_path / "printer.bin"
+    known = {"ABCD-1234": "passport"}
+    e = endpoint(lambda b: (200, {"valid": b["code"] in known, "service": known.get(b["code"])}))
+    conf = appointment_site(f"file://{out_file}", url=e.url)
+    found = kiosk("ticket", "issue", "--config", conf, "--data-dir", str(data),
+                  "--appointment", "abcd-1234")
+    assert (found.returncode, found.stdout) == (0, "A001\n"), found.stderr
+    assert b"A001" in out_file.read_bytes()
+    missing = kiosk("ticket", "issue", "--config", conf, "--data-dir", str(data),
+                    "--appointment", "ZZZZ9999")
+    assert missing.returncode == 2 and missing.stdout == ""
+    assert missing.stderr.strip().splitlines()[-1] == (
+        "kiosk ticket: the appointment checker does not know this code; no ticket issued "
+        "(the screen sends the visitor to a member of staff)")
+    assert e.seen == [{"code": "ABCD-1234"}, {"code": "ZZZZ9999"}]
+    events, _ = _issued(data)
+    assert [(e.payload["service"], e.payload["appointment"]) for e in events] == [
+        ("passport", True)]
+    e.close()  # the checker goes away: nobody listens on its port any more
+    gone = kiosk("ticket", "issue", "--config", conf, "--data-dir", str(data),
+                 "--appointment", "ABCD1234")
+    assert gone.returncode == 2 and gone.stdout == ""
+    assert "appointment checker at tickets.appointments.url did not answer; no ticket issued" \
+        in gone.stderr and "Traceback" not in gone.stderr
+    assert "ABCD" not in gone.stderr

@@ -1,5 +1,9 @@
 """Services and a config builder for the ticket tests (imported by name, not as
 `conftest`, so they work whichever conftest pytest loaded first)."""
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
 import testkit
 
 SERVICES = [
@@ -36,3 +40,33 @@ def content(**kw):
                 pictogram=pictogram("passport", 128))
     base.update(kw)
     return TicketContent(**base)
+
+
+class Endpoint:
+    """A real loopback HTTP appointment checker: `handler_fn(body) -> (status, answer)`;
+    what it was sent is in `seen`."""
+
+    def __init__(self, handler_fn):
+        seen = self.seen = []
+
+        class H(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                seen.append(body)
+                status, answer = handler_fn(body)
+                data = answer.encode() if isinstance(answer, str) else json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *a):
+                pass
+        self.server = HTTPServer(("127.0.0.1", 0), H)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/check"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
