@@ -131,7 +131,10 @@ def _route(heading: str, steps: list[str] | None) -> str:
 
 
 def _ticket(lang: str, doc: dict, api: str, poll_s: float) -> str:
-    t, state = (lambda msgid, **kw: escape(i18n.visitor_t(lang, msgid, **kw))), doc["state"]
+    state = doc["state"]
+
+    def t(msgid: str, **kw) -> str:
+        return escape(i18n.visitor_t(lang, msgid, **kw))
     live = state not in FINAL
     attrs = (f' data-api="{escape(api)}" data-poll="{poll_s:g}" data-sig="{escape(signature(doc))}"'
              if live else "")
@@ -180,7 +183,8 @@ def _languages(lang: str) -> str:
 
 def _html(lang: str, title: str, body: str, status: int, extra: dict | None = None, *,
           refresh: bool = False, live: bool = False) -> Response:
-    t = lambda msgid: escape(i18n.visitor_t(lang, msgid))  # noqa: E731
+    def t(msgid: str) -> str:
+        return escape(i18n.visitor_t(lang, msgid))
     direction = "rtl" if lang == "ar" else "ltr"
     noscript = '<noscript><meta http-equiv="refresh" content="30"></noscript>' if refresh else ""
     updates = f'<p id="updates">{t("page.updates")}</p>' if live else ""

@@ -119,7 +119,7 @@ def test_mobile_ticket_in_headless_chromium(browser, tmp_path):
         assert text(b, "ahead") == "You are next." and text(b, "service") == "Passport"
         assert text(b, "wait-at") == "Waiting area, ground floor"
         open_page(b, f"{central.url}/t/{token(4)}")
-        assert b.js("document.documentElement.dir") == "rtl" and b.js("getComputedStyle(document.body).direction") == "rtl"
+        assert b.js("document.documentElement.dir + getComputedStyle(document.body).direction") == "rtlrtl"
         assert text(b, "status") == "انتظر دورك" and text(b, "ahead") == "يوجد شخص واحد (1) قبلك."
 
         # an unknown token: the 404 page, in the browser's language (English here)
