@@ -71,9 +71,14 @@ queue_tickets = sa.Table(
     sa.Column("first_called_at", sa.DateTime()),
     sa.Column("real_wait_s", sa.Float()),  # first_called_at - issued_at
     sa.Column("finished_at", sa.DateTime()),  # served or no_show
+    # the mobile ticket page (revision 0004, docs/mobile-ticket.md): SHA-256 hex of the QR
+    # token (never the token), and the ticket's texts {service_name, wait_at, route, desk_routes}
+    sa.Column("token_hash", sa.String(64)),
+    sa.Column("mobile", JSONType),
     sa.UniqueConstraint("device_id", "ticket_ref", "day", name="queue_tickets_key"),
     sa.Index("queue_tickets_issued", "issued_at"),
     sa.Index("queue_tickets_waiting", "state", "service", "issued_at"),
+    sa.Index("queue_tickets_token", "token_hash", unique=True),
     sqlite_autoincrement=True,
 )
 

@@ -86,24 +86,37 @@ def snapshot(engine: sa.Engine, qs: QueueSettings, since: int | None = None, now
         for services in conn.execute(sa.select(queue_desks.c.services).where(queue_desks.c.seen_at >= lo)).scalars():
             for s in services if isinstance(services, list) else []:
                 waiting.setdefault(s, 0)
-        spent = defaultdict(list)
-        for svc, first, done in conn.execute(sa.select(qt.c.service, qt.c.first_called_at, qt.c.finished_at).where(
-                qt.c.state == "served", qt.c.finished_at >= now - SERVICE_WINDOW)):
-            spent[svc].append(max(0.0, (done - first).total_seconds() / 60))
-        desks = dict(conn.execute(sa.select(qc.c.service, sa.func.count(sa.distinct(qc.c.desk)))
-                                  .where(qc.c.called_at >= now - DESK_WINDOW).group_by(qc.c.service)).all())
+        per, desks = pace(conn, qs, now)
         q = sa.select(qc).where(qc.c.called_at >= lo).order_by(qc.c.id.desc())
         q = q.limit(LATEST) if since is None else q.where(qc.c.id > since).limit(MOST)
         calls = conn.execute(q).all()[::-1]
     services = {}
     for svc in sorted(waiting):
         n = int(waiting[svc] or 0)
-        per = sum(spent[svc]) / len(spent[svc]) if spent.get(svc) else qs.default_service_min
-        d = max(1, desks.get(svc, 0))
-        services[svc] = {"waiting": n, "est_wait_min": wait_range(n, per, d), "desks": desks.get(svc, 0)}
+        services[svc] = {"waiting": n, "est_wait_min": wait_range(n, per(svc), max(1, desks.get(svc, 0))),
+                         "desks": desks.get(svc, 0)}
     return {"server_time": queue.iso(now), "services": services,
             "calls": [{"call_id": c.id, "ticket": c.label, "service": c.service, "desk": c.desk, "lang": c.lang,
                        "called_at": queue.iso(c.called_at), "recall": bool(c.recall)} for c in calls]}
+
+
+def pace(conn: sa.Connection, qs: QueueSettings, now: dt.datetime, service: str | None = None):
+    """(minutes per visit of a service, desks per service): the average visit of the last 2
+    hours (`default_service_min` without one), and the desks that called it in the last 30
+    minutes; for every service, or only `service`."""
+    spent = defaultdict(list)
+    q = sa.select(qt.c.service, qt.c.first_called_at, qt.c.finished_at).where(
+        qt.c.state == "served", qt.c.finished_at >= now - SERVICE_WINDOW)
+    d = sa.select(qc.c.service, sa.func.count(sa.distinct(qc.c.desk))).where(qc.c.called_at >= now - DESK_WINDOW)
+    if service is not None:
+        q, d = q.where(qt.c.service == service), d.where(qc.c.service == service)
+    for svc, first, done in conn.execute(q):
+        spent[svc].append(max(0.0, (done - first).total_seconds() / 60))
+    desks = dict(conn.execute(d.group_by(qc.c.service)).all())
+
+    def per(svc: str) -> float:
+        return sum(spent[svc]) / len(spent[svc]) if spent.get(svc) else qs.default_service_min
+    return per, desks
 
 
 def wait_range(waiting: int, per_visit_min: float, desks: int) -> list[int]:

@@ -12,6 +12,9 @@ The language of a page, first that applies:
 2. the cookie `lang`;
 3. the browser's Accept-Language, English only when it prefers English over Dutch;
 4. Dutch.
+
+The public pages (the mobile ticket, central/ticket_page.py) use the domain `mobile` in every
+visitor language (`visitor_t`, `visitor_n` with plurals; Dutch fills gaps) and set no cookie.
 """
 from __future__ import annotations
 
@@ -36,10 +39,61 @@ COOKIE_DAYS = 365
 
 
 @lru_cache(maxsize=None)
-def catalog(lang: str) -> dict[str, str]:
-    """msgid -> text of one language (empty texts left out)."""
-    parsed = translations(LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po")._catalog
-    return {k: v for k, v in parsed.items() if isinstance(k, str) and k and v}
+def _parsed(lang: str, domain: str):
+    po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
+    return translations(po) if po.exists() else None
+
+
+@lru_cache(maxsize=None)
+def catalog(lang: str, domain: str = DOMAIN) -> dict[str, str]:
+    """msgid -> text of one language (empty texts left out; a plural message: its first form)."""
+    parsed = _parsed(lang, domain)
+    items = parsed._catalog.items() if parsed else ()
+    return {(k[0] if isinstance(k, tuple) else k): v for k, v in items
+            if v and (isinstance(k, str) and k or isinstance(k, tuple) and k[1] == 0)}
+
+
+def plural(lang: str, msgid: str, n: int, domain: str) -> str | None:
+    """The form of plural message `msgid` for `n` by the language's Plural-Forms (the plural
+    msgid is the singular's with ".plural" appended, as in the kiosk); None when missing."""
+    parsed = _parsed(lang, domain)
+    text = parsed.ngettext(msgid, msgid + ".plural", n) if parsed else None
+    return None if text in (None, "", msgid, msgid + ".plural") else text
+
+
+VISITOR = "mobile"  # the public pages' domain, in every visitor language; Dutch fills gaps
+
+
+def visitor_t(lang: str, msgid: str, **fmt) -> str:
+    return fill(catalog(lang, VISITOR).get(msgid) or catalog(DEFAULT, VISITOR).get(msgid) or msgid,
+                fmt, lang, msgid)
+
+
+def visitor_n(lang: str, msgid: str, n: int, **fmt) -> str:
+    text = plural(lang, msgid, n, VISITOR) or plural(DEFAULT, msgid, n, VISITOR) or msgid
+    return fill(text, {"n": n, **fmt}, lang, msgid)
+
+
+def preferred(accept_language: str, languages: tuple[str, ...], default: str = DEFAULT) -> str:
+    """The language of `languages` an Accept-Language header ranks highest (on a tie the one
+    named first); `default` when it names none of them."""
+    best, best_q = default, 0.0
+    for part in accept_language.split(",")[:40]:
+        tag, _, params = part.strip().partition(";")
+        primary = tag.strip().lower().split("-")[0]
+        if primary not in languages:
+            continue
+        q = 1.0
+        for p in params.split(";"):
+            name, _, value = p.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = max(0.0, min(1.0, float(value)))
+                except ValueError:
+                    q = 0.0
+        if q > best_q:
+            best, best_q = primary, q
+    return best
 
 
 def t(lang: str, msgid: str, **fmt) -> str:

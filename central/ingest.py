@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import orjson
 import sqlalchemy as sa
 
-from central import live, queue
+from central import live, queue, ticket_fields
 from central.db import devices, utcnow
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
@@ -101,6 +101,7 @@ def _check_payload(type_: str, p: dict) -> str | None:
         if wait is not None and not (wait.__class__ is list and len(wait) == 2 and _number(wait[0])
                                      and _number(wait[1]) and 0 <= wait[0] < 10000 and 0 <= wait[1] < 10000):
             return "payload.estimated_wait_min must be [low, high] in minutes"
+        return ticket_fields.problem(p)  # the mobile ticket page's optional fields
     return None
 
 
@@ -152,6 +153,9 @@ def check_event(ev: object, device_id: str, max_payload: int, clock: DeviceClock
         problem = _check_payload(type_, payload)
         if problem:
             raise ValueError(problem)
+        if type_ == "ticket.issued" and payload.get("token") is not None:
+            payload = ticket_fields.without_token(payload)  # kept as its hash only, never as it came
+            raw = orjson.dumps(payload)
     boot = get("boot_id")
     if boot is not None and not (boot.__class__ is str and len(boot) <= 64 and boot.isprintable()
                                  and boot.isascii()):

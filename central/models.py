@@ -43,3 +43,25 @@ class Health(BaseModel):
 
 class Problem(BaseModel):
     detail: str
+
+
+class MobileTicket(BaseModel):
+    """One visitor's own ticket, found by the token in its QR code (docs/mobile-ticket.md).
+    Nothing else: no device, no ids, no other tickets."""
+    label: str = Field(description="The ticket number as printed, e.g. A012.")
+    service: str = Field(description="The service id, e.g. passport.")
+    service_name: str | None = Field(description="The service's name in the ticket's language, as the kiosk sent it.")
+    lang: str = Field(description="The ticket's language (nl, en, pl, tr, ar, uk); nl when it had none.")
+    day: str | None = Field(description="The site-local day of the ticket (YYYY-MM-DD); valid on that day only.")
+    state: str = Field(description="waiting, called, served or no_show.")
+    people_ahead: int | None = Field(description="While waiting: waiting tickets of the same service that the "
+                                                 "desks will call first (their own priority order); else null.")
+    wait_min: list[int] | None = Field(description="While waiting: [low, high] whole minutes, a live estimate from "
+                                                   "the people ahead, recent visit times and open desks; else null.")
+    wait_at: str | None = Field(description="Where to wait, in the ticket's language.")
+    route: list[str] = Field(description="The route from the kiosk to the waiting place, step by step (may be empty).")
+    desk: str | None = Field(description="When called: the desk, as staff typed it (e.g. \"4\"); else null.")
+    desk_route: list[str] | None = Field(description="When called: the route from the kiosk to that desk, if the "
+                                                     "kiosk sent one for it; else null.")
+    called_at: str | None = Field(description="When called: the latest call, RFC 3339 UTC; else null.")
+    server_time: str = Field(description="The service's clock, RFC 3339 UTC.")

@@ -13,26 +13,47 @@ import re
 import zoneinfo
 from typing import Iterable
 
+import orjson
 import sqlalchemy as sa
+
+from central import ticket_fields
 
 DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 LANG_RE = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})?\Z")
 WAIT_SOURCES = ("live", "configured")
 STATES = ("waiting", "called", "served", "no_show")
 
-COLUMNS = ("ticket_ref", "day", "event_id", "service", "label", "lang", "appointment",
-           "est_low_min", "est_high_min", "wait_source", "people_ahead", "issued_at")
-PG_INSERT = (  # a batch is from one device: device_id goes once, the other columns as arrays
-    f"INSERT INTO queue_tickets (device_id, {', '.join(COLUMNS)}, state) SELECT %b::varchar, *, 'waiting' "
-    "FROM unnest(%b::varchar[], %b::varchar[], %b::varchar[], %b::varchar[], %b::varchar[], %b::varchar[], "
-    "%b::bool[], %b::float8[], %b::float8[], %b::varchar[], %b::int[], %b::timestamp[]) "
-    "ON CONFLICT ON CONSTRAINT queue_tickets_key DO NOTHING")
-SQLITE_CHUNK = 500  # 14 parameters a row
+BASE_COLUMNS = ("ticket_ref", "day", "event_id", "service", "label", "lang", "appointment",
+                "est_low_min", "est_high_min", "wait_source", "people_ahead")
+MOBILE_COLUMNS = ("token_hash", "mobile")  # revision 0004 (docs/mobile-ticket.md)
+TOKEN_AT = len(BASE_COLUMNS)  # where token_hash sits in an entry
+PG_TYPES = {"appointment": "bool", "est_low_min": "float8", "est_high_min": "float8", "people_ahead": "int",
+            "issued_at": "timestamp"}  # the rest are varchar; mobile goes as text, cast to jsonb
 
 
-def entry(row: dict) -> tuple | None:
-    """The queue_tickets values (after device_id) for one checked ticket.issued row; None
-    if it has no service. Lenient: a field in the wrong shape is left out, never fatal."""
+def columns(mobile: bool = True) -> tuple[str, ...]:
+    """The queue_tickets columns an entry fills after device_id (issued_at always last)."""
+    return BASE_COLUMNS + (MOBILE_COLUMNS if mobile else ()) + ("issued_at",)
+
+
+def pg_insert(mobile: bool = True) -> str:
+    """A batch is from one device: device_id goes once, the other columns as arrays."""
+    cols = columns(mobile)
+    picked = ", ".join(f"t.{c}::jsonb" if c == "mobile" else f"t.{c}" for c in cols)
+    arrays = ", ".join(f"%b::{PG_TYPES.get(c, 'varchar')}[]" for c in cols)
+    return (f"INSERT INTO queue_tickets (device_id, {', '.join(cols)}, state) SELECT %b::varchar, {picked}, "
+            f"'waiting' FROM unnest({arrays}) AS t({', '.join(cols)}) "
+            "ON CONFLICT ON CONSTRAINT queue_tickets_key DO NOTHING")
+
+
+PG_INSERT = pg_insert()
+SQLITE_CHUNK = 400  # 16 parameters a row
+
+
+def entry(row: dict, mobile: bool = True) -> tuple | None:
+    """The queue_tickets values (after device_id, in `columns(mobile)` order) for one checked
+    ticket.issued row; None if it has no service. Lenient: a field in the wrong shape is
+    left out, never fatal."""
     p = row["payload"]
     get = p.get
     service = get("service")
@@ -64,53 +85,104 @@ def entry(row: dict) -> tuple | None:
     ahead = get("people_ahead")
     if ahead.__class__ is not int or not 0 <= ahead < 10 ** 6:
         ahead = None
-    return (ref, day, row["id"], service, label, lang, get("appointment") is True, low, high, source, ahead,
-            row["effective_at"])
+    values = (ref, day, row["id"], service, label, lang, get("appointment") is True, low, high, source, ahead)
+    if mobile:
+        texts = ticket_fields.texts(p)
+        values += (ticket_fields.stored_hash(p), None if texts is None else orjson.dumps(texts).decode())
+    return values + (row["effective_at"],)
 
 
-def project(conn: sa.Connection, rows: Iterable[dict]) -> int:
-    """Add a waiting entry for each new ticket in `rows` (checked event rows); returns how many."""
+def project(conn: sa.Connection, rows: Iterable[dict], mobile: bool = True) -> int:
+    """Add a waiting entry for each new ticket in `rows` (checked event rows); returns how many.
+    `mobile=False`: the schema before revision 0004 (its own upgrade step)."""
     by_device: dict[str, list[tuple]] = {}
     for r in rows:
         if r["type"] == "ticket.issued":
-            v = entry(r)
+            v = entry(r, mobile)
             if v is not None:
                 by_device.setdefault(r["device_id"], []).append(v)
-    return sum(_insert(conn, dev, values) for dev, values in by_device.items())
+    if mobile and by_device:
+        _drop_taken_tokens(conn, by_device)
+    return sum(_insert(conn, dev, values, mobile) for dev, values in by_device.items())
 
 
-def _insert(conn: sa.Connection, device_id: str, values: list[tuple]) -> int:
+def _drop_taken_tokens(conn: sa.Connection, by_device: dict[str, list[tuple]]) -> None:
+    """A token already stored or twice in the batch keeps its first ticket; the others are
+    queued without one (no page), so the unique index never fails a batch. With 96 random
+    bits this takes a faulty or hostile device; a replayed ticket is skipped by its key anyway."""
+    from central.db import queue_tickets as qt
+    hashes = [v[TOKEN_AT] for vs in by_device.values() for v in vs if v[TOKEN_AT] is not None]
+    if not hashes:
+        return
+    taken = set()
+    for i in range(0, len(hashes), 500):
+        taken.update(conn.execute(sa.select(qt.c.token_hash).where(qt.c.token_hash.in_(hashes[i:i + 500])))
+                     .scalars())
+    for dev, values in by_device.items():
+        for i, v in enumerate(values):
+            h = v[TOKEN_AT]
+            if h is not None:
+                if h in taken:
+                    values[i] = v[:TOKEN_AT] + (None,) + v[TOKEN_AT + 1:]
+                taken.add(h)
+
+
+def _insert(conn: sa.Connection, device_id: str, values: list[tuple], mobile: bool = True) -> int:
     if conn.dialect.name == "postgresql":
         raw = conn.connection.driver_connection  # the same transaction as the events insert
         with raw.cursor() as cur:
-            cur.execute(PG_INSERT, (device_id, *(list(c) for c in zip(*values))))
+            cur.execute(PG_INSERT if mobile else pg_insert(False), (device_id, *(list(c) for c in zip(*values))))
             return cur.rowcount
     added = 0
-    marks = "(" + ", ".join("?" * (len(COLUMNS) + 2)) + ")"
+    cols = columns(mobile)
+    marks = "(" + ", ".join("?" * (len(cols) + 2)) + ")"
     for i in range(0, len(values), SQLITE_CHUNK):
         chunk = values[i:i + SQLITE_CHUNK]
         params: list = []
         for v in chunk:  # times as the text SQLAlchemy's SQLite DateTime reads back
             params.extend((device_id, *v[:-1], v[-1].isoformat(" ", "microseconds"), "waiting"))
-        sql = (f"INSERT INTO queue_tickets (device_id, {', '.join(COLUMNS)}, state) VALUES "
+        sql = (f"INSERT INTO queue_tickets (device_id, {', '.join(cols)}, state) VALUES "
                + ", ".join([marks] * len(chunk)) + " ON CONFLICT DO NOTHING")
         added += conn.exec_driver_sql(sql, tuple(params)).rowcount
     return added
 
 
-def backfill(conn: sa.Connection) -> int:
-    """Project every ticket.issued already stored (the 0002 upgrade), 5000 at a time."""
+def _issued_events(conn: sa.Connection):
+    """Every stored ticket.issued event as a checked row would be, 5000 at a time."""
     from central.db import events
-    added, last = 0, ""
+    last = ""
     while True:
         rows = [dict(r) for r in conn.execute(
             sa.select(events.c.id, events.c.device_id, events.c.type, events.c.effective_at, events.c.payload)
             .where(events.c.type == "ticket.issued", events.c.id > last).order_by(events.c.id).limit(5000)
         ).mappings()]
         if not rows:
-            return added
-        added += project(conn, rows)
+            return
+        yield rows
         last = rows[-1]["id"]
+
+
+def backfill(conn: sa.Connection, mobile: bool = True) -> int:
+    """Project every ticket.issued already stored (the 0002 upgrade)."""
+    return sum(project(conn, rows, mobile) for rows in _issued_events(conn))
+
+
+def backfill_mobile(conn: sa.Connection) -> int:
+    """Give tickets already queued their token hash and texts from their events (the 0004
+    upgrade); a token already taken is left out, as in `project`. Returns how many."""
+    from central.db import queue_tickets as qt
+    done, taken = 0, set()
+    for rows in _issued_events(conn):
+        for r in rows:
+            v = entry(r)
+            if v is None or (v[TOKEN_AT] is None and v[TOKEN_AT + 1] is None):
+                continue
+            h = v[TOKEN_AT] if v[TOKEN_AT] not in taken else None
+            taken.add(h)
+            done += conn.execute(qt.update().where(  # by the key (indexed): device, ticket, day
+                qt.c.device_id == r["device_id"], qt.c.ticket_ref == v[0], qt.c.day == v[1],
+                qt.c.event_id == r["id"]).values(token_hash=h, mobile=ticket_fields.texts(r["payload"]))).rowcount
+    return done
 
 
 # -- time -----------------------------------------------------------------------------

@@ -75,6 +75,20 @@ class LiveSettings:
 
 
 @dataclass
+class PublicSettings:
+    """[central.public]: the mobile ticket page /t/<token> and GET /api/v1/tickets/<token>
+    (see docs/mobile-ticket.md); public, so each client address is rate limited."""
+    rate_burst: int = setting(30, "Requests a client address may make at once to the mobile ticket "
+                                  "page and its JSON (a token bucket of this size).", min=1, max=100000)
+    rate_per_s: float = setting(3.0, "Requests per second the bucket refills (30 per 10 s by default); "
+                                     "over it: 429 with Retry-After.", min=0.001, max=100000)
+    rate_clients: int = setting(10000, "Most client addresses remembered per server process; the one "
+                                       "seen longest ago is forgotten first.", min=10, max=10000000)
+    poll_s: float = setting(5.0, "Seconds between the mobile page's own updates (JavaScript).",
+                            min=1, max=600)
+
+
+@dataclass
 class CentralSettings:
     db: str = setting("", "Database URL. Empty: a SQLite file central.sqlite3 in the data dir. "
                           "PostgreSQL: postgresql://user:password@host/dbname.", check=_db_url)
@@ -101,6 +115,8 @@ class CentralSettings:
                                                   "GET /api/v1/queue.")
     live: LiveSettings = setting(LiveSettings, "The queue pushed to desks, displays and kiosks as "
                                                 "server-sent events.")
+    public: PublicSettings = setting(PublicSettings, "The public mobile ticket page (the ticket's QR "
+                                                     "code) and its JSON: rate limit and updates.")
 
     def db_url(self) -> str:
         if self.db:

@@ -242,7 +242,7 @@ def feedback_payload(answer: int, scale: int = 5, reasons: list[str] | None = No
 
 def ticket_payload(service: str, number: int, wait: tuple[int, int] = (5, 10), appointment: bool = False) -> dict:
     return {"service": service, "number": number, "day": "2026-03-02", "appointment": appointment,
-            "estimated_wait_min": list(wait), "language": "nl", "token": f"t{number}"}
+            "estimated_wait_min": list(wait), "language": "nl", "token": f"tok{number:013d}"}
 
 
 def wait_for(cond: Callable[[], bool], timeout: float = 30.0, what: str = "condition") -> None:

@@ -264,9 +264,9 @@ AT = dt.datetime(2026, 3, 2, 9, 0)
 ])
 def test_entry_keeps_what_is_well_formed_and_leaves_out_the_rest(payload, expected):
     got = queue.entry({"id": "EV", "device_id": "k", "effective_at": AT, "payload": payload})
-    ref, day, event_id, service, label, lang, appt, low, high, source, ahead, issued = got
+    ref, day, event_id, service, label, lang, appt, low, high, source, ahead, token_hash, texts, issued = got
     assert (ref, day, label, lang, appt, low, high, source, ahead) == expected
-    assert (event_id, service, issued) == ("EV", payload["service"], AT)
+    assert (event_id, service, issued, token_hash, texts) == ("EV", payload["service"], AT, None, None)
 
 
 @pytest.mark.parametrize("service", [None, 7, "", "x" * 65])

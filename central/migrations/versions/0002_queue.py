@@ -65,7 +65,7 @@ def upgrade() -> None:
         sa.Column("seen_at", sa.DateTime(), nullable=False),
     )
     from central import queue
-    queue.backfill(op.get_bind())
+    queue.backfill(op.get_bind(), mobile=False)  # the mobile columns come with 0004
 
 
 def downgrade() -> None:
