@@ -163,14 +163,14 @@ class TicketIssuer:
         if place:
             out["wait_at"] = place
         if full:
-            out["route"] = full[:20]
+            out["route"] = [step[:300] for step in full[:20]]
         budget = DESK_ROUTES_BYTES
         routes = {}
         for desk, steps in list(desks.items())[:40]:
             size = len(json.dumps(steps, ensure_ascii=False).encode()) + len(desk) + 8
             if size > budget:
                 break               # a large building: the first desks only, within budget
-            routes[desk] = steps[:20]
+            routes[desk] = [step[:300] for step in steps[:20]]
             budget -= size
         if routes:
             out["desk_routes"] = routes
