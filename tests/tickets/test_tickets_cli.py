@@ -228,7 +228,7 @@ def test_issue_for_an_appointment_checks_in_prints_and_keeps_no_code(tmp_path, a
     assert (r.returncode, r.stdout) == (0, "F001\n"), r.stderr
     assert "QWER" not in r.stderr.upper() and "7788" not in r.stderr
     printed = out_file.read_bytes()
-    assert b"F001" in printed and b"Appointment" in printed and b"\x1dV\x00" in printed
+    assert b"F001" in printed and b"Appointment" in printed and b"\x1dVA\x08" in printed
     assert b"QWER" not in printed and b"7788" not in printed
     events, dump = _issued(data)
     assert [(e.payload["service"], e.payload["appointment"]) for e in events] == [
