@@ -64,7 +64,7 @@ def test_desk_page_in_dutch_then_english(browser, tmp_path):
 
         b.js("document.querySelector('a.lang-switch').click()")  # "English"
         wait_for(lambda: b.js("document.readyState") == "complete" and
-                 b.js("document.documentElement.lang") == "en" and
+                 b.js("document.documentElement && document.documentElement.lang") == "en" and
                  b.js("document.querySelectorAll('#queue tbody tr').length") == 2, 20, "the English page")
         assert text(b, "call-next") == "Call next" and b.js("document.title") == "Desk: call tickets"
         wait_for(lambda: text(b, "counts") == "Waiting 1, called 1, served 0, no-show 0", 20, "English counts")
