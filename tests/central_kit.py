@@ -52,6 +52,23 @@ def add_user(engine, name: str, role: str, password: str) -> None:
     accounts.add_user(engine, name, role, password, actor="test")
 
 
+def add_users(db_url: str, users: Iterable[tuple]) -> None:
+    """Staff accounts (name, role, password) in the database at `db_url` (brought up to date
+    first); one that exists already is left as it is."""
+    from central import accounts, db
+    engine = db.make_engine(db_url)
+    try:
+        db.upgrade(engine)
+        for name, role, password in users:
+            try:
+                accounts.add_user(engine, name, role, password, actor="test")
+            except accounts.AccountError as e:
+                if "already exists" not in str(e):
+                    raise
+    finally:
+        engine.dispose()
+
+
 def login(client, name: str, password: str, keep: bool = True) -> dict:
     """Log a TestClient in through POST /login; returns the session cookie as headers.
     keep=False: the cookie is not kept in the client's jar (tests that send it by hand)."""
@@ -88,8 +105,9 @@ class CentralProcess:
     """`kiosk-central serve` on 127.0.0.1:<free port>; start() waits for /healthz."""
 
     def __init__(self, db_url: str, *, port: int | None = None, env: dict | None = None,
-                 log_path: str | Path | None = None, workers: int = 1):
+                 log_path: str | Path | None = None, workers: int = 1, users: Iterable[tuple] = ()):
         self.db_url, self.port = db_url, port or free_port()
+        self.users = list(users)  # (name, role, password): staff accounts made before it starts
         self.env = {**os.environ, **(env or {})}
         self.log_path = Path(log_path) if log_path else None
         self.workers = workers
@@ -100,6 +118,8 @@ class CentralProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30.0) -> "CentralProcess":
+        if self.users:
+            add_users(self.db_url, self.users)
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         self.proc = subprocess.Popen(central_cmd() + ["serve", "--db", self.db_url, "--port", str(self.port),
                                                       "--workers", str(self.workers)],
