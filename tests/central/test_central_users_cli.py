@@ -2,13 +2,13 @@
 password from stdin, clear one-line refusals, no hashes shown, sessions ended, all audited."""
 from __future__ import annotations
 
+import subprocess
+
 import sqlalchemy as sa
 
 from central import accounts
 from central.db import audit_log, make_engine, users
 from central_kit import central_cmd
-
-import subprocess
 
 PW = "a long staff passphrase"
 
