@@ -52,7 +52,7 @@ def _login_form(request: Request, error: str = "", next_url: str = "/dashboard",
 
 @router.get("/login", response_class=HTMLResponse, include_in_schema=True, summary="Login form")
 def login_form(request: Request, next: str = "/dashboard"):  # noqa: A002
-    return _login_form(request, next_url=next if next.startswith("/") and not next.startswith("//")
+    return _login_form(request, next_url=next if next.startswith("/") and not next.startswith(("//", "/\\"))
                        else "/dashboard")
 
 
@@ -64,7 +64,7 @@ async def login(request: Request):
         return _login_form(request, "login.error.form")
     user, pw = str(form.get("username", "")), str(form.get("password", ""))
     nxt = str(form.get("next", "/dashboard"))
-    if not nxt.startswith("/") or nxt.startswith("//"):
+    if not nxt.startswith("/") or nxt.startswith("//") or nxt.startswith("/\\"):
         nxt = "/dashboard"
     settings = request.app.state.settings
     outcome = await login_flow.attempt(request.app.state, user, pw, client_address(request))

@@ -344,3 +344,11 @@ def test_the_old_admin_password_becomes_an_admin_user_rehashed_at_login(settings
     ("iloveyou1234", False), ("dora the desk worker", False)])
 def test_password_policy(password, ok):
     assert (passwords.policy_problem("dora", password) is None) is ok
+
+
+@pytest.mark.parametrize("nxt, to", [("/desk", "/desk"), ("//evil.example", "/dashboard"),
+                                     ("/\\evil.example", "/dashboard"), ("https://evil.example", "/dashboard")])
+def test_login_goes_only_to_a_page_of_this_service(client, nxt, to):
+    r = client.post("/login", data={"username": "admin", "password": ADMIN_PASSWORD, "next": nxt},
+                    follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == to
