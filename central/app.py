@@ -114,6 +114,9 @@ def _clock(request: Request) -> ingest.DeviceClock:
 def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> FastAPI:
     engine = engine or db.make_engine(settings.db_url())
     db.upgrade(engine)
+    from central import accounts, audit
+    accounts.adopt_admin(engine, settings.admin_password_hash, settings.admin_user)  # older installs' one login
+    audit.purge(engine, settings.audit_days)
     app = FastAPI(title="Public-hall kiosk central service", version=__version__,
                   description="Devices post their events and read the hall's queue; staff read stats, CSV and the "
                               "dashboard, and call tickets on the desk page.",
@@ -167,7 +170,7 @@ def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> Fa
         return {"status": "ok", "version": __version__, "database": engine.dialect.name,
                 "revision": db.current_revision(engine)}
 
-    from central import dashboard, desk, hall, stats, streams, ticket_page  # routers; app creation stays in one place
+    from central import admin, dashboard, desk, hall, stats, streams, ticket_page  # routers; app creation stays in one place
     app.include_router(stats.router)
     app.include_router(dashboard.router)
     app.include_router(streams.router)  # before hall: /api/v1/queue/stream
@@ -175,6 +178,8 @@ def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> Fa
     app.include_router(desk.page_router)
     app.include_router(desk.router)
     app.include_router(ticket_page.router)  # public: the mobile ticket page and its JSON
+    app.include_router(admin.router)  # /admin/*: role admin
+    app.include_router(admin.csv_router)
     # make EventBatch appear in components/schemas for the $ref above
     app.openapi_schema = None
     _orig = app.openapi

@@ -1,19 +1,15 @@
-"""Secrets: device tokens (random, stored as SHA-256), the admin password (common.passwords:
-salted scrypt) and signed login cookies (HMAC; the key lives in the database so every
-process agrees)."""
+"""Device tokens (random, stored as SHA-256) and the old single admin password's scrypt hash
+(common.passwords). Staff accounts, their argon2id passwords and sessions: central/accounts.py."""
 from __future__ import annotations
 
-import base64
 import hashlib
-import hmac
 import secrets as pysecrets
-import time
 
 import sqlalchemy as sa
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 
-from central.db import devices, secrets, utcnow
+from central.db import devices, utcnow
 from common import passwords
 
 
@@ -51,16 +47,8 @@ def device_for_token(conn: sa.Connection, token: str) -> str | None:
     return row[0] if row else None
 
 
-def _b64(b: bytes) -> str:
-    return base64.urlsafe_b64encode(b).decode().rstrip("=")
-
-
-def _unb64(s: str) -> bytes:
-    return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
-
-
 def hash_password(password: str) -> str:
-    """The admin password's stored form: common.passwords' salted scrypt."""
+    """The old admin_password_hash setting's form: common.passwords' salted scrypt."""
     return passwords.hash_password(password)
 
 
@@ -68,45 +56,6 @@ def check_password(password: str, stored: str) -> bool:
     """Constant-time check against a stored scrypt string; False (never an error) when the
     string is malformed."""
     return passwords.verify_password(password, stored)
-
-
-def session_key(engine: sa.Engine, configured: str) -> bytes:
-    """The configured secret, else one kept in the database (made once, by whoever is first)."""
-    if configured:
-        return configured.encode()
-    with engine.begin() as conn:
-        row = conn.execute(sa.select(secrets.c.value).where(secrets.c.name == "session")).first()
-        if row:
-            return row[0].encode()
-    try:
-        with engine.begin() as conn:
-            conn.execute(secrets.insert().values(name="session", value=pysecrets.token_urlsafe(48)))
-    except sa.exc.IntegrityError:
-        pass  # another process made it first
-    with engine.begin() as conn:
-        return conn.execute(sa.select(secrets.c.value).where(secrets.c.name == "session")).scalar_one().encode()
-
-
-def make_cookie(key: bytes, user: str, hours: float, now: float | None = None) -> str:
-    expires = int((now or time.time()) + hours * 3600)
-    body = f"{_b64(user.encode())}.{expires}"
-    sig = hmac.new(key, body.encode(), hashlib.sha256).digest()
-    return f"{body}.{_b64(sig)}"
-
-
-def read_cookie(key: bytes, cookie: str | None, now: float | None = None) -> str | None:
-    """The user a cookie was made for, or None if it is missing, forged or expired."""
-    if not cookie:
-        return None
-    try:
-        user_b64, expires, sig = cookie.split(".")
-        body = f"{user_b64}.{expires}"
-        good = hmac.new(key, body.encode(), hashlib.sha256).digest()
-        if not hmac.compare_digest(good, _unb64(sig)) or int(expires) < (now or time.time()):
-            return None
-        return _unb64(user_b64).decode()
-    except (ValueError, UnicodeDecodeError):
-        return None
 
 
 def bearer(request: Request) -> str:

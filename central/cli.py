@@ -4,7 +4,11 @@
   kiosk-central device add DEVICE_ID [--db URL]     (prints the token as the last word)
   kiosk-central device new-token DEVICE_ID [--db URL]  (the old token stops working)
   kiosk-central device list [--db URL]
-  kiosk-central admin hash-password                 (reads the password from stdin)
+  kiosk-central user add NAME --role desk|analyst|admin [--password-stdin]
+  kiosk-central user set-password NAME [--password-stdin]   (ends the user's sessions)
+  kiosk-central user disable NAME                   (ends the user's sessions)
+  kiosk-central user list                           (name, role, disabled, last login)
+  kiosk-central admin hash-password                 (older installs: reads the password from stdin)
   kiosk-central db upgrade [--db URL]
 
 No traceback reaches the user: problems are one line and exit code 2.
@@ -82,6 +86,7 @@ def cmd_device_add(args) -> int:
         token = auth.add_device(engine, args.device_id)
     except auth.DeviceExists:
         raise UserError(f"device {args.device_id!r} is already registered") from None
+    _audit_cli(engine, "device.add", args.device_id)
     print(f"Registered device {args.device_id}. Put this token in the device's [sync] token; "
           f"it is shown only once:\n{token}")
     return 0
@@ -89,9 +94,11 @@ def cmd_device_add(args) -> int:
 
 def cmd_device_new_token(args) -> int:
     from central import auth
-    token = auth.new_token(_engine(_settings(args)), args.device_id)
+    engine = _engine(_settings(args))
+    token = auth.new_token(engine, args.device_id)
     if token is None:
         raise UserError(f"no device {args.device_id!r} is registered")
+    _audit_cli(engine, "device.new-token", args.device_id)
     print(f"New token for {args.device_id}; the old one no longer works. Shown only once:\n{token}")
     return 0
 
@@ -102,6 +109,72 @@ def cmd_device_list(args) -> int:
     for d in aggregate.device_table(_engine(cfg), cfg.stale_after_min):
         print(f"{d['device']}\tlast heartbeat {d['last_heartbeat_at'] or 'never'}"
               f"{'  STALE' if d['stale'] else ''}")
+    return 0
+
+
+def _audit_cli(engine, action: str, target: str) -> None:
+    from central import audit
+    audit.write(engine, "cli", action, target)
+
+
+def _new_password(args) -> str:
+    """From one line of stdin (--password-stdin), else asked twice without echo."""
+    if args.password_stdin:
+        pw = sys.stdin.readline().rstrip("\r\n")
+        if not pw:
+            raise UserError("no password on stdin")
+        return pw
+    if not sys.stdin.isatty():
+        raise UserError("no terminal to ask the password on: use --password-stdin")
+    pw = getpass.getpass("New password: ")
+    if getpass.getpass("Same password again: ") != pw:
+        raise UserError("the two passwords differ; nothing changed")
+    return pw
+
+
+def cmd_user_add(args) -> int:
+    from central import accounts
+    try:
+        accounts.check_name(args.name)
+        accounts.check_role(args.role)
+        pw = _new_password(args)
+        accounts.add_user(_engine(_settings(args)), args.name, args.role, pw)
+    except accounts.AccountError as e:
+        raise UserError(str(e)) from None
+    print(f"Added user {args.name} with the role {args.role}.")
+    return 0
+
+
+def cmd_user_set_password(args) -> int:
+    from central import accounts
+    try:
+        engine = _engine(_settings(args))
+        if not any(u["name"] == args.name for u in accounts.list_users(engine)):
+            raise accounts.AccountError(f"no user {args.name!r}")
+        ended = accounts.set_password(engine, args.name, _new_password(args))
+    except accounts.AccountError as e:
+        raise UserError(str(e)) from None
+    print(f"New password for {args.name}; {ended} session(s) ended.")
+    return 0
+
+
+def cmd_user_disable(args) -> int:
+    from central import accounts
+    try:
+        ended = accounts.disable_user(_engine(_settings(args)), args.name)
+    except accounts.AccountError as e:
+        raise UserError(str(e)) from None
+    print(f"Disabled {args.name}; {ended} session(s) ended.")
+    return 0
+
+
+def cmd_user_list(args) -> int:
+    from central import accounts
+    rows = accounts.list_users(_engine(_settings(args)))
+    print("name\trole\tdisabled\tlast login (UTC)")
+    for u in rows:
+        last = u["last_login"].isoformat(sep=" ", timespec="minutes") if u["last_login"] else "never"
+        print(f"{u['name']}\t{u['role']}\t{'yes' if u['disabled'] else 'no'}\t{last}")
     return 0
 
 
@@ -150,7 +223,24 @@ def build_parser() -> argparse.ArgumentParser:
     nt.set_defaults(func=cmd_device_new_token)
     ls = dsub.add_parser("list", parents=[common], help="list devices")
     ls.set_defaults(func=cmd_device_list)
-    ad = sub.add_parser("admin", help="dashboard login")
+    us = sub.add_parser("user", help="personal staff accounts")
+    usub = us.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    ua = usub.add_parser("add", parents=[common], help="add a user (asks the password twice)")
+    ua.add_argument("name")
+    ua.add_argument("--role", required=True, choices=["desk", "analyst", "admin"],
+                    help="desk: the desk page; analyst: dashboard, stats, exports; admin: everything")
+    ua.add_argument("--password-stdin", action="store_true", help="read the password from one line of stdin")
+    ua.set_defaults(func=cmd_user_add)
+    up = usub.add_parser("set-password", parents=[common], help="give a user a new password (ends their sessions)")
+    up.add_argument("name")
+    up.add_argument("--password-stdin", action="store_true", help="read the password from one line of stdin")
+    up.set_defaults(func=cmd_user_set_password)
+    ud = usub.add_parser("disable", parents=[common], help="disable a user (ends their sessions)")
+    ud.add_argument("name")
+    ud.set_defaults(func=cmd_user_disable)
+    ul = usub.add_parser("list", parents=[common], help="list users: name, role, disabled, last login")
+    ul.set_defaults(func=cmd_user_list)
+    ad = sub.add_parser("admin", help="older installs' single dashboard login")
     asub = ad.add_subparsers(dest="admin_command", metavar="ACTION", required=True)
     h = asub.add_parser("hash-password", help="read a password, print its hash for admin_password_hash")
     h.set_defaults(func=cmd_hash_password)

@@ -4,6 +4,7 @@ Dutch by default, English when chosen (central/i18n.py says how); every text fro
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from html import escape
 
@@ -12,9 +13,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.exceptions import HTTPException
 
-from central import aggregate, auth, svg
+from central import accounts, aggregate, login as login_flow, svg
 from central.i18n import choose, remember, switch_link, t
-from central.staff import COOKIE, current_user, key
+from central.staff import COOKIE, client_address, page_user
 from central.stats import filters
 
 router = APIRouter(tags=["dashboard"])
@@ -35,14 +36,14 @@ def _page(request: Request, lang: str, title: str, body: str) -> HTMLResponse:
         f'{switch_link(request, lang)}{body}</body></html>'))
 
 
-def _login_form(request: Request, error: str = "", next_url: str = "/dashboard") -> HTMLResponse:
+def _login_form(request: Request, error: str = "", next_url: str = "/dashboard", **fmt) -> HTMLResponse:
     lang = choose(request)
-    err = f'<p class="error" role="alert">{escape(t(lang, error))}</p>' if error else ""
+    err = f'<p class="error" role="alert">{escape(t(lang, error, **fmt))}</p>' if error else ""
     return _page(request, lang, t(lang, "login.title"),
                  f'<h1>{escape(t(lang, "login.heading"))}</h1>{err}'
                  f'<form class="login" method="post" action="/login">'
                  f'<label>{escape(t(lang, "login.user"))}'
-                 f'<input name="username" autocomplete="username" value="admin"></label>'
+                 f'<input name="username" autocomplete="username"></label>'
                  f'<label>{escape(t(lang, "login.password"))}'
                  f'<input name="password" type="password" autocomplete="current-password">'
                  f'</label><input type="hidden" name="next" value="{escape(next_url)}">'
@@ -51,7 +52,7 @@ def _login_form(request: Request, error: str = "", next_url: str = "/dashboard")
 
 @router.get("/login", response_class=HTMLResponse, include_in_schema=True, summary="Login form")
 def login_form(request: Request, next: str = "/dashboard"):  # noqa: A002
-    return _login_form(request, next_url=next if next.startswith("/") and not next.startswith("//")
+    return _login_form(request, next_url=next if next.startswith("/") and not next.startswith(("//", "/\\"))
                        else "/dashboard")
 
 
@@ -63,35 +64,42 @@ async def login(request: Request):
         return _login_form(request, "login.error.form")
     user, pw = str(form.get("username", "")), str(form.get("password", ""))
     nxt = str(form.get("next", "/dashboard"))
-    if not nxt.startswith("/") or nxt.startswith("//"):
+    if not nxt.startswith("/") or nxt.startswith("//") or nxt.startswith("/\\"):
         nxt = "/dashboard"
     settings = request.app.state.settings
-    if not settings.admin_password_hash:
-        return _login_form(request, "login.error.no_password")
-    ok = user == settings.admin_user and await run_in_threadpool(auth.check_password, pw,
-                                                                   settings.admin_password_hash)
-    if not ok:
-        resp = _login_form(request, "login.error.wrong")
+    outcome = await login_flow.attempt(request.app.state, user, pw, client_address(request))
+    if outcome.wait_s is not None:  # throttled: even the right password waits
+        minutes = max(1, math.ceil(outcome.wait_s / 60))
+        resp = _login_form(request, "login.error.locked" if outcome.locked else "login.error.slow",
+                           next_url=nxt, minutes=minutes)
+        resp.status_code = 429
+        resp.headers["Retry-After"] = str(max(1, math.ceil(outcome.wait_s)))
+        return resp
+    if outcome.token is None:
+        resp = _login_form(request, "login.error.wrong", next_url=nxt)
         resp.status_code = 401
         return resp
     resp = RedirectResponse(nxt, status_code=303)
-    resp.set_cookie(COOKIE, auth.make_cookie(key(request), user, settings.session_hours),
-                    max_age=int(settings.session_hours * 3600), httponly=True, samesite="strict",
-                    secure=request.url.scheme == "https")
+    resp.set_cookie(COOKIE, outcome.token, max_age=int(settings.session_hours * 3600), httponly=True,
+                    samesite="lax", secure=settings.public_url.startswith("https://"), path="/")
     return resp
 
 
-@router.get("/logout", summary="Log out")
-def logout():
+@router.get("/logout", summary="Log out (ends the session on the server)")
+@router.post("/logout", summary="Log out (ends the session on the server)")
+async def logout(request: Request):
+    await run_in_threadpool(accounts.end_session, request.app.state.engine, request.cookies.get(COOKIE),
+                            client_address(request))
     resp = RedirectResponse("/login", status_code=303)
-    resp.delete_cookie(COOKIE)
+    resp.delete_cookie(COOKIE, path="/")
     return resp
 
 
 @router.get("/dashboard", response_class=HTMLResponse, summary="Satisfaction, tickets and devices")
 async def dashboard(request: Request):
-    if not current_user(request):
-        return remember(request, RedirectResponse("/login?next=/dashboard", status_code=303))
+    who = await run_in_threadpool(page_user, request, "analyst", "/dashboard")
+    if not isinstance(who, accounts.User):
+        return remember(request, who)
     q, lang = request.query_params, choose(request)
     try:
         f = filters(request, q.get("from"), q.get("to"), q.get("device"))

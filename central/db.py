@@ -103,6 +103,41 @@ queue_desks = sa.Table(
     sa.Column("seen_at", sa.DateTime(), nullable=False),
 )
 
+# -- staff accounts, their sessions and the audit log (docs/central.md); revision 0006_accounts
+users = sa.Table(
+    "users", metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("role", sa.String(16), nullable=False),  # desk, analyst, admin
+    sa.Column("password_hash", sa.String(255), nullable=False),  # argon2id (or a migrated scrypt)
+    sa.Column("disabled", sa.Boolean(), nullable=False),
+    sa.Column("created_at", sa.DateTime(), nullable=False),
+    sa.Column("password_changed_at", sa.DateTime(), nullable=False),
+)
+
+sessions = sa.Table(
+    "sessions", metadata,
+    sa.Column("id_hash", sa.String(64), primary_key=True),  # SHA-256 hex of the cookie's random id
+    sa.Column("user_name", sa.String(64), sa.ForeignKey("users.name"), nullable=False),
+    sa.Column("created_at", sa.DateTime(), nullable=False),
+    sa.Column("last_seen_at", sa.DateTime(), nullable=False),
+    sa.Column("ended_at", sa.DateTime()),
+    sa.Column("client", sa.String(64)),
+    sa.Index("sessions_user", "user_name", "ended_at"),
+)
+
+audit_log = sa.Table(
+    "audit_log", metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(), nullable=False),
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("target", sa.String(128)),
+    sa.Column("detail", JSONType),
+    sa.Column("client", sa.String(64)),
+    sa.Index("audit_log_at", "at"),
+    sqlite_autoincrement=True,
+)
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 

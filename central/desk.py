@@ -15,19 +15,20 @@ from pathlib import Path
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Path as PathParam, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException
 
-from central import calling, i18n, live, queue, streams
+from central import accounts, audit, calling, i18n, live, queue, streams
 from central.db import queue_desks, queue_tickets as qt, utcnow
-from central.staff import current_user, require_staff
+from central.staff import client_address, current_user, page_user, require_role
 
 STATIC = Path(__file__).parent / "static"
 CSP = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
 page_router = APIRouter(include_in_schema=False)
-router = APIRouter(prefix="/api/v1/desk", tags=["desk"], dependencies=[Depends(require_staff)],
-                   responses={401: {"description": "not logged in"}, 404: {"description": "no such ticket"},
+router = APIRouter(prefix="/api/v1/desk", tags=["desk"], dependencies=[Depends(require_role("desk"))],
+                   responses={401: {"description": "not logged in"},
+                              403: {"description": "logged in without the desk (or admin) role"}, 404: {"description": "no such ticket"},
                               409: {"description": "the ticket is not in a state that allows this"},
                               422: {"description": "the body or a parameter is wrong (the message says which)"}})
 EntryId = PathParam(description="The ticket's id in the queue (`id` in /api/v1/desk/queue).", ge=1, le=2 ** 62)
@@ -96,8 +97,9 @@ def _desk_template(lang: str) -> str:
 @page_router.get("/desk", response_class=HTMLResponse)
 def desk_page(request: Request):
     """The desk page in the chosen language (Dutch by default; central/i18n.py)."""
-    if not current_user(request):
-        return i18n.remember(request, RedirectResponse("/login?next=/desk", status_code=303))
+    who = page_user(request, "desk", "/desk")
+    if not isinstance(who, accounts.User):
+        return i18n.remember(request, who)
     lang = i18n.choose(request)
     page = _desk_template(lang).replace("{{@switch}}", i18n.switch_link(request, lang))
     return i18n.remember(request, Response(
@@ -121,10 +123,19 @@ def _run(fn, *args):
         raise HTTPException(e.status, e.message) from None
 
 
-async def _act(request: Request, fn, *args):
-    """A desk action in the thread pool; once it committed, this process's streams hear of it."""
+async def _act(request: Request, fn, *args, action: str | None = None, desk: str | None = None):
+    """A desk action in the thread pool; once it committed, this process's streams hear of it
+    and the audit log records it (`action`) with the logged-in user as the actor."""
     result = await run_in_threadpool(_run, fn, *args)
     live.bus(request.app.state).changed()
+    if action:
+        ticket = result.get("ticket", result) if isinstance(result, dict) else None
+        label = ticket.get("label") if isinstance(ticket, dict) else None
+        target = f"{label or '-'} @ desk {desk}" if desk is not None else label
+        detail = {"ticket": ticket.get("id")} if isinstance(ticket, dict) else None
+        user = getattr(request.state, "user", None)
+        await run_in_threadpool(audit.write, request.app.state.engine, user.name if user else "-", action, target,
+                                detail, client_address(request), request.app.state.settings.audit_days)
     return result
 
 
@@ -184,7 +195,8 @@ async def day_stream(request: Request, services: str | None = Query(
         return await run_in_threadpool(day_list, engine, qs, wanted)
 
     async def allowed() -> bool:
-        return await run_in_threadpool(current_user, request) is not None
+        user = await run_in_threadpool(current_user, request)
+        return user is not None and user.may("desk")
     cfg = request.app.state.settings.live
     return streams.open_stream(request, lambda b: streams.pushing(b, cfg, first, version, read, allowed, True))
 
@@ -215,37 +227,43 @@ def day_list(engine, qs, services: list[str] | None, now: dt.datetime | None = N
 @router.post("/call-next", summary="Call the next ticket for the desk's services (null when nobody waits)")
 async def call_next(request: Request, body: DeskIn) -> dict:
     engine, qs = _st(request)
-    t = await _act(request, calling.call_next, engine, qs, body.desk, body.services)
+    t = await _act(request, calling.call_next, engine, qs, body.desk, body.services, action="desk.call-next",
+                   desk=body.desk)
     return {"ticket": t}
 
 
 @router.post("/tickets/{entry_id}/call", summary="Call this waiting ticket")
 async def call_one(request: Request, body: DeskOnly, entry_id: int = EntryId) -> dict:
     engine, qs = _st(request)
-    return {"ticket": await _act(request, calling.call, engine, qs, entry_id, body.desk)}
+    return {"ticket": await _act(request, calling.call, engine, qs, entry_id, body.desk, action="desk.call",
+                                 desk=body.desk)}
 
 
 @router.post("/tickets/{entry_id}/recall", summary="Call this called ticket again")
 async def recall(request: Request, body: DeskOnly, entry_id: int = EntryId) -> dict:
     engine, _ = _st(request)
-    return {"ticket": await _act(request, calling.recall, engine, entry_id, body.desk)}
+    return {"ticket": await _act(request, calling.recall, engine, entry_id, body.desk, action="desk.recall",
+                                 desk=body.desk)}
 
 
-async def _finish(request: Request, entry_id: int, state: str) -> dict:
+_FINISH = {"served": "desk.served", "no_show": "desk.no-show", "waiting": "desk.put-back"}
+
+
+async def _finish(request: Request, entry_id: int, state: str, desk: str | None = None) -> dict:
     engine, _ = _st(request)
-    return {"ticket": await _act(request, calling.finish, engine, entry_id, state)}
+    return {"ticket": await _act(request, calling.finish, engine, entry_id, state, action=_FINISH[state], desk=desk)}
 
 
 @router.post("/tickets/{entry_id}/served", summary="The called ticket was served")
 async def served(request: Request, body: DeskOnly, entry_id: int = EntryId) -> dict:
-    return await _finish(request, entry_id, "served")
+    return await _finish(request, entry_id, "served", body.desk)
 
 
 @router.post("/tickets/{entry_id}/no-show", summary="The called ticket did not come")
 async def no_show(request: Request, body: DeskOnly, entry_id: int = EntryId) -> dict:
-    return await _finish(request, entry_id, "no_show")
+    return await _finish(request, entry_id, "no_show", body.desk)
 
 
 @router.post("/tickets/{entry_id}/put-back", summary="Put the called ticket back to waiting (its place by issue time)")
 async def put_back(request: Request, body: DeskOnly, entry_id: int = EntryId) -> dict:
-    return await _finish(request, entry_id, "waiting")
+    return await _finish(request, entry_id, "waiting", body.desk)

@@ -38,6 +38,12 @@ def _zone(v: str) -> str | None:
     return None
 
 
+def _url(v: str) -> str | None:
+    if v and not (v.startswith("http://") or v.startswith("https://")):
+        return f"{v!r} is not an http:// or https:// address"
+    return None
+
+
 def _pw_hash(v: str) -> str | None:
     why = hash_problem(v) if v else None
     if why:
@@ -96,13 +102,20 @@ class CentralSettings:
     port: int = setting(8080, "TCP port to listen on.", min=1, max=65535)
     workers: int = setting(1, "Worker processes (PostgreSQL only; SQLite uses one).", min=1, max=64)
     timezone: str = setting("Europe/Amsterdam", "Time zone that defines a 'day' in stats.")
-    admin_user: str = setting("admin", "User name for the dashboard login.")
-    admin_password_hash: str = setting("", "Hash of the dashboard password, made by "
-                                           "`kiosk-central admin hash-password`. Empty: no login "
-                                           "possible.", check=_pw_hash)
-    session_secret: str = setting("", "Key that signs login cookies. Empty: one is made and kept in "
-                                      "the database, shared by every process.")
-    session_hours: float = setting(12.0, "How long a dashboard login lasts.", min=0.1, max=720)
+    admin_user: str = setting("admin", "Older installs: the name of the one dashboard login. Staff now "
+                                       "have personal accounts (`kiosk-central user add`).")
+    admin_password_hash: str = setting("", "Older installs: hash of the one dashboard password. When set "
+                                           "and there is no user `admin`, one is made with this hash at "
+                                           "start (role admin).", check=_pw_hash)
+    session_secret: str = setting("", "No longer used: sessions are kept in the database.")
+    session_hours: float = setting(12.0, "A login ends this long after it began, however active "
+                                         "(hours).", min=0.1, max=720)
+    session_idle_min: float = setting(30.0, "A login ends after this long without a request (minutes).",
+                                      min=1, max=1440)
+    public_url: str = setting("", "The address staff open, e.g. https://kiosk.example.nl. When it "
+                                  "starts with https://, login cookies are marked Secure.", check=_url)
+    audit_days: int = setting(365, "Days the audit log is kept; older rows are removed at start and "
+                                   "daily.", min=1, max=36500)
     max_body_bytes: int = setting(8 * 1024 * 1024, "Largest request body accepted (413 above).",
                                   min=1024, max=256 * 1024 * 1024)
     max_batch: int = setting(500, "Most events in one POST /api/v1/events (413 above).",

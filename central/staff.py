@@ -1,47 +1,61 @@
-"""Who may read stats: a logged-in dashboard session (signed cookie) or HTTP Basic with
-the admin user and password (for scripts fetching CSV)."""
+"""Who is logged in, and may they do this? A session cookie from POST /login (central/login.py);
+there is no HTTP Basic: scripts log in with POST /login and keep the cookie.
+
+  user = current_user(request)              # accounts.User or None (sync: call it in a thread)
+  router = APIRouter(dependencies=[Depends(require_role("analyst"))])   # 401 / 403 for JSON and CSV
+  who = page_user(request, "desk", "/desk")  # a User, or the redirect / 403 page to send instead
+"""
 from __future__ import annotations
 
-import base64
-import binascii
-import hmac
+from html import escape
 
 from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from central import auth
+from central import accounts
 
 COOKIE = "kc_session"
 
 
-def key(request: Request) -> bytes:
+def current_user(request: Request) -> accounts.User | None:
     st = request.app.state
-    if getattr(st, "session_key", None) is None:
-        st.session_key = auth.session_key(st.engine, st.settings.session_secret)
-    return st.session_key
+    return accounts.session_user(st.engine, request.cookies.get(COOKIE), st.settings.session_idle_min,
+                                 st.settings.session_hours)
 
 
-def current_user(request: Request) -> str | None:
-    settings = request.app.state.settings
-    user = auth.read_cookie(key(request), request.cookies.get(COOKIE))
-    if user:
+def client_address(request: Request) -> str | None:
+    """The peer's address as the server saw it (X-Forwarded-For is not trusted)."""
+    return request.client.host if request.client else None
+
+
+def _wrong_role(user: accounts.User, role: str) -> str:
+    return (f"this needs the {role} role (or admin); {user.name} is logged in with the role {user.role}")
+
+
+def require_role(role: str):
+    """Dependency for JSON/CSV routes: 401 without a live session, 403 for the wrong role."""
+    def check(request: Request) -> accounts.User:
+        user = current_user(request)
+        if user is None:
+            raise HTTPException(401, "not logged in: POST /login (form fields username, password) and "
+                                     "send the session cookie it sets")
+        if not user.may(role):
+            raise HTTPException(403, _wrong_role(user, role))
+        request.state.user = user
         return user
-    h = request.headers.get("authorization", "")
-    if h[:6].lower() == "basic " and settings.admin_password_hash:
-        try:
-            name, _, pw = base64.b64decode(h[6:], validate=True).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError, ValueError):
-            return None
-        if hmac.compare_digest(name.encode(), settings.admin_user.encode()) and \
-                auth.check_password(pw, settings.admin_password_hash):
-            return name
-    return None
+    check.__name__ = f"require_{role}"
+    return check
 
 
-def require_staff(request: Request) -> str:
-    """Dependency for JSON/CSV routes: 401 unless logged in."""
+def page_user(request: Request, role: str, here: str) -> accounts.User | Response:
+    """For pages: the user, or a redirect to the login page, or a 403 page for the wrong role."""
     user = current_user(request)
-    if not user:
-        raise HTTPException(401, "log in at /login or use HTTP Basic with the admin account",
-                            {"WWW-Authenticate": 'Basic realm="kiosk-central"'})
+    if user is None:
+        return RedirectResponse(f"/login?next={here}", status_code=303)
+    if not user.may(role):
+        return HTMLResponse(f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>403</title>'
+                            f'</head><body><h1>403</h1><p role="alert">{escape(_wrong_role(user, role))}</p>'
+                            f'<p><a href="/logout">Log out</a></p></body></html>', 403)
+    request.state.user = user
     return user

@@ -13,12 +13,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from starlette.exceptions import HTTPException
 
-from central import aggregate
+from central import aggregate, audit
 from central.db import events
-from central.staff import require_staff
+from central.staff import client_address, require_role
 
-router = APIRouter(tags=["stats"], dependencies=[Depends(require_staff)],
-                   responses={400: {"description": "bad filter"}, 401: {"description": "not logged in"}})
+router = APIRouter(tags=["stats"], dependencies=[Depends(require_role("analyst"))],
+                   responses={400: {"description": "bad filter"}, 401: {"description": "not logged in"},
+                              403: {"description": "logged in without the analyst (or admin) role"}})
 
 FROM_DOC = "First local day (YYYY-MM-DD), inclusive."
 TO_DOC = "Last local day (YYYY-MM-DD), inclusive."
@@ -76,6 +77,14 @@ def _csv(rows: Iterator[list]) -> Iterator[str]:
         buf.truncate()
 
 
+def _audit_export(request: Request, name: str) -> None:
+    """An export is in the audit log: who, which file, with which filters."""
+    user = getattr(request.state, "user", None)
+    audit.write(request.app.state.engine, user.name if user else "-", "export", name,
+                {k: v for k, v in request.query_params.items()} or None, client_address(request),
+                request.app.state.settings.audit_days)
+
+
 def _csv_response(rows: Iterator[list], name: str) -> StreamingResponse:
     return StreamingResponse(_csv(rows), media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -100,6 +109,7 @@ def export_events(request: Request, start: str | None = Query(None, alias="from"
     if type:
         q = q.where(events.c.type == type)
     q = q.order_by(events.c.device_id, events.c.seq)
+    _audit_export(request, "events.csv")
 
     def rows():
         yield ["id", "device_id", "seq", "type", "occurred_at", "effective_at", "received_at", "payload"]
@@ -117,6 +127,7 @@ def export_daily(request: Request, start: str | None = Query(None, alias="from",
                  device: str | None = Query(None, description=DEVICE_DOC)):
     f = filters(request, start, end, device)
     engine = request.app.state.engine
+    _audit_export(request, "daily.csv")
     fb = aggregate.feedback_stats(engine, f)
     tk = aggregate.ticket_stats(engine, f)
     per_day_tickets: dict[str, int] = {}

@@ -37,6 +37,59 @@ def device_add(db_url: str, device_id: str, env: dict | None = None) -> str:
     return out.stdout.split()[-1]
 
 
+def user_add(db_url: str, name: str, role: str, password: str, env: dict | None = None) -> None:
+    """Add a staff user with the real CLI (password on stdin)."""
+    out = subprocess.run(central_cmd() + ["user", "add", name, "--role", role, "--password-stdin", "--db", db_url],
+                         input=password + "\n", capture_output=True, text=True, timeout=60,
+                         env={**os.environ, **(env or {})})
+    if out.returncode != 0:
+        raise RuntimeError(f"user add failed ({out.returncode}): {out.stderr.strip()}")
+
+
+def add_user(engine, name: str, role: str, password: str) -> None:
+    """Add a staff user straight into a test database."""
+    from central import accounts
+    accounts.add_user(engine, name, role, password, actor="test")
+
+
+def add_users(db_url: str, users: Iterable[tuple]) -> None:
+    """Staff accounts (name, role, password) in the database at `db_url` (brought up to date
+    first); one that exists already is left as it is."""
+    from central import accounts, db
+    engine = db.make_engine(db_url)
+    try:
+        db.upgrade(engine)
+        for name, role, password in users:
+            try:
+                accounts.add_user(engine, name, role, password, actor="test")
+            except accounts.AccountError as e:
+                if "already exists" not in str(e):
+                    raise
+    finally:
+        engine.dispose()
+
+
+def login(client, name: str, password: str, keep: bool = True) -> dict:
+    """Log a TestClient in through POST /login; returns the session cookie as headers.
+    keep=False: the cookie is not kept in the client's jar (tests that send it by hand)."""
+    r = client.post("/login", data={"username": name, "password": password}, follow_redirects=False)
+    if r.status_code != 303:
+        raise AssertionError(f"login as {name} failed: {r.status_code} {r.text[:200]}")
+    token = r.cookies["kc_session"]
+    if not keep:
+        client.cookies.delete("kc_session")
+    return {"Cookie": f"kc_session={token}"}
+
+
+def staff_session(url: str, name: str, password: str) -> requests.Session:
+    """A requests.Session logged in to the central service at `url` (cookie kept)."""
+    s = requests.Session()
+    r = s.post(url + "/login", data={"username": name, "password": password}, allow_redirects=False, timeout=30)
+    if r.status_code != 303:
+        raise AssertionError(f"login as {name} failed: {r.status_code} {r.text[:200]}")
+    return s
+
+
 def terminate(proc: subprocess.Popen | None) -> None:
     """SIGTERM, then SIGKILL if it has not ended within 10 s."""
     if proc and proc.poll() is None:
@@ -52,8 +105,9 @@ class CentralProcess:
     """`kiosk-central serve` on 127.0.0.1:<free port>; start() waits for /healthz."""
 
     def __init__(self, db_url: str, *, port: int | None = None, env: dict | None = None,
-                 log_path: str | Path | None = None, workers: int = 1):
+                 log_path: str | Path | None = None, workers: int = 1, users: Iterable[tuple] = ()):
         self.db_url, self.port = db_url, port or free_port()
+        self.users = list(users)  # (name, role, password): staff accounts made before it starts
         self.env = {**os.environ, **(env or {})}
         self.log_path = Path(log_path) if log_path else None
         self.workers = workers
@@ -64,6 +118,8 @@ class CentralProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30.0) -> "CentralProcess":
+        if self.users:
+            add_users(self.db_url, self.users)
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         self.proc = subprocess.Popen(central_cmd() + ["serve", "--db", self.db_url, "--port", str(self.port),
                                                       "--workers", str(self.workers)],

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import requests
 
-from central_kit import Chromium, midday_zone, wait_for
+from central_kit import Chromium, midday_zone, staff_session, wait_for
 from kiosk.config.local import dumps
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "appliance"))
@@ -78,8 +78,7 @@ def test_make_run_desk_page_kiosk_ticket_and_hall_display(tmp_path):
                             kiosk_config, "--data-dir", kiosk_data], env=env, capture_output=True,
                            text=True, timeout=120)
         assert (r.returncode, r.stdout) == (0, "A001\n"), r.stderr
-        api = requests.Session()
-        api.auth = (user, password)
+        api = staff_session(base, user, password)  # the demo's login (admin_password_hash, adopted as a user)
 
         def waiting():
             q = api.get(base + "/api/v1/desk/queue", params={"services": "passport"}, timeout=10)

@@ -10,17 +10,12 @@ import pytest
 
 from central import auth, db
 from central.settings import CentralSettings
+from central_kit import add_user
 
-ADMIN_PASSWORD = "correct horse battery"
+ADMIN_PASSWORD = "correct horse battery"  # the personal account "admin" (role admin) every client has
+DESK_PASSWORD = "a desk password for tests"
+ANALYST_PASSWORD = "an analyst password for tests"
 _counter = itertools.count()
-_ADMIN_HASH = None
-
-
-def admin_hash() -> str:
-    global _ADMIN_HASH
-    if _ADMIN_HASH is None:
-        _ADMIN_HASH = auth.hash_password(ADMIN_PASSWORD)
-    return _ADMIN_HASH
 
 
 @pytest.fixture(scope="session")
@@ -52,7 +47,7 @@ def engine(db_url):
 
 @pytest.fixture
 def settings(db_url):
-    return CentralSettings(db=db_url, admin_password_hash=admin_hash(), max_body_bytes=200_000, max_batch=500)
+    return CentralSettings(db=db_url, max_body_bytes=200_000, max_batch=500)
 
 
 @pytest.fixture
@@ -60,8 +55,17 @@ def client(settings, engine):
     from fastapi.testclient import TestClient
 
     from central.app import create_app
+    add_user(engine, "admin", "admin", ADMIN_PASSWORD)
     with TestClient(create_app(settings, engine), raise_server_exceptions=False) as c:
         yield c
+
+
+@pytest.fixture
+def staff_users(client, engine):
+    """A desk user and an analyst besides "admin": {role: (name, password)}."""
+    add_user(engine, "dora", "desk", DESK_PASSWORD)
+    add_user(engine, "anna", "analyst", ANALYST_PASSWORD)
+    return {"desk": ("dora", DESK_PASSWORD), "analyst": ("anna", ANALYST_PASSWORD), "admin": ("admin", ADMIN_PASSWORD)}
 
 
 @pytest.fixture

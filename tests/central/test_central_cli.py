@@ -7,7 +7,7 @@ import threading
 
 import requests
 
-from central_kit import CentralProcess, central_cmd, device_add, feedback_payload, make_event
+from central_kit import CentralProcess, central_cmd, device_add, feedback_payload, make_event, staff_session, user_add
 
 
 def run(*args, stdin: str | None = None, env=None):
@@ -70,6 +70,7 @@ def test_two_processes_serve_one_postgres_database(pg, tmp_path):
     """Stateless: two servers on one database, the same events sent to both at once, stored once."""
     db = pg.create_db("two_procs")
     token = device_add(db, "pillar-1")
+    user_add(db, "anna", "analyst", "an analyst password")
     with CentralProcess(db, log_path=tmp_path / "a.log") as a, \
             CentralProcess(db, log_path=tmp_path / "b.log", workers=2) as b:
         batch = [make_event("pillar-1", i, "feedback.given", feedback_payload(4), "2026-03-02T09:00:00.000Z")
@@ -85,11 +86,8 @@ def test_two_processes_serve_one_postgres_database(pg, tmp_path):
             t.join()
         assert results["a"]["accepted"] + results["b"]["accepted"] == 200
         assert results["a"]["duplicates"] + results["b"]["duplicates"] == 200
-        # a login made on one process is valid on the other (the signing key is in the database)
-        from central import auth
-        from central.db import make_engine
-        key = auth.session_key(make_engine(db), "")
-        cookie = auth.make_cookie(key, "admin", 1)
+        # a login made on one process is valid on the other (sessions are in the database)
+        cookie = staff_session(a.url, "anna", "an analyst password").cookies["kc_session"]
         for url in (a.url, b.url):
             r = requests.get(url + "/api/v1/stats/feedback", cookies={"kc_session": cookie}, timeout=10)
             assert r.status_code == 200 and r.json()["total"]["answers"] == 200

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import requests
 
-from central import auth
 from central_kit import (CentralProcess, device_add, feedback_payload, make_event, midday_zone,
-                             ticket_payload, wait_for)
+                             staff_session, ticket_payload, wait_for)
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a dashboard password"
+STAFF = [("anna", "analyst", PASSWORD), ("dora", "desk", PASSWORD)]  # the dashboard; the desk calls
 
 
 def seed(db: str, url: str) -> None:
@@ -48,8 +48,7 @@ def seed(db: str, url: str) -> None:
 
 def call_some(url: str) -> int:
     """Desk 4 calls and serves today's passport and parking tickets: their real waits."""
-    desk = requests.Session()
-    desk.auth = ("admin", PASSWORD)
+    desk = staff_session(url, "dora", PASSWORD)
     n = 0
     while True:
         r = desk.post(url + "/api/v1/desk/call-next", json={"desk": "4", "services": ["passport", "parking"]},
@@ -64,20 +63,21 @@ def call_some(url: str) -> int:
 
 def test_dashboard_in_headless_chromium(browser, tmp_path):
     db = f"sqlite:///{tmp_path / 'central.sqlite3'}"
-    env = {"KIOSK_CENTRAL_ADMIN_PASSWORD_HASH": auth.hash_password(PASSWORD),
-           "KIOSK_CENTRAL_QUEUE_TIMEZONE": midday_zone()}  # today's tickets stay on today
-    with CentralProcess(db, env=env, log_path=tmp_path / "central.log") as central:
+    env = {"KIOSK_CENTRAL_QUEUE_TIMEZONE": midday_zone()}  # today's tickets stay on today
+    with CentralProcess(db, users=STAFF, env=env, log_path=tmp_path / "central.log") as central:
         seed(db, central.url)
         called = call_some(central.url)
         b = browser
         b.call("Page.enable")
         b.call("Page.navigate", url=central.url + "/dashboard")
         wait_for(lambda: b.js("location.pathname + document.readyState") == "/logincomplete", 20, "login page")
-        b.js(f"document.querySelector('input[name=password]').value = {json.dumps('wrong')};"
+        b.js("document.querySelector('input[name=username]').value = 'anna';"
+             f"document.querySelector('input[name=password]').value = {json.dumps('wrong')};"
              "document.querySelector('form.login').submit()")
         wait_for(lambda: b.js("document.readyState") == "complete" and
                  b.js("!!document.querySelector('.error')"), 20, "error for a wrong password")
-        b.js(f"document.querySelector('input[name=password]').value = {json.dumps(PASSWORD)};"
+        b.js("document.querySelector('input[name=username]').value = 'anna';"
+             f"document.querySelector('input[name=password]').value = {json.dumps(PASSWORD)};"
              "document.querySelector('form.login').submit()")
         wait_for(lambda: b.js("location.pathname + document.readyState") == "/dashboardcomplete", 20, "dashboard")
         facts = b.js("""({

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import requests
 
-from central import auth
 from central_kit import (CentralProcess, device_add, issued_payload, make_event, midday_zone,
                              rfc3339, wait_for)
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a desk password"
+STAFF = [("dora", "desk", PASSWORD)]
 BROWSER_WINDOW = "1280,1400"  # the `browser` fixture (conftest.py) reads it
 
 # WCAG contrast of every visible text element and button against its (inherited) background
@@ -64,15 +64,15 @@ def rows(b) -> list:
 
 def test_desk_page_in_headless_chromium(browser, tmp_path):
     db = f"sqlite:///{tmp_path / 'central.sqlite3'}"
-    env = {"KIOSK_CENTRAL_ADMIN_PASSWORD_HASH": auth.hash_password(PASSWORD),
-           "KIOSK_CENTRAL_QUEUE_TIMEZONE": midday_zone()}
-    with CentralProcess(db, env=env, log_path=tmp_path / "central.log") as central:
+    env = {"KIOSK_CENTRAL_QUEUE_TIMEZONE": midday_zone()}
+    with CentralProcess(db, users=STAFF, env=env, log_path=tmp_path / "central.log") as central:
         token = seed(db, central.url)
         b = browser
         b.call("Page.enable")
         b.call("Page.navigate", url=central.url + "/desk")
         wait_for(lambda: b.js("location.pathname + document.readyState") == "/logincomplete", 20, "login page")
-        b.js(f"document.querySelector('input[name=password]').value = {json.dumps(PASSWORD)};"
+        b.js("document.querySelector('input[name=username]').value = 'dora';"
+             f"document.querySelector('input[name=password]').value = {json.dumps(PASSWORD)};"
              "document.querySelector('form.login').submit()")
         wait_for(lambda: b.js("location.pathname + document.readyState") == "/deskcomplete", 20, "desk page")
         # first visit: the setup form, with the services seen today

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import requests
 
-from central import auth
 from central_kit import CentralProcess, device_add, issued_payload, make_event, midday_zone, rfc3339, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a desk password"
+STAFF = [("ada", "admin", PASSWORD)]  # the desk page, then the dashboard
 BROWSER_WINDOW = "1280,1400"
 BROWSER_LANGUAGE = "nl-NL,nl;q=0.9,en;q=0.8"  # the `browser` fixture (conftest.py) reads it
 
@@ -29,9 +29,8 @@ def click(b, element_id: str) -> None:
 
 def test_desk_page_in_dutch_then_english(browser, tmp_path):
     db = f"sqlite:///{tmp_path / 'central.sqlite3'}"
-    env = {"KIOSK_CENTRAL_ADMIN_PASSWORD_HASH": auth.hash_password(PASSWORD),
-           "KIOSK_CENTRAL_QUEUE_TIMEZONE": midday_zone()}
-    with CentralProcess(db, env=env, log_path=tmp_path / "central.log") as central:
+    env = {"KIOSK_CENTRAL_QUEUE_TIMEZONE": midday_zone()}
+    with CentralProcess(db, users=STAFF, env=env, log_path=tmp_path / "central.log") as central:
         token = device_add(db, "kiosk-hall")
         now = dt.datetime.now(dt.timezone.utc)
         r = requests.post(central.url + "/api/v1/events", headers={"Authorization": f"Bearer {token}"}, timeout=30,
@@ -44,7 +43,8 @@ def test_desk_page_in_dutch_then_english(browser, tmp_path):
         b.call("Page.navigate", url=central.url + "/desk")
         wait_for(lambda: b.js("location.pathname + document.readyState") == "/logincomplete", 20, "login page")
         assert b.js("document.documentElement.lang") == "nl" and b.js("document.title") == "Inloggen"
-        b.js(f"document.querySelector('input[name=password]').value = {json.dumps(PASSWORD)};"
+        b.js("document.querySelector('input[name=username]').value = 'ada';"
+             f"document.querySelector('input[name=password]').value = {json.dumps(PASSWORD)};"
              "document.querySelector('form.login').submit()")
         wait_for(lambda: b.js("location.pathname + document.readyState") == "/deskcomplete", 20, "desk page")
         assert b.js("document.documentElement.lang") == "nl"

@@ -13,12 +13,13 @@ from pathlib import Path
 
 import requests
 
-from central import auth, queue
-from central_kit import CentralProcess, device_add, issued_payload, make_event, midday_zone, rfc3339, wait_for
+from central import queue
+from central_kit import (CentralProcess, device_add, issued_payload, make_event, midday_zone, rfc3339,
+                         staff_session, wait_for)
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a desk password"
-BASIC = ("admin", PASSWORD)
+STAFF = [("dora", "desk", PASSWORD)]
 BROWSER_WINDOW = "412,915"  # a phone (the `browser` fixture reads it)
 ROUTE = {"nl": ["Loop rechtdoor naar de lift.", "De wachtruimte is links."],
          "en": ["Walk straight on to the lift.", "The waiting area is on your left."],
@@ -69,7 +70,8 @@ def open_page(b, url: str) -> None:
 
 
 def desk(central, action: str, body: dict) -> dict:
-    r = requests.post(f"{central.url}/api/v1/desk/{action}", json=body, auth=BASIC, timeout=10)
+    r = staff_session(central.url, "dora", PASSWORD).post(f"{central.url}/api/v1/desk/{action}", json=body,
+                                                          timeout=10)
     assert r.status_code == 200, r.text
     return r.json()["ticket"]
 
@@ -77,9 +79,9 @@ def desk(central, action: str, body: dict) -> dict:
 def test_mobile_ticket_in_headless_chromium(browser, tmp_path):
     db = f"sqlite:///{tmp_path / 'central.sqlite3'}"
     zone = midday_zone()
-    env = {"KIOSK_CENTRAL_ADMIN_PASSWORD_HASH": auth.hash_password(PASSWORD), "KIOSK_CENTRAL_QUEUE_TIMEZONE": zone,
+    env = {"KIOSK_CENTRAL_QUEUE_TIMEZONE": zone,
            "KIOSK_CENTRAL_PUBLIC_POLL_S": "1"}
-    with CentralProcess(db, env=env, log_path=tmp_path / "central.log") as central:
+    with CentralProcess(db, users=STAFF, env=env, log_path=tmp_path / "central.log") as central:
         seed(db, central.url, zone)
         b = browser
         b.call("Page.enable")

@@ -5,7 +5,6 @@ rate limit, and the token never stored as it came. Times: the app's clock in a z
 is about noon (central_kit.midday_zone), moved by a day where a test needs it."""
 from __future__ import annotations
 
-import base64
 import dataclasses
 import datetime as dt
 import re
@@ -18,10 +17,9 @@ from alembic.config import Config
 from central import db, queue, ratelimit, ticket_view
 from central.db import utcnow
 from central.settings import PublicSettings, QueueSettings
-from central_kit import issued_payload, make_event, midday_zone, rfc3339
+from central_kit import issued_payload, login, make_event, midday_zone, rfc3339
 
 PASSWORD = "correct horse battery"  # tests/central/conftest.py
-BASIC = {"Authorization": "Basic " + base64.b64encode(f"admin:{PASSWORD}".encode()).decode()}
 ROUTE = ["Walk straight on to the lift.", "The waiting area is on your left."]
 DESK4 = ["Turn right at the lift.", "Desk 4 is the third desk."]
 FIELDS = {"label", "service", "service_name", "lang", "day", "state", "people_ahead", "wait_min", "wait_at",
@@ -86,7 +84,8 @@ def test_waiting_tickets_count_the_people_ahead_in_call_order(hall, settings):
 
 
 def test_called_shows_the_desk_and_its_route_then_served(hall):
-    t = hall.post("/api/v1/desk/call-next", json={"desk": "4", "services": ["passport"]}, headers=BASIC).json()
+    staff = login(hall, "admin", PASSWORD, keep=False)
+    t = hall.post("/api/v1/desk/call-next", json={"desk": "4", "services": ["passport"]}, headers=staff).json()
     assert t["ticket"]["label"] == "A002"
     doc = ticket(hall, 2).json()
     assert (doc["state"], doc["desk"], doc["desk_route"], doc["people_ahead"], doc["wait_min"]) == (
@@ -98,17 +97,17 @@ def test_called_shows_the_desk_and_its_route_then_served(hall):
     assert '<p class="desk" id="desk">Opgeroepen: balie 4</p>' in page.text
     assert "<h2>Zo komt u bij balie 4</h2>" in page.text and "<li>Desk 4 is the third desk.</li>" in page.text
     assert hall.post(f"/api/v1/desk/tickets/{t['ticket']['id']}/served", json={"desk": "4"},
-                     headers=BASIC).status_code == 200
+                     headers=staff).status_code == 200
     doc = ticket(hall, 2).json()
     assert (doc["state"], doc["desk"], doc["desk_route"], doc["people_ahead"]) == ("served", None, None, None)
     page = hall.get(f"/t/{tok(2)}")
     assert "U bent geholpen" in page.text and "data-api" not in page.text and "refresh" not in page.text
     # a desk without a route: the page says to go to the desk
-    t = hall.post("/api/v1/desk/call-next", json={"desk": "9", "services": ["passport"]}, headers=BASIC).json()
+    t = hall.post("/api/v1/desk/call-next", json={"desk": "9", "services": ["passport"]}, headers=staff).json()
     assert t["ticket"]["label"] == "A001"
     assert ticket(hall, 1).json()["desk_route"] is None
     assert "Called: desk 9" in hall.get(f"/t/{tok(1)}").text and "Go to the desk now." in hall.get(f"/t/{tok(1)}").text
-    hall.post(f"/api/v1/desk/tickets/{t['ticket']['id']}/no-show", json={"desk": "9"}, headers=BASIC)
+    hall.post(f"/api/v1/desk/tickets/{t['ticket']['id']}/no-show", json={"desk": "9"}, headers=staff)
     assert ticket(hall, 1).json()["state"] == "no_show"
     assert "Your number has passed" in hall.get(f"/t/{tok(1)}").text
 
@@ -245,7 +244,8 @@ def test_a_token_already_taken_keeps_its_first_ticket(hall, device, settings):
                   headers={"Authorization": f"Bearer {token}"}).json()
     assert r["accepted"] == 1
     assert ticket(hall, 1).json()["label"] == "A001"
-    q = hall.get("/api/v1/desk/queue", headers=BASIC).json()
+    staff = login(hall, "admin", PASSWORD, keep=False)
+    q = hall.get("/api/v1/desk/queue", headers=staff).json()
     assert "A009" in [t["label"] for t in q["tickets"]]  # queued all the same, without a page
 
 

@@ -3,7 +3,6 @@ and PostgreSQL (FOR UPDATE SKIP LOCKED): threads hammer "call next" on their own
 connections, and separate kiosk-central processes are hammered over HTTP."""
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import threading
 from collections import Counter
@@ -14,7 +13,7 @@ import sqlalchemy as sa
 from central import auth, calling, ingest
 from central.db import queue_calls, queue_tickets, utcnow
 from central.settings import QueueSettings
-from central_kit import CentralProcess, issued_payload, make_event, midday_zone, rfc3339
+from central_kit import CentralProcess, issued_payload, make_event, midday_zone, rfc3339, staff_session
 
 TICKETS = 120
 DESKS = 6
@@ -85,15 +84,15 @@ def test_desk_processes_over_http_never_share_a_ticket(db_url, tmp_path):
     else:
         servers_n = 2
     password = "desk password"
-    env = {"KIOSK_CENTRAL_ADMIN_PASSWORD_HASH": auth.hash_password(password),
-           "KIOSK_CENTRAL_QUEUE_TIMEZONE": midday_zone()}
-    servers = [CentralProcess(db_url, env=env, log_path=tmp_path / f"central{i}.log").start()
+    env = {"KIOSK_CENTRAL_QUEUE_TIMEZONE": midday_zone()}
+    STAFF = [("dora", "desk", password)]
+    servers = [CentralProcess(db_url, users=STAFF, env=env, log_path=tmp_path / f"central{i}.log").start()
                for i in range(servers_n)]
     try:
         engine = sa.create_engine(db_url.replace("postgresql://", "postgresql+psycopg://"))
         auth.add_device(engine, "kiosk-1")
         fill(engine, TICKETS, utcnow())
-        basic = {"Authorization": "Basic " + base64.b64encode(f"admin:{password}".encode()).decode()}
+        basic = {"Cookie": "kc_session=" + staff_session(servers[0].url, "dora", password).cookies["kc_session"]}
         sessions = threading.local()
 
         def call_one(desk: str):

@@ -8,18 +8,17 @@ import datetime as dt
 import pytest
 import requests
 
-from central import auth
-from central_kit import CentralProcess, device_add, issued_payload, make_event, midday_zone, rfc3339
+from central_kit import CentralProcess, device_add, issued_payload, make_event, midday_zone, rfc3339, staff_session
 from kiosk.hall.client import QueueClient, QueueError
 
 PASSWORD = "contract password"
+STAFF = [("dora", "desk", PASSWORD)]
 
 
 def test_kiosk_queue_client_reads_what_the_desks_call(tmp_path):
     db = f"sqlite:///{tmp_path / 'central.sqlite3'}"
-    env = {"KIOSK_CENTRAL_ADMIN_PASSWORD_HASH": auth.hash_password(PASSWORD),
-           "KIOSK_CENTRAL_QUEUE_TIMEZONE": midday_zone(), "KIOSK_CENTRAL_QUEUE_DEFAULT_SERVICE_MIN": "4"}
-    with CentralProcess(db, env=env, log_path=tmp_path / "central.log") as central:
+    env = {"KIOSK_CENTRAL_QUEUE_TIMEZONE": midday_zone(), "KIOSK_CENTRAL_QUEUE_DEFAULT_SERVICE_MIN": "4"}
+    with CentralProcess(db, users=STAFF, env=env, log_path=tmp_path / "central.log") as central:
         token = device_add(db, "kiosk-hall")
         display = device_add(db, "display-hall")
         now = dt.datetime.now(dt.timezone.utc)
@@ -33,8 +32,7 @@ def test_kiosk_queue_client_reads_what_the_desks_call(tmp_path):
         first = client.fetch()
         assert first.calls == () and first.services["passport"].waiting == 5
         assert first.services["passport"].est_wait_min == (15, 25)  # 5 x 4 min / 1 desk = 20
-        desk = requests.Session()
-        desk.auth = ("admin", PASSWORD)
+        desk = staff_session(central.url, "dora", PASSWORD)
         called = [desk.post(central.url + "/api/v1/desk/call-next", json={"desk": d, "services": ["passport"]},
                             timeout=30).json()["ticket"] for d in ("4", "12")]
         desk.post(central.url + f"/api/v1/desk/tickets/{called[0]['id']}/recall", json={"desk": "4"}, timeout=30)

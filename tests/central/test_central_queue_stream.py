@@ -8,17 +8,21 @@ import datetime as dt
 
 import requests
 
-from central import auth
 from central_kit import (CentralProcess, QueueStreamReader, device_add, issued_payload, make_event,
-                         midday_zone, rfc3339, wait_for)
+                         midday_zone, rfc3339, staff_session, wait_for)
 
 PASSWORD = "a desk password"
+STAFF = [("dora", "desk", PASSWORD)]  # made before each server starts
 ENV = {"KIOSK_CENTRAL_LIVE_HEARTBEAT_S": "0.5"}
 
 
 def env(**extra) -> dict:
-    return {"KIOSK_CENTRAL_ADMIN_PASSWORD_HASH": auth.hash_password(PASSWORD),
-            "KIOSK_CENTRAL_QUEUE_TIMEZONE": midday_zone(), **ENV, **extra}
+    return {"KIOSK_CENTRAL_QUEUE_TIMEZONE": midday_zone(), **ENV, **extra}
+
+
+def cookies(url: str):
+    """The desk user's session cookie, from POST /login on the server at `url`."""
+    return staff_session(url, "dora", PASSWORD).cookies
 
 
 def ticket(url: str, token: str, device: str, n: int, service: str = "passport") -> None:
@@ -30,13 +34,13 @@ def ticket(url: str, token: str, device: str, n: int, service: str = "passport")
 
 
 def desk(url: str, path: str, body: dict) -> dict:
-    r = requests.post(url + "/api/v1/desk/" + path, json=body, auth=("admin", PASSWORD), timeout=30)
+    r = requests.post(url + "/api/v1/desk/" + path, json=body, cookies=cookies(url), timeout=30)
     assert r.status_code == 200, r.text
     return r.json()
 
 
 def test_device_stream_pushes_new_tickets_and_calls(db_url, tmp_path):
-    with CentralProcess(db_url, env=env(), log_path=tmp_path / "central.log") as c:
+    with CentralProcess(db_url, users=STAFF, env=env(), log_path=tmp_path / "central.log") as c:
         token = device_add(db_url, "display-1")
         assert requests.get(c.url + "/api/v1/queue/stream", timeout=10).status_code == 401
         bad = requests.get(c.url + "/api/v1/queue/stream", params={"since": "x"}, timeout=10,
@@ -69,10 +73,10 @@ def next_comment(s: QueueStreamReader) -> None:
 
 
 def test_desk_stream_needs_a_login_and_shows_each_new_ticket(db_url, tmp_path):
-    with CentralProcess(db_url, env=env(), log_path=tmp_path / "central.log") as c:
+    with CentralProcess(db_url, users=STAFF, env=env(), log_path=tmp_path / "central.log") as c:
         token = device_add(db_url, "tickets-1")
         assert requests.get(c.url + "/api/v1/desk/stream", timeout=10).status_code == 401
-        s = QueueStreamReader(c.url + "/api/v1/desk/stream?services=passport", auth=("admin", PASSWORD))
+        s = QueueStreamReader(c.url + "/api/v1/desk/stream?services=passport", cookies=cookies(c.url))
         try:
             assert s.next_state()["tickets"] == []
             for n in (1, 2):
@@ -89,7 +93,7 @@ def test_desk_stream_needs_a_login_and_shows_each_new_ticket(db_url, tmp_path):
 
 def test_streams_are_bounded_per_process(tmp_path):
     db = f"sqlite:///{tmp_path / 'central.sqlite3'}"
-    with CentralProcess(db, env=env(KIOSK_CENTRAL_LIVE_MAX_STREAMS="1"), log_path=tmp_path / "c.log") as c:
+    with CentralProcess(db, users=STAFF, env=env(KIOSK_CENTRAL_LIVE_MAX_STREAMS="1"), log_path=tmp_path / "c.log") as c:
         token = device_add(db, "display-1")
         head = {"Authorization": f"Bearer {token}"}
         s = QueueStreamReader(c.url + "/api/v1/queue/stream", headers=head)
@@ -111,11 +115,11 @@ def test_postgres_a_change_through_another_server_process_reaches_the_stream(pg,
     first, the ticket and the call go through the second. Only PostgreSQL's NOTIFY links them."""
     db = pg.create_db("stream_two_servers")
     e = env()
-    with CentralProcess(db, env=e, log_path=tmp_path / "a.log") as a, \
-            CentralProcess(db, env=e, log_path=tmp_path / "b.log") as b:
+    with CentralProcess(db, users=STAFF, env=e, log_path=tmp_path / "a.log") as a, \
+            CentralProcess(db, users=STAFF, env=e, log_path=tmp_path / "b.log") as b:
         token = device_add(db, "display-1")
         s = QueueStreamReader(a.url + "/api/v1/queue/stream", headers={"Authorization": f"Bearer {token}"})
-        d = QueueStreamReader(a.url + "/api/v1/desk/stream", auth=("admin", PASSWORD))
+        d = QueueStreamReader(a.url + "/api/v1/desk/stream", cookies=cookies(a.url))
         try:
             s.next_state()
             d.next_state()
@@ -142,7 +146,7 @@ def test_postgres_two_workers_every_stream_hears_and_stopping_ends_them_cleanly(
     stream gets it. Stopping the server ends every stream at once (no wait, no traceback)."""
     db = pg.create_db("stream_workers")
     log = tmp_path / "central.log"
-    c = CentralProcess(db, env=env(), log_path=log, workers=2).start()
+    c = CentralProcess(db, users=STAFF, env=env(), log_path=log, workers=2).start()
     try:
         token = device_add(db, "display-1")
         readers = [QueueStreamReader(c.url + "/api/v1/queue/stream", headers={"Authorization": f"Bearer {token}"})
@@ -165,17 +169,16 @@ def test_a_client_that_stops_reading_never_holds_up_ingest_and_is_dropped(tmp_pa
     """A desk stream whose reader never reads: the server's socket buffer fills up, ingest
     and desk actions go on answering, and after live.send_timeout_s the stream is dropped
     (its slot, the only one here, comes free)."""
-    import base64
     import socket
     db = f"sqlite:///{tmp_path / 'central.sqlite3'}"
     e = env(KIOSK_CENTRAL_LIVE_MAX_STREAMS="1", KIOSK_CENTRAL_LIVE_SEND_TIMEOUT_S="1")
-    with CentralProcess(db, env=e, log_path=tmp_path / "c.log") as c:
+    with CentralProcess(db, users=STAFF, env=e, log_path=tmp_path / "c.log") as c:
         token = device_add(db, "tickets-1")
         stuck = socket.socket()
         stuck.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         stuck.connect(("127.0.0.1", c.port))
-        basic = base64.b64encode(f"admin:{PASSWORD}".encode()).decode()
-        stuck.sendall(f"GET /api/v1/desk/stream HTTP/1.1\r\nHost: x\r\nAuthorization: Basic {basic}\r\n\r\n".encode())
+        session = cookies(c.url)["kc_session"]
+        stuck.sendall(f"GET /api/v1/desk/stream HTTP/1.1\r\nHost: x\r\nCookie: kc_session={session}\r\n\r\n".encode())
         try:
             assert stuck.recv(12).startswith(b"HTTP/1.1 200")  # then it never reads again
             head = {"Authorization": f"Bearer {token}"}
@@ -203,8 +206,8 @@ def test_postgres_a_lost_listening_connection_is_made_again(pg, tmp_path):
     from central.db import make_engine
     db = pg.create_db("stream_listener_lost")
     e = env()
-    with CentralProcess(db, env=e, log_path=tmp_path / "a.log") as a, \
-            CentralProcess(db, env=e, log_path=tmp_path / "b.log") as b:
+    with CentralProcess(db, users=STAFF, env=e, log_path=tmp_path / "a.log") as a, \
+            CentralProcess(db, users=STAFF, env=e, log_path=tmp_path / "b.log") as b:
         token = device_add(db, "display-1")
         s = QueueStreamReader(a.url + "/api/v1/queue/stream", headers={"Authorization": f"Bearer {token}"})
         engine = make_engine(db)

@@ -7,7 +7,7 @@ import re
 
 from central import calling
 from central.db import queue_tickets
-from central_kit import issued_payload, make_event
+from central_kit import issued_payload, login, make_event
 
 PASSWORD = "correct horse battery"  # tests/central/conftest.py
 DAY = "2026-03-02"  # Europe/Amsterdam is UTC+1 then
@@ -52,11 +52,11 @@ EXPECTED = [
 
 def test_stats_json_has_estimated_vs_real_wait_per_hour(client, engine, device, settings):
     seed(client, engine, device, settings)
-    auth = ("admin", PASSWORD)
-    s = client.get("/api/v1/stats/tickets", params={"from": DAY, "to": DAY}, auth=auth).json()
+    auth = login(client, "admin", PASSWORD, keep=False)
+    s = client.get("/api/v1/stats/tickets", params={"from": DAY, "to": DAY}, headers=auth).json()
     assert s["wait_by_hour"] == EXPECTED
-    assert client.get("/api/v1/stats/tickets", params={"from": "2026-03-03"}, auth=auth).json()["wait_by_hour"] == []
-    assert client.get("/api/v1/stats/tickets", params={"device": "other"}, auth=auth).json()["wait_by_hour"] == []
+    assert client.get("/api/v1/stats/tickets", params={"from": "2026-03-03"}, headers=auth).json()["wait_by_hour"] == []
+    assert client.get("/api/v1/stats/tickets", params={"device": "other"}, headers=auth).json()["wait_by_hour"] == []
 
 
 def test_dashboard_shows_estimated_vs_real_wait_per_hour(client, engine, device, settings):

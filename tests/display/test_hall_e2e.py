@@ -8,11 +8,9 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-import requests
 from display_kit import build_config
 
-from central import auth
-from central_kit import CentralProcess, device_add, midday_zone
+from central_kit import CentralProcess, device_add, midday_zone, staff_session
 from kiosk.hall.announce import call_texts
 from kiosk.hall.calls import Connection, HallPoller
 from kiosk.hall.directions import DeskFinder
@@ -24,6 +22,7 @@ from kiosk.sync.transport import Transport
 from kiosk.tickets.issue import TicketIssuer
 
 PASSWORD = "desk password for the hall test"
+STAFF = [("ada", "admin", PASSWORD)]  # calls tickets, then reads the stats
 PLAN = Path(__file__).resolve().parents[2] / "config" / "example-floorplan.toml"
 
 
@@ -37,9 +36,8 @@ def hall_config(zone: str, url: str, token: str):
 def test_ticket_issued_called_shown_spoken_and_its_waits_compared(tmp_path):
     zone = midday_zone()  # 'today' is the same local day for kiosk and central during the test
     db = f"sqlite:///{tmp_path / 'central.sqlite3'}"
-    env = {"KIOSK_CENTRAL_ADMIN_PASSWORD_HASH": auth.hash_password(PASSWORD),
-           "KIOSK_CENTRAL_QUEUE_TIMEZONE": zone, "KIOSK_CENTRAL_QUEUE_DEFAULT_SERVICE_MIN": "5"}
-    with CentralProcess(db, env=env, log_path=tmp_path / "central.log") as central:
+    env = {"KIOSK_CENTRAL_QUEUE_TIMEZONE": zone, "KIOSK_CENTRAL_QUEUE_DEFAULT_SERVICE_MIN": "5"}
+    with CentralProcess(db, users=STAFF, env=env, log_path=tmp_path / "central.log") as central:
         kiosk_cfg = hall_config(zone, central.url, device_add(db, "tickets-hall"))
         display_cfg = hall_config(zone, central.url, device_add(db, "display-hall"))
         store = Store(tmp_path / "kiosk", device_id="tickets-hall")
@@ -68,8 +66,7 @@ def test_ticket_issued_called_shown_spoken_and_its_waits_compared(tmp_path):
         view, new = poller.poll_once()
         assert view.connection(poller.clock()) is Connection.ONLINE and view.calls == ()
         assert view.waiting["passport"] == 4
-        desk = requests.Session()
-        desk.auth = ("admin", PASSWORD)
+        desk = staff_session(central.url, "ada", PASSWORD)
         called = [desk.post(central.url + "/api/v1/desk/call-next",
                             json={"desk": "4", "services": ["passport"]}, timeout=30).json()["ticket"]
                   for _ in range(2)]

@@ -11,15 +11,15 @@ import pytest
 import requests
 from display_kit import build_config, sync_table
 
-from central import auth
 from central_kit import (CentralProcess, FaultProxy, device_add, free_port, issued_payload, make_event,
-                         midday_zone, rfc3339, wait_for)
+                         midday_zone, rfc3339, staff_session, wait_for)
 from kiosk.clock import FakeClock
 from kiosk.hall.calls import Connection, HallPoller
 from kiosk.hall.client import sse_lines
 from kiosk.hall.live_wait import LiveWaits
 
 PASSWORD = "a desk password"
+STAFF = [("dora", "desk", PASSWORD)]
 
 
 class Updates:
@@ -41,9 +41,8 @@ class Updates:
 def central(tmp_path):
     zone = midday_zone()
     db = f"sqlite:///{tmp_path / 'central.sqlite3'}"
-    env = {"KIOSK_CENTRAL_ADMIN_PASSWORD_HASH": auth.hash_password(PASSWORD),
-           "KIOSK_CENTRAL_QUEUE_TIMEZONE": zone, "KIOSK_CENTRAL_LIVE_HEARTBEAT_S": "0.5"}
-    proc = CentralProcess(db, env=env, log_path=tmp_path / "central.log").start()
+    env = {"KIOSK_CENTRAL_QUEUE_TIMEZONE": zone, "KIOSK_CENTRAL_LIVE_HEARTBEAT_S": "0.5"}
+    proc = CentralProcess(db, users=STAFF, env=env, log_path=tmp_path / "central.log").start()
     proc.zone, proc.token = zone, device_add(db, "hall-1")
     yield proc
     proc.stop()
@@ -58,8 +57,8 @@ def ticket(central, n: int) -> None:
 
 
 def call_next(central, desk: str = "4") -> str:
-    r = requests.post(central.url + "/api/v1/desk/call-next", json={"desk": desk, "services": ["passport"]},
-                      auth=("admin", PASSWORD), timeout=30)
+    r = staff_session(central.url, "dora", PASSWORD).post(
+        central.url + "/api/v1/desk/call-next", json={"desk": desk, "services": ["passport"]}, timeout=30)
     return r.json()["ticket"]["label"]
 
 
