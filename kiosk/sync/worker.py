@@ -3,7 +3,11 @@
 An event is marked sent only after the service answered for it; the service is
 idempotent on event id, so a resend after a crash, timeout or lost answer is counted
 once. Rejected events are set aside with the reason (never retried, never blocking);
-a batch refused whole (400/413) is split down to the one event at fault. 401/403 stop
+a batch refused whole (400/413) is split down to the one event at fault. So is a batch
+the service fails on (500 and other 5xx but 502/503/504, which say it is down or busy):
+halves are sent until one event fails alone; it is set aside when it failed alone
+POISON_TRIES times and the event after it then goes through (so one bad event never
+stalls the outbox, and a service that fails on everything sets nothing aside). 401/403 stop
 sending: a configuration fault shown in the status. Failures back off exponentially
 with full jitter and a cap; Retry-After is honoured; scheduled sends get a random offset.
 
@@ -31,6 +35,7 @@ from kiosk.sync.settings import SyncSection
 from kiosk.sync.transport import Reply, ReplyKind, Transport, read_token
 
 log = logging.getLogger("kiosk.sync.worker")
+POISON_TRIES = 3  # times one event must fail alone with a 5xx before it may be set aside
 
 
 class SyncState(enum.Enum):
@@ -73,16 +78,41 @@ def drain(store: Store, transport: Transport, batch_size: int = 500,
     """
     res = DrainResult()
     size, after = batch_size, 0
+    suspect: tuple[str, int, str] | None = None  # (id, seq, message): failed alone, POISON_TRIES times
+    tries = 0  # times the batch now at the front failed alone
     with ThreadPoolExecutor(1, thread_name_prefix="kiosk-sync-db") as db:
         ahead = db.submit(sync_store.read_batch, store, after, size)
         marking = None
         while not (stop and stop.is_set()):
             batch = ahead.result()
             if not batch:
+                if suspect is not None:  # nothing after it to show the service works: try later
+                    res.failure = Reply(ReplyKind.RETRY, suspect[2], 500)
                 break
             ahead = db.submit(sync_store.read_batch, store, batch.last_seq, size)
             reply = transport.post_body(batch.body)
             res.batches += 1
+            if _server_fault(reply):
+                ahead.result()  # discard the read-ahead
+                if len(batch) > 1:  # halves until the event at fault is alone
+                    size, tries = max(1, len(batch) // 2), 0
+                elif suspect is not None:  # the event after a suspect fails too: the service is down
+                    res.failure = reply
+                    break
+                else:
+                    tries += 1
+                    if tries >= POISON_TRIES:  # now see whether the next event goes through
+                        suspect, tries = (batch.ids[0], batch.last_seq, reply.message), 0
+                        after = batch.last_seq
+                ahead = db.submit(sync_store.read_batch, store, after, size)
+                continue
+            if suspect is not None and reply.kind is ReplyKind.OK:
+                store.outbox_set_aside(suspect[0], f"the central service failed on this event alone "
+                                                   f"{POISON_TRIES} times: {suspect[2]}")
+                log.warning("sync: event %s set aside: the central service fails on it alone (%s)",
+                            suspect[0], suspect[2])
+                res.rejected += 1
+                suspect = None
             if reply.kind is ReplyKind.SPLIT:
                 ahead.result()  # discard the read-ahead; read again from the same place
                 if len(batch) == 1:
@@ -96,6 +126,7 @@ def drain(store: Store, transport: Transport, batch_size: int = 500,
             if reply.kind is not ReplyKind.OK:
                 res.failure = reply
                 break
+            tries = 0
             rejected = _rejected_ids(batch.ids, reply.rejected)
             if len(rejected) != len(reply.rejected) or \
                     reply.accepted + reply.duplicates + len(reply.rejected) != len(batch):
@@ -123,6 +154,13 @@ def drain(store: Store, transport: Transport, batch_size: int = 500,
         if marking is not None:
             marking.result()
     return res
+
+
+def _server_fault(reply: Reply) -> bool:
+    """A 5xx that may be the batch's fault: not 502/503/504 (down, busy, or a proxy that
+    cannot reach it) and without Retry-After (the service asks to come back later)."""
+    return (reply.kind is ReplyKind.RETRY and reply.status is not None and 500 <= reply.status < 600
+            and reply.status not in (502, 503, 504) and reply.retry_after is None)
 
 
 def make_transport(cfg: SyncSection, boot_id: str = "") -> Transport:
