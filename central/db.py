@@ -175,10 +175,11 @@ def retrying(fn, attempts: int = 4, base_s: float = 0.02, cap_s: float = 0.5, *,
     for attempt in range(attempts):
         try:
             return fn()
-        except sa.exc.DBAPIError as e:
+        except Exception as e:  # SQLAlchemy-wrapped, or the driver's own (ingest writes at driver level)
             if not is_retryable(e):
                 raise
             if attempt == attempts - 1:
-                raise Contended(f"gave up after {attempts} tries: {str(e.orig).splitlines()[0][:200]}") from e
+                why = str(getattr(e, "orig", e)).splitlines()[0][:200] if str(getattr(e, "orig", e)) else "?"
+                raise Contended(f"gave up after {attempts} tries: {why}") from e
             sleep(rng.uniform(0, min(cap_s, base_s * 2 ** attempt)))
     raise AssertionError("unreachable")

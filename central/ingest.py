@@ -297,14 +297,17 @@ def store_batch_on(conn: sa.Connection, device_id: str, batch: list, max_payload
             where[row["id"]] = i
     if rows:
         # in id order: two transactions with overlapping batches take row locks in the same order
-        out.accepted = _insert_rows(conn, [rows[k] for k in sorted(rows)])
+        ordered = [rows[k] for k in sorted(rows)]
+        out.accepted = _insert_rows(conn, ordered)
         if out.accepted < len(rows):
-            for ev_id in _foreign(conn, device_id, list(rows)):
+            foreign = set(_foreign(conn, device_id, list(rows)))
+            for ev_id in foreign:
                 del rows[ev_id]
                 out.rejected.append({"index": where[ev_id], "id": ev_id, "error": FOREIGN_ID})
             out.rejected.sort(key=lambda r: r["index"])
         out.duplicates += len(rows) - out.accepted
         _note_heartbeat(conn, device_id, rows.values())
+        # in batch order (ticket ids follow it); a lost race here is retried (db.retrying)
         out.queued = queue.project(conn, rows.values())  # one set-based INSERT for the ticket.issued rows
         if out.queued:
             live.notify_in(conn)  # other server processes hear of it at commit
