@@ -185,7 +185,22 @@ def check_connection(cfg: SyncSection) -> tuple[bool, str]:
         transport.close()
     if reply.kind is ReplyKind.OK:
         return True, f"central service at {cfg.url} accepts this device"
+    if reply.status == 403 and _reads_queue(cfg):  # a display's token: it reads, never posts
+        return True, f"central service at {cfg.url} accepts this device (reads the queue; posts no events)"
     return False, reply.message
+
+
+def _reads_queue(cfg: SyncSection) -> bool:
+    """Whether the token may read GET /api/v1/queue (what a hall display's token may do)."""
+    transport = make_transport(cfg)
+    try:
+        r = transport.session.get(cfg.url.rstrip("/") + "/api/v1/queue", timeout=transport.timeout,
+                                  verify=transport.verify)
+        return r.status_code == 200
+    except Exception:  # noqa: BLE001 - any failure: not readable
+        return False
+    finally:
+        transport.close()
 
 
 def _rejected_ids(ids: list[str], rejected: list[dict]) -> dict[str, str]:
@@ -208,11 +223,12 @@ def backoff_delay(attempt: int, base: float, cap: float, rng: random.Random) -> 
 
 class SyncWorker:
     """Background sender. `start()`, `stop()` at exit; events written to the store wake it
-    (`listen=False` turns that off; `wake()` still asks for a send)."""
+    (`listen=False` turns that off; `wake()` still asks for a send). `sends=False` (a hall
+    display, whose token may not post): no heartbeats and nothing sent, only housekeeping."""
 
     def __init__(self, store: Store, cfg: SyncSection, *, printer_state: Callable[[], str] | None = None,
                  transport: Transport | None = None, rng: random.Random | None = None,
-                 listen: bool = True):
+                 listen: bool = True, sends: bool = True):
         self.store, self.cfg = store, cfg
         self._noted = 0  # events committed since the last send began (a hint for gathering)
         self.printer_state = printer_state
@@ -223,14 +239,18 @@ class SyncWorker:
         self._thread: threading.Thread | None = None
         self._life = threading.Lock()
         self.transport = transport
-        if self.transport is None and cfg.url:
+        self.sends = sends
+        if not sends:
+            self.transport = None
+            self.status.message = "this device's role sends no events (it reads the queue only)"
+        elif self.transport is None and cfg.url:
             try:
                 self.transport = make_transport(cfg, store.boot_id)
             except OSError as e:
                 self.status.state = SyncState.CONFIG_FAULT
                 self.status.message = f"cannot read sync.token_file {cfg.token_file!r}: {e.strerror}"
                 log.error("sync: %s", self.status.message)
-        if self.transport is None and not cfg.url:
+        if self.transport is None and not cfg.url and sends:
             self.status.message = "sync.url is not set; events stay on this device"
         self._listening = listen and self.transport is not None
         if self._listening:
@@ -281,7 +301,7 @@ class SyncWorker:
                 if now >= next_housekeeping:
                     self.housekeeping()
                     next_housekeeping = now + 60
-                if self.cfg.heartbeat_interval_s and now >= next_beat:
+                if self.sends and self.cfg.heartbeat_interval_s and now >= next_beat:
                     self.heartbeat()
                     next_beat = now + self.cfg.heartbeat_interval_s
                 if now >= next_send:
