@@ -114,11 +114,19 @@ def cmd_device_revoke(args) -> int:
 
 
 def cmd_device_list(args) -> int:
+    import sqlalchemy as sa
+
     from central import aggregate
+    from central.db import devices
     cfg = _settings(args)
-    for d in aggregate.device_table(_engine(cfg), cfg.stale_after_min):
-        print(f"{d['device']}\tlast heartbeat {d['last_heartbeat_at'] or 'never'}"
-              f"{'  STALE' if d['stale'] else ''}")
+    engine = _engine(cfg)
+    with engine.connect() as conn:
+        roles = {r.id: (r.role, r.revoked_at) for r in conn.execute(
+            sa.select(devices.c.id, devices.c.role, devices.c.revoked_at))}
+    for d in aggregate.device_table(engine, cfg.stale_after_min):
+        role, revoked = roles.get(d["device"], ("?", None))
+        print(f"{d['device']}\t{role}\tlast heartbeat {d['last_heartbeat_at'] or 'never'}"
+              f"{'  REVOKED' if revoked else '  STALE' if d['stale'] else ''}")
     return 0
 
 

@@ -70,6 +70,9 @@ def test_roles_rotate_and_revoke_with_the_real_cli(tmp_path):
         assert post(c.url, newest, [fb("pillar-1", 5)]).status_code == 401
         assert requests.get(c.url + "/api/v1/queue", headers={"Authorization": f"Bearer {newest}"},
                             timeout=10).status_code == 401
+        listed = run("device", "list", "--db", db_url).stdout.splitlines()
+        assert any(line.startswith("pillar-1\tfeedback\t") and "REVOKED" in line for line in listed), listed
+        assert any(line.startswith("hall-1\tdisplay\t") for line in listed)
         again = run("device", "rotate", "pillar-1", "--db", db_url)
         assert again.returncode == 2 and "revoked" in again.stderr
         for cmd in ("rotate", "revoke"):
