@@ -1,7 +1,8 @@
 """The ASGI application: `create_app(settings)`, or `app_from_env()` for uvicorn workers.
 
-Bad input never gives a 500: bodies are parsed and checked here, the body size is capped
-by a middleware (413), database outages answer 503 with Retry-After.
+Bad input never gives a 500: bodies are parsed here and checked in central.ingest, their
+size and time are capped by central.body (413, 408), database outages answer 503 with
+Retry-After.
 """
 from __future__ import annotations
 
@@ -12,67 +13,16 @@ import logging
 import orjson
 import sqlalchemy as sa
 from fastapi import FastAPI, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from central import __version__
-from central import auth, db, ingest, live, models
+from central import db, device_roles, ingest, live, models
+from central.body import BodyLimit
 from central.settings import CentralSettings
 
 log = logging.getLogger("central")
-
-
-class BodyLimit:
-    """Pure ASGI middleware: 413 when Content-Length or the streamed body exceeds the limit."""
-
-    def __init__(self, app, limit: int):
-        self.app, self.limit = app, limit
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        for k, v in scope.get("headers", []):
-            if k == b"content-length":
-                if not v.isdigit() or int(v) > self.limit:
-                    return await _too_large(send, self.limit)
-        seen = 0
-
-        async def counted():
-            nonlocal seen
-            msg = await receive()
-            if msg["type"] == "http.request":
-                seen += len(msg.get("body", b""))
-                if seen > self.limit:
-                    raise _TooLarge()
-            return msg
-
-        started = False
-
-        async def tracking_send(msg):
-            nonlocal started
-            if msg["type"] == "http.response.start":
-                started = True
-            await send(msg)
-
-        try:
-            await self.app(scope, counted, tracking_send)
-        except _TooLarge:
-            if not started:
-                await _too_large(send, self.limit)
-
-
-class _TooLarge(Exception):
-    pass
-
-
-async def _too_large(send, limit: int) -> None:
-    body = json.dumps({"detail": f"request body over the limit of {limit} bytes"}).encode()
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"connection", b"close"),
-                            (b"content-length", str(len(body)).encode())]})
-    await send({"type": "http.response.body", "body": body})
 
 
 def _reject_constant(name: str):
@@ -100,17 +50,6 @@ def parse_json(body: bytes):
         raise StarletteHTTPException(400, f"body is not valid JSON: {str(e)[:200]}") from None
 
 
-def _clock(request: Request) -> ingest.DeviceClock:
-    boot = request.headers.get("x-kiosk-boot-id")
-    try:
-        mono = float(request.headers.get("x-kiosk-monotonic", ""))
-    except ValueError:
-        mono = None
-    if mono is not None and not (0 <= mono < 1e12):
-        mono = None
-    return ingest.DeviceClock(boot[:64] if boot else None, mono)
-
-
 def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> FastAPI:
     engine = engine or db.make_engine(settings.db_url())
     db.upgrade(engine)
@@ -124,7 +63,8 @@ def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> Fa
     app.state.settings = settings
     app.state.engine = engine
     app.state.queue_bus = bus = live.QueueBus(engine)
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, timeout_s=settings.body_timeout_s)
+    rate = device_roles.EventRate(settings.device_events_per_min)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request, exc):
@@ -150,14 +90,12 @@ def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> Fa
     @app.post("/api/v1/events", response_model=models.IngestResult, tags=["devices"],
               summary="Send a batch of events (idempotent on event id)",
               responses={400: {"model": models.Problem}, 401: {"model": models.Problem},
-                         403: {"model": models.Problem}, 413: {"model": models.Problem}},
+                         403: {"model": models.Problem}, 408: {"model": models.Problem},
+                         413: {"model": models.Problem}, 429: {"model": models.Problem}},
               openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
                   "schema": {"$ref": "#/components/schemas/EventBatch"}}}}})
     async def post_events(request: Request):
-        token = auth.bearer(request)
-        body = await request.body()
-        clock = _clock(request)
-        outcome = await run_in_threadpool(_ingest, engine, settings, token, body, clock)
+        outcome = await ingest.post_events(request, engine, settings, rate)
         if outcome.queued:
             bus.changed()  # open queue streams of this process; the others via NOTIFY
         return outcome.as_dict()
@@ -194,26 +132,6 @@ def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> Fa
         return app.openapi_schema
     app.openapi = _openapi
     return app
-
-
-def _ingest(engine, settings: CentralSettings, token: str, body: bytes, clock) -> ingest.Outcome:
-    # One connection and one transaction per request: the token check and the batch share
-    # them (each checkout of a pooled PostgreSQL connection costs a ping).
-    with engine.begin() as conn:
-        device = auth.device_for_token(conn, token)
-        if device is None:
-            raise StarletteHTTPException(401, "unknown device token", {"WWW-Authenticate": "Bearer"})
-        doc = parse_json(body)
-        if not isinstance(doc, dict) or not isinstance(doc.get("events"), list):
-            raise StarletteHTTPException(400, 'body must be a JSON object {"events": [...]}')
-        batch = doc["events"]
-        if len(batch) > settings.max_batch:
-            raise StarletteHTTPException(413, f"{len(batch)} events, over the batch limit of "
-                                              f"{settings.max_batch}")
-        try:
-            return ingest.store_batch_on(conn, device, batch, settings.max_payload_bytes, clock)
-        except ingest.Forbidden as e:
-            raise StarletteHTTPException(403, str(e)) from None
 
 
 GC_GEN0 = 50_000  # container objects between young collections (CPython's default: 700)

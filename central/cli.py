@@ -1,8 +1,11 @@
 """`kiosk-central`: serve the API and dashboard, register devices, make password hashes.
 
   kiosk-central serve [--db URL] [--host H] [--port P] [--workers N] [--config FILE]
-  kiosk-central device add DEVICE_ID [--db URL]     (prints the token as the last word)
-  kiosk-central device new-token DEVICE_ID [--db URL]  (the old token stops working)
+  kiosk-central device add DEVICE_ID [--role feedback|tickets|wayfinding|home|display] [--db URL]
+                                                    (prints the token as the last word; role: home)
+  kiosk-central device rotate DEVICE_ID [--db URL]  (a new token; the old one stops working;
+                                                    `device new-token` is the same)
+  kiosk-central device revoke DEVICE_ID [--db URL]  (the token stops working for good)
   kiosk-central device list [--db URL]
   kiosk-central user add NAME --role desk|analyst|admin [--password-stdin]
   kiosk-central user set-password NAME [--password-stdin]   (ends the user's sessions)
@@ -77,38 +80,63 @@ def cmd_serve(args) -> int:
 
 
 def cmd_device_add(args) -> int:
-    from central import auth
+    from central import device_roles
     if not DEVICE_ID.match(args.device_id):
         raise UserError(f"{args.device_id!r} is not a device id: use letters, digits, '.', '_' or '-' "
                         "(at most 64, starting with a letter or digit)")
     engine = _engine(_settings(args))
     try:
-        token = auth.add_device(engine, args.device_id)
-    except auth.DeviceExists:
+        token = device_roles.add(engine, args.device_id, args.role)
+    except device_roles.DeviceExists:
         raise UserError(f"device {args.device_id!r} is already registered") from None
-    _audit_cli(engine, "device.add", args.device_id)
-    print(f"Registered device {args.device_id}. Put this token in the device's [sync] token; "
-          f"it is shown only once:\n{token}")
+    _audit_cli(engine, "device.add", f"{args.device_id} ({args.role})")
+    print(f"Registered device {args.device_id} with role {args.role}. Put this token in the device's "
+          f"[sync] token; it is shown only once:\n{token}")
     return 0
 
 
-def cmd_device_new_token(args) -> int:
-    from central import auth
+def cmd_device_rotate(args) -> int:
+    from central import device_roles
     engine = _engine(_settings(args))
-    token = auth.new_token(engine, args.device_id)
-    if token is None:
-        raise UserError(f"no device {args.device_id!r} is registered")
-    _audit_cli(engine, "device.new-token", args.device_id)
+    try:
+        token = device_roles.rotate(engine, args.device_id)
+    except device_roles.UnknownDevice:
+        raise UserError(f"no device {args.device_id!r} is registered") from None
+    except device_roles.Revoked:
+        raise UserError(f"device {args.device_id!r} is revoked; register it again under a new id") from None
+    _audit_cli(engine, "device.rotate", args.device_id)
     print(f"New token for {args.device_id}; the old one no longer works. Shown only once:\n{token}")
     return 0
 
 
+def cmd_device_revoke(args) -> int:
+    from central import device_roles
+    engine = _engine(_settings(args))
+    try:
+        done = device_roles.revoke(engine, args.device_id)
+    except device_roles.UnknownDevice:
+        raise UserError(f"no device {args.device_id!r} is registered") from None
+    if done:
+        _audit_cli(engine, "device.revoke", args.device_id)
+    print(f"Device {args.device_id} " + ("revoked: its token no longer works; its events stay."
+                                          if done else "was revoked already."))
+    return 0
+
+
 def cmd_device_list(args) -> int:
+    import sqlalchemy as sa
+
     from central import aggregate
+    from central.db import devices
     cfg = _settings(args)
-    for d in aggregate.device_table(_engine(cfg), cfg.stale_after_min):
-        print(f"{d['device']}\tlast heartbeat {d['last_heartbeat_at'] or 'never'}"
-              f"{'  STALE' if d['stale'] else ''}")
+    engine = _engine(cfg)
+    with engine.connect() as conn:
+        roles = {r.id: (r.role, r.revoked_at) for r in conn.execute(
+            sa.select(devices.c.id, devices.c.role, devices.c.revoked_at))}
+    for d in aggregate.device_table(engine, cfg.stale_after_min):
+        role, revoked = roles.get(d["device"], ("?", None))
+        print(f"{d['device']}\t{role}\tlast heartbeat {d['last_heartbeat_at'] or 'never'}"
+              f"{'  REVOKED' if revoked else '  STALE' if d['stale'] else ''}")
     return 0
 
 
@@ -216,11 +244,18 @@ def build_parser() -> argparse.ArgumentParser:
     dsub = d.add_subparsers(dest="device_command", metavar="ACTION", required=True)
     a = dsub.add_parser("add", parents=[common], help="register a device and print its token")
     a.add_argument("device_id")
+    a.add_argument("--role", default="home", choices=["feedback", "tickets", "wayfinding", "home", "display"],
+                   help="what the device's token may do (default home: every visitor function; "
+                        "display: read the queue only)")
     a.set_defaults(func=cmd_device_add)
-    nt = dsub.add_parser("new-token", parents=[common],
-                         help="replace a device's token (a lost or stolen device): print the new one")
-    nt.add_argument("device_id")
-    nt.set_defaults(func=cmd_device_new_token)
+    for name, what in (("rotate", "replace a device's token (a lost or stolen device): print the new one"),
+                       ("new-token", "the same as rotate")):
+        nt = dsub.add_parser(name, parents=[common], help=what)
+        nt.add_argument("device_id")
+        nt.set_defaults(func=cmd_device_rotate)
+    rv = dsub.add_parser("revoke", parents=[common], help="stop a device's token for good")
+    rv.add_argument("device_id")
+    rv.set_defaults(func=cmd_device_revoke)
     ls = dsub.add_parser("list", parents=[common], help="list devices")
     ls.set_defaults(func=cmd_device_list)
     us = sub.add_parser("user", help="personal staff accounts")

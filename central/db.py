@@ -21,6 +21,9 @@ devices = sa.Table(
     sa.Column("last_seen_at", sa.DateTime()),
     sa.Column("heartbeat", JSONType),
     sa.Column("heartbeat_at", sa.DateTime()),
+    # revision 0005_devices: what the token may post (central/device_roles.py), and revocation
+    sa.Column("role", sa.String(16), nullable=False, server_default="home"),
+    sa.Column("revoked_at", sa.DateTime()),
 )
 
 events = sa.Table(
@@ -180,3 +183,38 @@ def current_revision(engine: sa.Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
+
+
+# -- retrying a transaction that lost a race ------------------------------------------------
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})  # deadlock_detected, serialization_failure
+
+
+class Contended(Exception):
+    """A transaction lost a deadlock or serialization race every time it was tried."""
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """A PostgreSQL deadlock or serialization failure (SQLAlchemy-wrapped or bare)."""
+    orig = getattr(exc, "orig", exc)
+    return getattr(orig, "sqlstate", None) in RETRYABLE_SQLSTATES
+
+
+def retrying(fn, attempts: int = 4, base_s: float = 0.02, cap_s: float = 0.5, *, sleep=None, rng=None):
+    """`fn()` (which runs one whole transaction), again after a deadlock or serialization
+    failure, up to `attempts` times with full-jitter backoff (so two workers that collided do
+    not collide again in step); then Contended. Other errors pass through at once."""
+    import random
+    import time
+    sleep = sleep or time.sleep
+    rng = rng or random
+    for attempt in range(attempts):
+        try:
+            return fn()
+        except Exception as e:  # SQLAlchemy-wrapped, or the driver's own (ingest writes at driver level)
+            if not is_retryable(e):
+                raise
+            if attempt == attempts - 1:
+                why = str(getattr(e, "orig", e)).splitlines()[0][:200] if str(getattr(e, "orig", e)) else "?"
+                raise Contended(f"gave up after {attempts} tries: {why}") from e
+            sleep(rng.uniform(0, min(cap_s, base_s * 2 ** attempt)))
+    raise AssertionError("unreachable")

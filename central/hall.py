@@ -63,7 +63,8 @@ async def get_queue(request: Request, since: str | None = Query(
 def parse_since(since: str | None) -> int | None:
     if since is None:
         return None
-    if not (since.isdigit() and len(since) <= 18):
+    # isascii: str.isdigit also says yes to "²" and other digits int() refuses
+    if not (since.isascii() and since.isdigit() and len(since) <= 18):
         raise HTTPException(400, f"'since' must be a call id (a whole number >= 0), got {since[:40]!r}")
     return int(since)
 

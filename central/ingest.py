@@ -5,19 +5,34 @@ Clock sanity: the central side keeps its own receive time. When the device sends
 current boot id and monotonic reading (headers X-Kiosk-Boot-Id / X-Kiosk-Monotonic), an
 event from the same boot gets `effective_at = received_at - (now_mono - event_mono)` if its
 own `occurred_at` is more than CLOCK_TOLERANCE off (a Pi that booted without a clock).
+Headers that cannot be a monotonic reading (not a number, NaN, negative, more than
+MAX_UPTIME_S) are ignored, as is a correction that would leave the years 1..9999: the event
+then keeps its own time (or the receive time, when that is plainly wrong).
+
+Least privilege (central/device_roles.py): an event of a type the device's role does not
+produce is rejected alone; an id already stored by another device is rejected alone ("event
+id already used by another device"), never counted as a duplicate. The HTTP side
+(`post_events`) checks the token before it reads a byte of the body, limits events per
+device per minute (429), and retries a transaction that lost a PostgreSQL deadlock or
+serialization race (central.db.retrying; 503 + Retry-After when it keeps losing).
 """
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import math
 import re
 import sys
 from dataclasses import dataclass, field
 
 import orjson
 import sqlalchemy as sa
+from fastapi.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
 
-from central import live, queue, ticket_fields
-from central.db import devices, utcnow
+from central import db, device_roles, live, queue, ticket_fields
+from central.db import devices, events, utcnow
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 TYPE_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+){0,4}\Z")
@@ -25,6 +40,10 @@ CLOCK_TOLERANCE = dt.timedelta(minutes=5)
 EARLIEST = dt.datetime(2000, 1, 1)
 LATEST_AHEAD = dt.timedelta(days=2)
 SENTIMENTS = ("positive", "neutral", "negative")
+MONO_RE = re.compile(r"^[0-9]{1,12}(\.[0-9]{1,9})?\Z")
+MAX_UPTIME_S = 10 * 365.25 * 86400  # a monotonic reading (seconds since boot) beyond this is not one
+FOREIGN_ID = "event id already used by another device"
+log = logging.getLogger("central.ingest")
 
 
 class Forbidden(Exception):
@@ -35,6 +54,17 @@ class Forbidden(Exception):
 class DeviceClock:
     boot_id: str | None = None
     monotonic: float | None = None
+
+    @classmethod
+    def from_headers(cls, boot: str | None, mono: str | None) -> "DeviceClock":
+        """X-Kiosk-Boot-Id / X-Kiosk-Monotonic as sent; anything implausible is ignored."""
+        # what kiosks send (f"{time.monotonic():.3f}"); float() would also take NaN, inf,
+        # 1e400, "1_000" and non-ASCII digits
+        value = float(mono) if mono and MONO_RE.match(mono) else None
+        if value is not None and value > MAX_UPTIME_S:
+            value = None
+        boot = boot[:64] if boot else None
+        return cls(boot if boot and boot.isprintable() else None, value)
 
 
 @dataclass
@@ -170,7 +200,10 @@ def check_event(ev: object, device_id: str, max_payload: int, clock: DeviceClock
             and clock.monotonic >= mono:
         ago = clock.monotonic - mono  # seconds since the event by the device's monotonic clock
         if abs((now - occurred).total_seconds() - ago) > TOLERANCE_S:
-            effective = now - dt.timedelta(seconds=ago)
+            try:
+                effective = now - dt.timedelta(seconds=ago)
+            except OverflowError:  # before the year 1: no better estimate than the event's own
+                pass
     if not EARLIEST <= effective <= now + LATEST_AHEAD:
         effective = now  # a wall clock that is plainly wrong and nothing better known
     return {"id": norm, "device_id": device_id, "seq": seq, "type": type_, "occurred_at": occurred,
@@ -233,39 +266,71 @@ def _insert_rows(conn: sa.Connection, rows: list[dict]) -> int:
 
 
 def store_batch(engine: sa.Engine, device_id: str, batch: list, max_payload: int,
-                clock: DeviceClock | None = None) -> Outcome:
+                clock: DeviceClock | None = None, role: str | None = None) -> Outcome:
     """Check every event, store the good ones once, report the rest. Raises Forbidden."""
     with engine.begin() as conn:
-        return store_batch_on(conn, device_id, batch, max_payload, clock)
+        return store_batch_on(conn, device_id, batch, max_payload, clock, role)
 
 
 def store_batch_on(conn: sa.Connection, device_id: str, batch: list, max_payload: int,
-                   clock: DeviceClock | None = None) -> Outcome:
-    """store_batch inside the caller's transaction (the API checks the token in the same one)."""
+                   clock: DeviceClock | None = None, role: str | None = None) -> Outcome:
+    """store_batch inside the caller's transaction. `role`: only the event types that role
+    produces are stored (central.device_roles); None: any type (tools and tests)."""
     now = utcnow()
+    allowed = None if role is None else device_roles.allowed_types(role)
     out = Outcome()
     rows: dict[str, dict] = {}
     clock = clock or DeviceClock()
+    where: dict[str, int] = {}  # event id -> its index in the batch
     for i, ev in enumerate(batch):
         try:
             row = check_event(ev, device_id, max_payload, clock, now)
+            if allowed is not None and row["type"] not in allowed:
+                raise ValueError(device_roles.problem(role, row["type"]))
         except ValueError as e:
-            ev_id = ev.get("id") if isinstance(ev, dict) and isinstance(ev.get("id"), str) else None
-            out.rejected.append({"index": i, "id": ev_id[:100] if ev_id else None, "error": str(e)})
+            out.rejected.append({"index": i, "id": _shown_id(ev), "error": str(e)})
             continue
         if row["id"] in rows:
             out.duplicates += 1
         else:
             rows[row["id"]] = row
+            where[row["id"]] = i
     if rows:
-        out.accepted = _insert_rows(conn, list(rows.values()))
+        # in id order: two transactions with overlapping batches take row locks in the same order
+        ordered = [rows[k] for k in sorted(rows)]
+        out.accepted = _insert_rows(conn, ordered)
+        if out.accepted < len(rows):
+            foreign = set(_foreign(conn, device_id, list(rows)))
+            for ev_id in foreign:
+                del rows[ev_id]
+                out.rejected.append({"index": where[ev_id], "id": ev_id, "error": FOREIGN_ID})
+            out.rejected.sort(key=lambda r: r["index"])
         out.duplicates += len(rows) - out.accepted
         _note_heartbeat(conn, device_id, rows.values())
+        # in batch order (ticket ids follow it); a lost race here is retried (db.retrying)
         out.queued = queue.project(conn, rows.values())  # one set-based INSERT for the ticket.issued rows
         if out.queued:
             live.notify_in(conn)  # other server processes hear of it at commit
     conn.execute(devices.update().where(devices.c.id == device_id).values(last_seen_at=now))
     return out
+
+
+def _foreign(conn: sa.Connection, device_id: str, ids: list[str]) -> list[str]:
+    """Those of `ids` stored for another device (asked only when some id was there already)."""
+    out: list[str] = []
+    for i in range(0, len(ids), 500):
+        out.extend(conn.execute(sa.select(events.c.id).where(
+            events.c.id.in_(ids[i:i + 500]), events.c.device_id != device_id)).scalars())
+    return out
+
+
+def _shown_id(ev: object) -> str | None:
+    """A rejected event's id as the answer may show it: text only, at most 100 characters,
+    lone surrogates and other unencodable characters escaped (the answer is UTF-8 JSON)."""
+    ev_id = ev.get("id") if ev.__class__ is dict else None
+    if ev_id.__class__ is not str or not ev_id:
+        return None
+    return ev_id[:100].encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _note_heartbeat(conn: sa.Connection, device_id: str, rows) -> None:
@@ -276,3 +341,54 @@ def _note_heartbeat(conn: sa.Connection, device_id: str, rows) -> None:
     conn.execute(devices.update().where(devices.c.id == device_id).where(
         sa.or_(devices.c.heartbeat_at.is_(None), devices.c.heartbeat_at <= latest["effective_at"])
     ).values(heartbeat=latest["payload"], heartbeat_at=latest["effective_at"]))
+
+
+# -- POST /api/v1/events ------------------------------------------------------------------
+def _refuse(status: int, detail: str, **headers: str) -> HTTPException:
+    # the body is left unread: close the connection rather than read it to keep it alive
+    return HTTPException(status, detail, {"Connection": "close", **headers})
+
+
+def _lookup(engine: sa.Engine, token: str) -> device_roles.Device | None:
+    with engine.connect() as conn:
+        return device_roles.device_for_token(conn, token)
+
+
+async def post_events(request: Request, engine: sa.Engine, settings, rate: device_roles.EventRate) -> Outcome:
+    """The whole request: token (401) and role (403) first, then the body (the size and
+    time limits are central.body's), its shape (400, 413), the device's event rate (429),
+    and the batch in one transaction, retried after a lost deadlock race (503 after that)."""
+    from central.app import parse_json  # the body reader is the app's (its speed is measured there)
+    h = request.headers.get("authorization", "")
+    scheme, _, token = h.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _refuse(401, "missing bearer token", **{"WWW-Authenticate": "Bearer"})
+    device = await run_in_threadpool(_lookup, engine, token.strip())
+    if device is None:
+        raise _refuse(401, "unknown device token", **{"WWW-Authenticate": "Bearer"})
+    if not device_roles.may_post(device.role):
+        raise _refuse(403, f"a device with role {device.role!r} may not post events")
+    body = await request.body()
+    clock = DeviceClock.from_headers(request.headers.get("x-kiosk-boot-id"),
+                                     request.headers.get("x-kiosk-monotonic"))
+    doc = parse_json(body)
+    if doc.__class__ is not dict or doc.get("events").__class__ is not list:
+        raise HTTPException(400, 'body must be a JSON object {"events": [...]}')
+    batch = doc["events"]
+    if len(batch) > settings.max_batch:
+        raise HTTPException(413, f"{len(batch)} events, over the batch limit of {settings.max_batch}")
+    wait = rate.take(device.id, len(batch))
+    if wait is not None:
+        raise HTTPException(429, f"device {device.id!r} is over its limit of {settings.device_events_per_min} "
+                                 "events a minute", {"Retry-After": str(max(1, math.ceil(wait)))})
+
+    def store() -> Outcome:
+        with engine.begin() as conn:
+            return store_batch_on(conn, device.id, batch, settings.max_payload_bytes, clock, device.role)
+    try:
+        return await run_in_threadpool(db.retrying, store)
+    except db.Contended as e:
+        log.warning("events of %s not stored: %s", device.id, e)
+        raise HTTPException(503, "the database is busy, try again shortly", {"Retry-After": "1"}) from None
+    except Forbidden as e:
+        raise HTTPException(403, str(e)) from None

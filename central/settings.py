@@ -122,6 +122,11 @@ class CentralSettings:
                              min=1, max=10000)
     max_payload_bytes: int = setting(16384, "Largest payload of one event as JSON (rejected above).",
                                      min=256, max=1024 * 1024)
+    body_timeout_s: float = setting(10.0, "Seconds a request body may take to arrive, counted from the "
+                                          "request's start (408 after it).", min=0.5, max=600)
+    device_events_per_min: int = setting(12000, "Events one device token may post per minute, per server "
+                                                "process (a bucket of one minute's worth; 429 with "
+                                                "Retry-After above it).", min=1, max=100_000_000)
     stale_after_min: float = setting(15.0, "A device with no heartbeat for this long is shown as "
                                            "stale on the dashboard.", min=1, max=10080)
     queue: QueueSettings = setting(QueueSettings, "Calling tickets: the queue, the desk page and "

@@ -454,3 +454,60 @@ class QueueStreamReader:
 
     def close(self) -> None:
         self.resp.close()
+
+
+# -- slow uploads (tests/central/test_central_hardening_process.py, bench/bench_hardening.py) --
+
+def rss_kib(pid: int) -> int:
+    """Resident memory of a process (VmRSS in /proc/PID/status), KiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+def healthz_latencies(url: str, n: int = 40) -> list[float]:
+    """Seconds per GET /healthz, one after another on one connection; AssertionError on a non-200."""
+    out = []
+    with requests.Session() as s:
+        for _ in range(n):
+            t0 = time.perf_counter()
+            r = s.get(url + "/healthz", timeout=10)
+            out.append(time.perf_counter() - t0)
+            assert r.status_code == 200, r.text
+    return out
+
+
+class SlowUploads:
+    """`n` sockets that each start a POST /api/v1/events with a big Content-Length, send a
+    few bytes of body and then stall (`token`: the Authorization to send, none by default).
+    `answers()` reads what each socket got so far (its status line, or "" for none)."""
+
+    def __init__(self, port: int, n: int = 40, content_length: int = 8_000_000, token: str | None = None,
+                 first_bytes: bytes = b'{"events": ['):
+        self.socks: list[socket.socket] = []
+        auth = f"Authorization: Bearer {token}\r\n" if token else ""
+        head = (f"POST /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
+                f"{auth}Content-Length: {content_length}\r\n\r\n").encode()
+        for _ in range(n):
+            s = socket.create_connection(("127.0.0.1", port), timeout=10)
+            s.sendall(head + first_bytes)
+            self.socks.append(s)
+
+    def answers(self, timeout: float = 5.0) -> list[str]:
+        out = []
+        for s in self.socks:
+            s.settimeout(timeout)
+            try:
+                data = s.recv(4096)
+            except OSError:
+                data = b""
+            out.append(data.split(b"\r\n", 1)[0].decode("latin-1"))
+        return out
+
+    def close(self) -> None:
+        for s in self.socks:
+            try:
+                s.close()
+            except OSError:
+                pass

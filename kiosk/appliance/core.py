@@ -117,7 +117,8 @@ class Kiosk:
         bounds on the outbox, and sending when sync.url is set. Its import takes ~0.4 s: call
         this from a thread, once the first screen is up."""
         from kiosk.sync.worker import SyncWorker
-        worker = SyncWorker(self.store, self.cfg.sync, printer_state=self.printer_state_text)
+        worker = SyncWorker(self.store, self.cfg.sync, printer_state=self.printer_state_text,
+                            sends=self.cfg.device.role != "display")  # a display's token may not post
         with self._lock:
             if self._closed or self.sync is not None:
                 return

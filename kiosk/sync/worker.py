@@ -3,7 +3,11 @@
 An event is marked sent only after the service answered for it; the service is
 idempotent on event id, so a resend after a crash, timeout or lost answer is counted
 once. Rejected events are set aside with the reason (never retried, never blocking);
-a batch refused whole (400/413) is split down to the one event at fault. 401/403 stop
+a batch refused whole (400/413) is split down to the one event at fault. So is a batch
+the service fails on (500 and other 5xx but 502/503/504, which say it is down or busy):
+halves are sent until one event fails alone; it is set aside when it failed alone
+POISON_TRIES times and the event after it then goes through (so one bad event never
+stalls the outbox, and a service that fails on everything sets nothing aside). 401/403 stop
 sending: a configuration fault shown in the status. Failures back off exponentially
 with full jitter and a cap; Retry-After is honoured; scheduled sends get a random offset.
 
@@ -31,6 +35,7 @@ from kiosk.sync.settings import SyncSection
 from kiosk.sync.transport import Reply, ReplyKind, Transport, read_token
 
 log = logging.getLogger("kiosk.sync.worker")
+POISON_TRIES = 3  # times one event must fail alone with a 5xx before it may be set aside
 
 
 class SyncState(enum.Enum):
@@ -73,16 +78,41 @@ def drain(store: Store, transport: Transport, batch_size: int = 500,
     """
     res = DrainResult()
     size, after = batch_size, 0
+    suspect: tuple[str, int, str] | None = None  # (id, seq, message): failed alone, POISON_TRIES times
+    tries = 0  # times the batch now at the front failed alone
     with ThreadPoolExecutor(1, thread_name_prefix="kiosk-sync-db") as db:
         ahead = db.submit(sync_store.read_batch, store, after, size)
         marking = None
         while not (stop and stop.is_set()):
             batch = ahead.result()
             if not batch:
+                if suspect is not None:  # nothing after it to show the service works: try later
+                    res.failure = Reply(ReplyKind.RETRY, suspect[2], 500)
                 break
             ahead = db.submit(sync_store.read_batch, store, batch.last_seq, size)
             reply = transport.post_body(batch.body)
             res.batches += 1
+            if _server_fault(reply):
+                ahead.result()  # discard the read-ahead
+                if len(batch) > 1:  # halves until the event at fault is alone
+                    size, tries = max(1, len(batch) // 2), 0
+                elif suspect is not None:  # the event after a suspect fails too: the service is down
+                    res.failure = reply
+                    break
+                else:
+                    tries += 1
+                    if tries >= POISON_TRIES:  # now see whether the next event goes through
+                        suspect, tries = (batch.ids[0], batch.last_seq, reply.message), 0
+                        after = batch.last_seq
+                ahead = db.submit(sync_store.read_batch, store, after, size)
+                continue
+            if suspect is not None and reply.kind is ReplyKind.OK:
+                store.outbox_set_aside(suspect[0], f"the central service failed on this event alone "
+                                                   f"{POISON_TRIES} times: {suspect[2]}")
+                log.warning("sync: event %s set aside: the central service fails on it alone (%s)",
+                            suspect[0], suspect[2])
+                res.rejected += 1
+                suspect = None
             if reply.kind is ReplyKind.SPLIT:
                 ahead.result()  # discard the read-ahead; read again from the same place
                 if len(batch) == 1:
@@ -96,6 +126,7 @@ def drain(store: Store, transport: Transport, batch_size: int = 500,
             if reply.kind is not ReplyKind.OK:
                 res.failure = reply
                 break
+            tries = 0
             rejected = _rejected_ids(batch.ids, reply.rejected)
             if len(rejected) != len(reply.rejected) or \
                     reply.accepted + reply.duplicates + len(reply.rejected) != len(batch):
@@ -125,6 +156,13 @@ def drain(store: Store, transport: Transport, batch_size: int = 500,
     return res
 
 
+def _server_fault(reply: Reply) -> bool:
+    """A 5xx that may be the batch's fault: not 502/503/504 (down, busy, or a proxy that
+    cannot reach it) and without Retry-After (the service asks to come back later)."""
+    return (reply.kind is ReplyKind.RETRY and reply.status is not None and 500 <= reply.status < 600
+            and reply.status not in (502, 503, 504) and reply.retry_after is None)
+
+
 def make_transport(cfg: SyncSection, boot_id: str = "") -> Transport:
     """A Transport for the [sync] section (reads token_file; raises OSError if it cannot)."""
     return Transport(cfg.url, read_token(cfg.token, cfg.token_file), connect_timeout=cfg.connect_timeout_s,
@@ -147,7 +185,22 @@ def check_connection(cfg: SyncSection) -> tuple[bool, str]:
         transport.close()
     if reply.kind is ReplyKind.OK:
         return True, f"central service at {cfg.url} accepts this device"
+    if reply.status == 403 and _reads_queue(cfg):  # a display's token: it reads, never posts
+        return True, f"central service at {cfg.url} accepts this device (reads the queue; posts no events)"
     return False, reply.message
+
+
+def _reads_queue(cfg: SyncSection) -> bool:
+    """Whether the token may read GET /api/v1/queue (what a hall display's token may do)."""
+    transport = make_transport(cfg)
+    try:
+        r = transport.session.get(cfg.url.rstrip("/") + "/api/v1/queue", timeout=transport.timeout,
+                                  verify=transport.verify)
+        return r.status_code == 200
+    except Exception:  # noqa: BLE001 - any failure: not readable
+        return False
+    finally:
+        transport.close()
 
 
 def _rejected_ids(ids: list[str], rejected: list[dict]) -> dict[str, str]:
@@ -170,11 +223,12 @@ def backoff_delay(attempt: int, base: float, cap: float, rng: random.Random) -> 
 
 class SyncWorker:
     """Background sender. `start()`, `stop()` at exit; events written to the store wake it
-    (`listen=False` turns that off; `wake()` still asks for a send)."""
+    (`listen=False` turns that off; `wake()` still asks for a send). `sends=False` (a hall
+    display, whose token may not post): no heartbeats and nothing sent, only housekeeping."""
 
     def __init__(self, store: Store, cfg: SyncSection, *, printer_state: Callable[[], str] | None = None,
                  transport: Transport | None = None, rng: random.Random | None = None,
-                 listen: bool = True):
+                 listen: bool = True, sends: bool = True):
         self.store, self.cfg = store, cfg
         self._noted = 0  # events committed since the last send began (a hint for gathering)
         self.printer_state = printer_state
@@ -185,14 +239,18 @@ class SyncWorker:
         self._thread: threading.Thread | None = None
         self._life = threading.Lock()
         self.transport = transport
-        if self.transport is None and cfg.url:
+        self.sends = sends
+        if not sends:
+            self.transport = None
+            self.status.message = "this device's role sends no events (it reads the queue only)"
+        elif self.transport is None and cfg.url:
             try:
                 self.transport = make_transport(cfg, store.boot_id)
             except OSError as e:
                 self.status.state = SyncState.CONFIG_FAULT
                 self.status.message = f"cannot read sync.token_file {cfg.token_file!r}: {e.strerror}"
                 log.error("sync: %s", self.status.message)
-        if self.transport is None and not cfg.url:
+        if self.transport is None and not cfg.url and sends:
             self.status.message = "sync.url is not set; events stay on this device"
         self._listening = listen and self.transport is not None
         if self._listening:
@@ -243,7 +301,7 @@ class SyncWorker:
                 if now >= next_housekeeping:
                     self.housekeeping()
                     next_housekeeping = now + 60
-                if self.cfg.heartbeat_interval_s and now >= next_beat:
+                if self.sends and self.cfg.heartbeat_interval_s and now >= next_beat:
                     self.heartbeat()
                     next_beat = now + self.cfg.heartbeat_interval_s
                 if now >= next_send:

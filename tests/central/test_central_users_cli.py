@@ -82,4 +82,4 @@ def test_device_changes_are_audited_with_actor_cli(tmp_path):
     with make_engine(db).connect() as conn:
         rows = conn.execute(sa.select(audit_log.c.actor, audit_log.c.action, audit_log.c.target)
                             .order_by(audit_log.c.id)).all()
-    assert [tuple(r) for r in rows] == [("cli", "device.add", "pillar-1"), ("cli", "device.new-token", "pillar-1")]
+    assert [tuple(r) for r in rows] == [("cli", "device.add", "pillar-1 (home)"), ("cli", "device.rotate", "pillar-1")]

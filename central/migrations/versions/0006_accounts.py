@@ -6,14 +6,14 @@ An existing install's `admin_password_hash` setting becomes an `admin` user when
 service starts (central.accounts.adopt_admin), not here: the migration does not read settings.
 
 Revision ID: 0006_accounts
-Revises: 0004
+Revises: 0005_devices
 """
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0006_accounts"
-down_revision = "0004"
+down_revision = "0005_devices"
 branch_labels = None
 depends_on = None
 
