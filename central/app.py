@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from central import __version__
-from central import auth, db, ingest, live, models
+from central import auth, db, headers, ingest, live, models
 from central.settings import CentralSettings
 
 log = logging.getLogger("central")
@@ -122,6 +122,7 @@ def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> Fa
     app.state.engine = engine
     app.state.queue_bus = bus = live.QueueBus(engine)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(headers.SecurityHeaders)  # added last: outside BodyLimit, so its 413 gets them too
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request, exc):
