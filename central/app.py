@@ -168,7 +168,7 @@ def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> Fa
         return {"status": "ok", "version": __version__, "database": engine.dialect.name,
                 "revision": db.current_revision(engine)}
 
-    from central import dashboard, desk, hall, stats, streams, ticket_page  # routers; app creation stays in one place
+    from central import dashboard, desk, hall, pages, stats, streams, ticket_page  # routers; app creation stays in one place
     app.include_router(stats.router)
     app.include_router(dashboard.router)
     app.include_router(streams.router)  # before hall: /api/v1/queue/stream
@@ -176,6 +176,7 @@ def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> Fa
     app.include_router(desk.page_router)
     app.include_router(desk.router)
     app.include_router(ticket_page.router)  # public: the mobile ticket page and its JSON
+    app.include_router(pages.router)  # the staff pages' stylesheet
     # make EventBatch appear in components/schemas for the $ref above
     app.openapi_schema = None
     _orig = app.openapi
