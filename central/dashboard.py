@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
@@ -66,13 +66,20 @@ def logout():
     return resp
 
 
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(9998, 12, 31)  # a period beyond them is a typing error
+
+
 @router.get("/dashboard", response_class=HTMLResponse, summary="Satisfaction, tickets and devices")
-async def dashboard(request: Request):
+async def dashboard(request: Request, start: str | None = Query(None, alias="from", description="First day, YYYY-MM-DD"),
+                    end: str | None = Query(None, alias="to", description="Last day, YYYY-MM-DD"),
+                    device: str | None = Query(None, description="Only this device")):
     if not current_user(request):
         return remember(request, RedirectResponse("/login?next=/dashboard", status_code=303))
-    q, lang = request.query_params, choose(request)
+    lang = choose(request)
     try:
-        f = filters(request, q.get("from"), q.get("to"), q.get("device"))
+        f = filters(request, start, end, device)
+        if any(d and not FIRST_DAY <= d <= LAST_DAY for d in (f.start, f.end)) or not (device or "").isprintable():
+            raise HTTPException(400, "period or device out of range")  # days the time zone cannot convert; NUL
     except HTTPException:
         return remember(request, pages.html("dashboard.html", error=True, **pages.staff_context(request, lang)))
     if f.start is None and f.end is None:
