@@ -147,6 +147,12 @@ def test_every_route_answers_with_the_security_headers_and_no_inline_code(staff,
     assert {"/dashboard", "/desk", "/login", f"/t/{TOKEN}", "/t/unknownunknown123"} <= seen, pages
 
 
+def test_the_body_limit_answer_has_them_too(staff, device):
+    r = staff.post("/api/v1/events", content=b"x" * 300_000, headers={"Authorization": f"Bearer {device[1]}"})
+    assert r.status_code == 413 and r.headers["content-security-policy"] == CSP
+    assert r.headers["x-frame-options"] == "DENY" and r.headers["cache-control"] == "no-store"
+
+
 def test_the_inline_checker_finds_what_the_csp_would_block():
     assert inline('<script src="/a.js"></script><a href="/x">x</a>') == []
     assert inline("<script>alert(1)</script>") == ["<script> without src"]
