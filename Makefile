@@ -4,6 +4,9 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# The browser tests drive Debian's /usr/bin/chromium (scripts/sysdeps.sh test) through Playwright's
+# Python package; Playwright's own browser downloads are never used.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .PHONY: run test bench venv sysdeps-run sysdeps-test clean catalogs
 

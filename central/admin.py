@@ -1,5 +1,5 @@
 """Admin pages (role admin): /admin/audit (the audit log, newest first, filtered by actor and
-action) and /admin/audit.csv (all of it). The page is a Jinja2 template with autoescape, with
+action) and /admin/audit.csv (all of it). The page is a Jinja2 template (central/pages.py, autoescape), with
 its stylesheet as a file: no inline script or style.
 """
 from __future__ import annotations
@@ -12,14 +12,10 @@ from typing import Iterator
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from central import accounts, audit
+from central import accounts, audit, pages
 from central.staff import client_address, page_user, require_role
 
-TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
-                        autoescape=select_autoescape(default=True, default_for_string=True))
-CSP = "default-src 'self'; frame-ancestors 'none'"
 PAGE = 200
 router = APIRouter(include_in_schema=False)
 csv_router = APIRouter(tags=["admin"], dependencies=[Depends(require_role("admin"))],
@@ -35,10 +31,9 @@ async def audit_page(request: Request, actor: str | None = Query(None, max_lengt
         return who
     rows = await run_in_threadpool(lambda: audit.rows(request.app.state.engine, actor=actor or None,
                                                       action=action or None, before=before, limit=PAGE))
-    html = TEMPLATES.get_template("audit.html").render(
-        user=who, rows=rows, actor=actor, action=action, actions=audit.ACTIONS,
-        days=request.app.state.settings.audit_days, next_before=rows[-1].id if len(rows) == PAGE else None)
-    return HTMLResponse(html, headers={"Content-Security-Policy": CSP, "Cache-Control": "no-store"})
+    return pages.html("audit.html", user=who, rows=rows, actor=actor, action=action,
+                      actions=audit.ACTIONS, days=request.app.state.settings.audit_days,
+                      next_before=rows[-1].id if len(rows) == PAGE else None)
 
 
 @router.get("/admin/admin.css")

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from central import __version__
-from central import db, device_roles, ingest, live, models
+from central import db, device_roles, headers, ingest, live, models
 from central.body import BodyLimit
 from central.settings import CentralSettings
 
@@ -65,6 +65,7 @@ def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> Fa
     app.state.queue_bus = bus = live.QueueBus(engine)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, timeout_s=settings.body_timeout_s)
     rate = device_roles.EventRate(settings.device_events_per_min)
+    app.add_middleware(headers.SecurityHeaders)  # added last: outside BodyLimit, so its 413 gets them too
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request, exc):
@@ -108,7 +109,7 @@ def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> Fa
         return {"status": "ok", "version": __version__, "database": engine.dialect.name,
                 "revision": db.current_revision(engine)}
 
-    from central import admin, dashboard, desk, hall, stats, streams, ticket_page  # routers; app creation stays in one place
+    from central import admin, dashboard, desk, hall, pages, stats, streams, ticket_page  # routers; app creation stays in one place
     app.include_router(stats.router)
     app.include_router(dashboard.router)
     app.include_router(streams.router)  # before hall: /api/v1/queue/stream
@@ -118,6 +119,7 @@ def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> Fa
     app.include_router(ticket_page.router)  # public: the mobile ticket page and its JSON
     app.include_router(admin.router)  # /admin/*: role admin
     app.include_router(admin.csv_router)
+    app.include_router(pages.router)  # the staff pages' stylesheet
     # make EventBatch appear in components/schemas for the $ref above
     app.openapi_schema = None
     _orig = app.openapi

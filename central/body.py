@@ -7,7 +7,8 @@ Pure ASGI middleware around `receive`:
   passes it (nothing over the limit is ever held);
 - 408 when the body has not all arrived `timeout_s` after the request began (a slow or
   stalled upload holds a connection, not the service);
-- a client that goes away in mid-upload is one log line (INFO), not a traceback or a 500.
+- a client that goes away in mid-upload is one log line (INFO), not a traceback or a 500;
+- 400 for a NUL character in the query string (PostgreSQL refuses it in text).
 Requests without a body pass through untouched (server-sent event streams read `receive`
 for as long as they are open). The routes that take a body decide who may send one before
 reading it (POST /api/v1/events checks the device token first), so an unauthenticated
@@ -33,6 +34,12 @@ class _TooSlow(Exception):
     pass
 
 
+def _has_nul(query: bytes) -> bool:
+    """A NUL in the query string (raw or as %00): no parameter of ours can hold one, and
+    PostgreSQL refuses it in text (a 500 if it reached a query)."""
+    return b"\x00" in query or b"%00" in query
+
+
 class BodyLimit:
     def __init__(self, app, limit: int, timeout_s: float = 10.0, clock=time.monotonic):
         self.app, self.limit, self.timeout_s, self.clock = app, limit, timeout_s, clock
@@ -40,6 +47,8 @@ class BodyLimit:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        if _has_nul(scope.get("query_string", b"")):
+            return await _answer(send, 400, "a query parameter holds a NUL character (%00)")
         has_body = False
         for k, v in scope.get("headers", []):
             if k == b"content-length":

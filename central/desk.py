@@ -1,30 +1,24 @@
 """The desk page (/desk, staff login) and its JSON endpoints under /api/v1/desk/.
 
-The page is plain HTML + one small script, served by the service itself (no CDN). Bodies
+The page (templates/desk.html) is plain HTML + one small script, served by the service itself (no CDN). Bodies
 are checked by the pydantic models below, so a bad one gets a 422 naming the field.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
-import re
-from functools import lru_cache
-from html import escape
-from pathlib import Path
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Path as PathParam, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException
 
-from central import accounts, audit, calling, i18n, live, queue, streams
+from central import accounts, audit, calling, i18n, live, pages, queue, streams
 from central.db import queue_desks, queue_tickets as qt, utcnow
 from central.staff import client_address, current_user, page_user, require_role
 
-STATIC = Path(__file__).parent / "static"
-CSP = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
 page_router = APIRouter(include_in_schema=False)
 router = APIRouter(prefix="/api/v1/desk", tags=["desk"], dependencies=[Depends(require_role("desk"))],
                    responses={401: {"description": "not logged in"},
@@ -68,14 +62,6 @@ class DeskIn(DeskOnly):
         return list(dict.fromkeys(_text(s, "a service id", 64) for s in v))
 
 
-@lru_cache(maxsize=None)
-def _static(name: str) -> bytes:
-    return (STATIC / name).read_bytes()
-
-
-_MARK = re.compile(r"\{\{(@?[\w.]+)\}\}")
-
-
 def strings(lang: str) -> dict[str, str]:
     """The desk script's own texts (desk.js.* without the prefix) in `lang`, English filling gaps."""
     out = {}
@@ -84,36 +70,27 @@ def strings(lang: str) -> dict[str, str]:
     return out
 
 
-@lru_cache(maxsize=None)
-def _desk_template(lang: str) -> str:
-    """desk.html in `lang`: every {{msgid}} replaced by its text; the script's texts go in as
-    JSON (a data block, which the page's CSP does not run); {{@switch}} is left for the request."""
-    special = {"@lang": lang, "@switch": "{{@switch}}",
-               "@strings": json.dumps(strings(lang), ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")}
-    page = _static("desk.html").decode()
-    return _MARK.sub(lambda m: special[m[1]] if m[1] in special else escape(i18n.t(lang, m[1])), page)
-
-
 @page_router.get("/desk", response_class=HTMLResponse)
 def desk_page(request: Request):
-    """The desk page in the chosen language (Dutch by default; central/i18n.py)."""
+    """The desk page in the chosen language (Dutch by default; central/i18n.py), from
+    templates/desk.html; the script's texts go in as JSON in an attribute (no inline script)."""
     who = page_user(request, "desk", "/desk")
     if not isinstance(who, accounts.User):
         return i18n.remember(request, who)
     lang = i18n.choose(request)
-    page = _desk_template(lang).replace("{{@switch}}", i18n.switch_link(request, lang))
-    return i18n.remember(request, Response(
-        page.encode(), media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": CSP, "Cache-Control": "no-store"}))
+    return i18n.remember(request, pages.html(
+        "desk.html", strings=json.dumps(strings(lang), ensure_ascii=False, sort_keys=True),
+        **pages.staff_context(request, lang)))
 
 
 @page_router.get("/desk/desk.js")
 def desk_js():
-    return Response(_static("desk.js"), media_type="text/javascript; charset=utf-8")
+    return pages.static("desk.js", "text/javascript")
 
 
 @page_router.get("/desk/desk.css")
 def desk_css():
-    return Response(_static("desk.css"), media_type="text/css; charset=utf-8")
+    return pages.static("desk.css", "text/css")
 
 
 def _run(fn, *args):

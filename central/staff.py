@@ -7,10 +7,9 @@ there is no HTTP Basic: scripts log in with POST /login and keep the cookie.
 """
 from __future__ import annotations
 
-from html import escape
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from central import accounts
@@ -54,8 +53,7 @@ def page_user(request: Request, role: str, here: str) -> accounts.User | Respons
     if user is None:
         return RedirectResponse(f"/login?next={here}", status_code=303)
     if not user.may(role):
-        return HTMLResponse(f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>403</title>'
-                            f'</head><body><h1>403</h1><p role="alert">{escape(_wrong_role(user, role))}</p>'
-                            f'<p><a href="/logout">Log out</a></p></body></html>', 403)
+        from central import pages
+        return pages.html("forbidden.html", 403, message=_wrong_role(user, role))
     request.state.user = user
     return user

@@ -1,7 +1,7 @@
 """The mobile ticket: `GET /t/{token}` (the page the ticket's QR code opens) and its JSON twin
 `GET /api/v1/tickets/{token}` (docs/mobile-ticket.md). Public: no login, no cookies.
 
-The page is rendered here, whole, and works without JavaScript (a 30 s refresh inside
+The page is rendered from templates/ticket.html, whole, and works without JavaScript (a 30 s refresh inside
 <noscript>). With JavaScript, /mobile/ticket.js polls the JSON every `public.poll_s` and,
 when what it shows changed, fetches this page again and swaps its <main>: one renderer, so
 the live page and the plain one never disagree. Texts: the `mobile` catalogs (central/i18n.py)
@@ -10,21 +10,15 @@ browser prefers, Dutch by default. Each client address is rate limited (central/
 """
 from __future__ import annotations
 
-from functools import lru_cache
-from html import escape
-from pathlib import Path
-
 from fastapi import APIRouter, Path as PathParam, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
-from central import i18n, models, ratelimit, ticket_view
+from central import i18n, models, pages, ratelimit, ticket_view
 from central.ticket_view import LANGUAGES
 
-STATIC = Path(__file__).parent / "static"
-CSP = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-HEADERS = {"Content-Security-Policy": CSP, "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff",
-           "Cache-Control": "no-store", "Vary": "Accept-Language"}
+# The security headers (no-referrer: the token is in the address; no-store) come from central/headers.py.
+HEADERS = {"Vary": "Accept-Language"}
 NOT_FOUND = "unknown or expired ticket (a ticket is valid on the day it was taken)"
 FINAL = ("served", "no_show")
 router = APIRouter(tags=["public"])
@@ -74,38 +68,25 @@ async def ticket_page(request: Request, token: str = Token):
     retry = _over_limit(request)
     if retry:
         lang = _other_lang(request)
-        body = _message(lang, "limit.title", [i18n.visitor_n(lang, "limit.text", int(retry))], "limited")
-        return _html(lang, i18n.visitor_t(lang, "limit.title"), body, 429, {"Retry-After": retry})
+        return _message(lang, "limit.title", [i18n.visitor_n(lang, "limit.text", int(retry))], "limited", 429,
+                        {"Retry-After": retry})
     doc = await _view(request, token)
     if doc is None:
         lang = _other_lang(request)
-        body = _message(lang, "unknown.title", [i18n.visitor_t(lang, k) for k in
-                                                ("unknown.text", "unknown.valid", "unknown.hint")], "unknown")
-        return _html(lang, i18n.visitor_t(lang, "unknown.title"), body, 404)
+        return _message(lang, "unknown.title", [i18n.visitor_t(lang, k) for k in
+                                                ("unknown.text", "unknown.valid", "unknown.hint")], "unknown", 404)
     lang = asked if asked in LANGUAGES else doc["lang"]
-    live = doc["state"] not in FINAL
-    body = _ticket(lang, doc, f"/api/v1/tickets/{token}", request.app.state.settings.public.poll_s)
-    return _html(lang, i18n.visitor_t(lang, "page.title") + " " + doc["label"], body, 200, refresh=live, live=live)
+    return _ticket(lang, doc, f"/api/v1/tickets/{token}", request.app.state.settings.public.poll_s)
 
 
 @router.get("/mobile/ticket.js", include_in_schema=False)
 def ticket_js():
-    return _static("ticket.js", "text/javascript")
+    return pages.static("ticket.js", "text/javascript")
 
 
 @router.get("/mobile/ticket.css", include_in_schema=False)
 def ticket_css():
-    return _static("ticket.css", "text/css")
-
-
-@lru_cache(maxsize=None)
-def _file(name: str) -> bytes:
-    return (STATIC / name).read_bytes()
-
-
-def _static(name: str, kind: str) -> Response:
-    return Response(_file(name), media_type=f"{kind}; charset=utf-8",
-                    headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"})
+    return pages.static("ticket.css", "text/css")
 
 
 def _other_lang(request: Request) -> str:
@@ -123,75 +104,26 @@ def signature(doc: dict) -> str:
                      "-".join(str(w) for w in wait) if wait else "", doc["desk"] or "", doc["called_at"] or ""))
 
 
-def _route(heading: str, steps: list[str] | None) -> str:
-    if not steps:
-        return ""
-    items = "".join(f"<li>{escape(s)}</li>" for s in steps)
-    return f'<section class="route"><h2>{escape(heading)}</h2><ol id="route">{items}</ol></section>'
+def _page(lang: str, status: int, extra: dict | None = None, **context) -> Response:
+    """templates/ticket.html in `lang`: a ticket (`doc`) or a message (`doc` None)."""
+    return pages.html(
+        "ticket.html", status, {**HEADERS, **(extra or {})}, lang=lang,
+        t=lambda msgid, **kw: i18n.visitor_t(lang, msgid, **kw), n=lambda msgid, k: i18n.visitor_n(lang, msgid, k),
+        languages=[{"code": x, "name": i18n.visitor_t(x, "language.name")} for x in LANGUAGES], **context)
 
 
-def _ticket(lang: str, doc: dict, api: str, poll_s: float) -> str:
-    state = doc["state"]
-
-    def t(msgid: str, **kw) -> str:
-        return escape(i18n.visitor_t(lang, msgid, **kw))
-    live = state not in FINAL
-    attrs = (f' data-api="{escape(api)}" data-poll="{poll_s:g}" data-sig="{escape(signature(doc))}"'
-             if live else "")
-    out = [f'<main id="ticket" class="state-{escape(state)}" data-state="{escape(state)}" aria-live="polite"{attrs}>',
-           '<div class="card">', f'<p class="number-label">{t("ticket.number")}</p>',
-           f'<p class="number" id="number">{escape(doc["label"])}</p>']
-    if doc["service_name"]:
-        out.append(f'<p class="service" id="service">{escape(doc["service_name"])}</p>')
-    out.append("</div>")
-    if state == "called":
-        out += [f'<h1 id="status">{t("called.heading")}</h1>',
-                f'<p class="desk" id="desk">{t("called.desk", desk=doc["desk"])}</p>']
-        out.append(_route(i18n.visitor_t(lang, "called.route_heading", desk=doc["desk"]), doc["desk_route"])
-                   or f'<p class="big">{t("called.go")}</p>')
-    elif state in FINAL:
-        out += [f'<h1 id="status">{t(state + ".heading")}</h1>', f'<p class="big">{t(state + ".text")}</p>']
-    else:
-        ahead, wait = doc["people_ahead"] or 0, doc["wait_min"]
-        out += [f'<h1 id="status">{t("waiting.heading")}</h1>', '<p class="big" id="ahead">'
-                + (t("waiting.next") if ahead == 0 else escape(i18n.visitor_n(lang, "waiting.ahead", ahead)))
-                + "</p>"]
-        if wait and ahead and wait[1] > 0:
-            text = (i18n.visitor_n(lang, "wait.about", wait[1]) if wait[0] == wait[1] else
-                    i18n.visitor_n(lang, "wait.range", wait[1], low=wait[0], high=wait[1]))
-            out.append(f'<p id="wait">{escape(text)}</p>')
-        if doc["wait_at"]:
-            out.append(f'<section class="wait-at"><h2>{t("wait_at.heading")}</h2>'
-                       f'<p id="wait-at">{escape(doc["wait_at"])}</p></section>')
-        out.append(_route(i18n.visitor_t(lang, "route.heading"), doc["route"]))
-    out.append("</main>")
-    return "".join(out)
+def _ticket(lang: str, doc: dict, api: str, poll_s: float) -> Response:
+    live = doc["state"] not in FINAL
+    ahead, wait = doc["people_ahead"] or 0, doc["wait_min"]
+    text = None
+    if wait and ahead and wait[1] > 0:
+        text = (i18n.visitor_n(lang, "wait.about", wait[1]) if wait[0] == wait[1] else
+                i18n.visitor_n(lang, "wait.range", wait[1], low=wait[0], high=wait[1]))
+    return _page(lang, 200, title=i18n.visitor_t(lang, "page.title") + " " + doc["label"], doc=doc, live=live,
+                 api=api, poll=f"{poll_s:g}", sig=signature(doc), ahead=ahead, wait=text)
 
 
-def _message(lang: str, title: str, lines: list[str], state: str) -> str:
-    paras = "".join(f'<p class="big">{escape(x)}</p>' for x in lines)
-    return (f'<main id="ticket" class="state-{state}" data-state="{state}" aria-live="polite">'
-            f'<h1 id="status">{escape(i18n.visitor_t(lang, title))}</h1>{paras}</main>')
-
-
-def _languages(lang: str) -> str:
-    current = ' aria-current="true"'
-    links = "".join(f'<li><a href="?lang={x}" lang="{x}" hreflang="{x}"{current if x == lang else ""}>'
-                    f'{escape(i18n.visitor_t(x, "language.name"))}</a></li>' for x in LANGUAGES)
-    return f'<nav aria-label="{escape(i18n.visitor_t(lang, "page.languages"))}"><ul class="langs">{links}</ul></nav>'
-
-
-def _html(lang: str, title: str, body: str, status: int, extra: dict | None = None, *,
-          refresh: bool = False, live: bool = False) -> Response:
-    def t(msgid: str) -> str:
-        return escape(i18n.visitor_t(lang, msgid))
-    direction = "rtl" if lang == "ar" else "ltr"
-    noscript = '<noscript><meta http-equiv="refresh" content="30"></noscript>' if refresh else ""
-    updates = f'<p id="updates">{t("page.updates")}</p>' if live else ""
-    page = (f'<!doctype html><html lang="{lang}" dir="{direction}"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<title>{escape(title)}</title><link rel="stylesheet" href="/mobile/ticket.css">'
-            f'<script src="/mobile/ticket.js" defer></script>{noscript}</head><body>{body}'
-            f'<footer>{updates}<p id="offline" role="status" hidden>{t("page.offline")}</p>'
-            f'{_languages(lang)}</footer></body></html>')
-    return Response(page.encode(), status, media_type="text/html; charset=utf-8", headers={**HEADERS, **(extra or {})})
+def _message(lang: str, heading: str, lines: list[str], state: str, status: int,
+             extra: dict | None = None) -> Response:
+    return _page(lang, status, extra, title=i18n.visitor_t(lang, heading), doc=None, live=False,
+                 heading=heading, lines=lines, state=state)

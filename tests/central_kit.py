@@ -337,75 +337,78 @@ def rfc3339(t) -> str:
     return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
 
 
-class DevTools:
-    """The few Chrome DevTools protocol calls the browser tests need, over a page's websocket."""
-
-    def __init__(self, ws_url: str):
-        import contextlib
-        import itertools
-        from websockets.sync.client import connect
-        self._open = contextlib.ExitStack()  # websockets wants its connection used as a context
-        self.ws = self._open.enter_context(connect(ws_url, max_size=64 * 1024 * 1024, open_timeout=10))
-        self.ids = itertools.count(1)
-
-    def call(self, method: str, **params) -> dict:
-        import json
-        msg_id = next(self.ids)
-        self.ws.send(json.dumps({"id": msg_id, "method": method, "params": params}))
-        while True:
-            msg = json.loads(self.ws.recv(timeout=30))
-            if msg.get("id") == msg_id:
-                if "error" in msg:
-                    raise AssertionError(f"{method}: {msg['error']}")
-                return msg["result"]
-
-    def js(self, expr: str):
-        res = self.call("Runtime.evaluate", expression=expr, returnByValue=True, awaitPromise=True)
-        if "exceptionDetails" in res:
-            raise AssertionError(f"JS error in {expr!r}: {res['exceptionDetails']}")
-        return res["result"].get("value")
-
-    def close(self):
-        self._open.close()
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+# Reported by the page itself: Playwright's console events carry CSP reports as plain text too,
+# this makes each violation one clear line with its directive and what was blocked.
+_CSP_REPORTER = """document.addEventListener('securitypolicyviolation', (e) =>
+  console.error('Content Security Policy violation: ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline')));"""
 
 
-class Chromium:
-    """Headless Chromium with a fresh profile and a DevTools port; `page` is its first tab."""
+class Browser:
+    """Headless Chromium (Debian's, never a downloaded one) driven by Playwright's sync API.
+    `page` is its tab; `problems` collects every console error (CSP reports among them) and
+    uncaught page exception; `check()` fails the test when there are any, except those a test
+    said it expects (`expect("status of 401")`). window: "width,height"; accept_language: the
+    browser's Accept-Language."""
 
-    def __init__(self, profile: Path, window: str = "1280,2000", accept_language: str = "en-US,en"):
+    def __init__(self, window: str = "1280,2000", accept_language: str = "en-US,en"):
         self.exe = chromium()
         if not self.exe:
             raise RuntimeError("Chromium not found: install Debian's chromium (`make test` does it as root, "
                                "or `sudo apt-get install -y chromium`)")
-        self.profile, self.window, self.accept_language = Path(profile), window, accept_language
-        self.proc: subprocess.Popen | None = None
-        self.page: DevTools | None = None
+        w, h = (int(x) for x in window.split(","))
+        self.viewport = {"width": w, "height": h}
+        self.accept_language = accept_language
+        self.problems: list[str] = []
+        self.expected: list[str] = []
+        self._pw = self.browser = self.page = None
 
-    def start(self) -> "Chromium":
-        self.proc = subprocess.Popen(
-            [self.exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-             "--no-first-run", "--no-default-browser-check", f"--user-data-dir={self.profile}",
-             "--remote-debugging-port=0", f"--window-size={self.window}",
-             f"--accept-lang={self.accept_language}", f"--lang={self.accept_language.split(',')[0]}",
-             "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        port_file = self.profile / "DevToolsActivePort"
+    def start(self) -> "Browser":
+        from playwright.sync_api import sync_playwright
+        self._pw = sync_playwright().start()
         try:
-            wait_for(lambda: port_file.exists() and port_file.read_text().count("\n") >= 1, 30, "Chromium to start")
-            port = int(port_file.read_text().split()[0])
-            pages = [t for t in requests.get(f"http://127.0.0.1:{port}/json/list", timeout=5).json()
-                     if t["type"] == "page"]
-            self.page = DevTools(pages[0]["webSocketDebuggerUrl"])
+            self.browser = self._pw.chromium.launch(executable_path=self.exe, args=CHROMIUM_ARGS)
+            self.page = self.new_page()
         except BaseException:
             self.stop()
             raise
         return self
 
+    def new_page(self, java_script: bool = True):
+        """A tab in a fresh context (own cookies), watched like the first one."""
+        ctx = self.browser.new_context(viewport=self.viewport, java_script_enabled=java_script,
+                                       locale=self.accept_language.split(",")[0],
+                                       extra_http_headers={"Accept-Language": self.accept_language})
+        ctx.add_init_script(_CSP_REPORTER)
+        page = ctx.new_page()
+        page.set_default_timeout(20_000)
+        page.on("console", lambda m: self._console(page, m))
+        page.on("pageerror", lambda e: self.problems.append(f"{page.url}: uncaught {e}"))
+        return page
+
+    def _console(self, page, msg) -> None:
+        if msg.type == "error" or "Content Security Policy" in msg.text:
+            where = (msg.location or {}).get("url") or page.url
+            self.problems.append(f"{page.url}: console {msg.type}: {msg.text} ({where})")
+
+    def expect(self, text: str) -> None:
+        """A console error containing `text` is part of the test (e.g. a wrong password's 401)."""
+        self.expected.append(text)
+
+    def check(self) -> None:
+        """AssertionError listing the console errors, CSP violations and page errors seen."""
+        bad = [p for p in self.problems if not any(x in p for x in self.expected)]
+        self.problems = []
+        assert bad == [], "the browser reported:\n" + "\n".join(bad)
+
     def stop(self) -> None:
-        if self.page:
-            self.page.close()
-            self.page = None
-        terminate(self.proc)
+        if self.browser is not None:
+            self.browser.close()
+            self.browser = None
+        if self._pw is not None:
+            self._pw.stop()
+            self._pw = None
 
 
 def sse_events(resp: requests.Response):

@@ -1,7 +1,7 @@
 // Desk page: pick desk + services (kept in localStorage), call tickets through /api/v1/desk/.
 // The queue comes live from /api/v1/desk/stream (server-sent events); while that stream is
 // down the page polls /api/v1/desk/queue every 5 s and tries the stream again.
-// Its texts come with the page, in the page's language (the #desk-strings JSON block, from central.po).
+// Its texts come with the page, in the page's language (JSON in <body data-strings>, from central.po).
 "use strict";
 (function () {
   const KEY = "kioskCentral.desk";
@@ -9,7 +9,7 @@
   let strings = null;
   function texts() {
     if (!strings) {
-      try { strings = JSON.parse($("desk-strings").textContent); } catch (e) { strings = {}; }
+      try { strings = JSON.parse(document.body.dataset.strings); } catch (e) { strings = {}; }
     }
     return strings;
   }

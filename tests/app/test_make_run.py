@@ -26,7 +26,7 @@ from pathlib import Path
 
 import requests
 
-from central_kit import Chromium, midday_zone, staff_session, wait_for
+from central_kit import Browser, midday_zone, staff_session, wait_for
 from kiosk.config.local import dumps
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "appliance"))
@@ -51,7 +51,7 @@ def example_site_at_noon(path: Path) -> Path:
 
 
 def rows(b) -> list:
-    return b.js("[...document.querySelectorAll('#queue tbody tr')].map(r => [r.cells[0].textContent, "
+    return b.evaluate("[...document.querySelectorAll('#queue tbody tr')].map(r => [r.cells[0].textContent, "
                 "r.cells[5].textContent])")
 
 
@@ -87,19 +87,18 @@ def test_make_run_desk_page_kiosk_ticket_and_hall_display(tmp_path):
         wait_for(lambda: waiting() == ["A001"], 60, "the kiosk's ticket at the service")
 
         # 2. the desk page with the printed login: the ticket is there
-        browser = Chromium(tmp_path / "profile", window="1280,1400").start()
+        browser = Browser(window="1280,1400").start()
         b = browser.page
-        b.call("Page.enable")
-        b.call("Page.navigate", url=desk_url)
-        wait_for(lambda: b.js("location.pathname + document.readyState") == "/logincomplete", 30, "login page")
-        b.js(f"document.querySelector('input[name=username]').value = {json.dumps(user)};"
-             f"document.querySelector('input[name=password]').value = {json.dumps(password)};"
-             "document.querySelector('form.login').submit()")
-        wait_for(lambda: b.js("location.pathname + document.readyState") == "/deskcomplete", 30, "desk page")
-        wait_for(lambda: b.js("!!document.getElementById('svc-passport')"), 30, "the passport service")
-        b.js("document.getElementById('desk-name').value = '4';"
-             "document.getElementById('svc-passport').checked = true;"
-             "document.getElementById('save-desk').click()")
+        b.goto(desk_url)
+        b.wait_for_url(re.compile(r"/login\?next="))
+        b.fill("input[name=username]", user)
+        b.fill("input[name=password]", password)
+        b.click("form.login button[type=submit]")
+        b.wait_for_url("**/desk")
+        b.locator("#svc-passport").wait_for(timeout=30_000)
+        b.fill("#desk-name", "4")
+        b.check("#svc-passport")
+        b.click("#save-desk")
         wait_for(lambda: rows(b) == [["A001", "waiting"]], 30, "A001 waiting on the desk page")
 
         # 3. the hall display, started with the printed command, shows the call made there
@@ -107,10 +106,11 @@ def test_make_run_desk_page_kiosk_ticket_and_hall_display(tmp_path):
         assert Path(argv[0]).name == "kiosk" and argv[1:3] == ["run", "--simulate"], argv
         display = Proc([sys.executable, str(WATCH), "--", *argv[1:]], env)
         display.wait_for("connection=online", 120)
-        b.js("document.getElementById('call-next').click()")
-        wait_for(lambda: b.js("document.getElementById('status').textContent") == "Called A001", 30,
+        b.click("#call-next")
+        wait_for(lambda: b.text_content("#status") == "Called A001", 30,
                  "the call on the desk page")
         display.wait_for("SHOWN ticket=A001 desk=Balie 4 connection=online", 60)
+        browser.check()  # no console error or CSP violation on the desk page
 
         # 4. Ctrl+C: the kiosk stops cleanly, then the service; status 0
         rc = demo.stop(signal.SIGINT, timeout=60)

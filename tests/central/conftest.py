@@ -75,15 +75,20 @@ def device(engine):
 
 
 @pytest.fixture
-def browser(request, tmp_path):
-    """Headless Chromium's first tab (DevTools), with a fresh profile; the test module may set
-    BROWSER_WINDOW ("width,height") and BROWSER_LANGUAGE (its Accept-Language, English by default)."""
-    from central_kit import Chromium
+def browser(request):
+    """Headless Chromium (Debian's) through Playwright: `browser.page` is its tab. The test module
+    may set BROWSER_WINDOW ("width,height") and BROWSER_LANGUAGE (its Accept-Language, English by
+    default). A console error, a Content-Security-Policy violation or an uncaught exception in
+    any page fails the test (`browser.expect(text)` for an error the test means to cause)."""
+    from central_kit import Browser
     window = getattr(request.module, "BROWSER_WINDOW", "1280,2000")
     language = getattr(request.module, "BROWSER_LANGUAGE", "en-US,en")
     try:
-        c = Chromium(tmp_path / "profile", window=window, accept_language=language).start()
+        b = Browser(window=window, accept_language=language).start()
     except RuntimeError as e:
         pytest.fail(str(e), pytrace=False)
-    yield c.page
-    c.stop()
+    try:
+        yield b
+        b.check()
+    finally:
+        b.stop()

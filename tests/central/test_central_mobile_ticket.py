@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -298,10 +299,10 @@ def test_the_visitor_catalogs_are_complete_in_every_language():
         for msgid, texts in msgs.items():
             want = sorted(set(placeholder.findall(forms["en"][msgid][0])))
             assert all(t.strip() and sorted(set(placeholder.findall(t))) == want for t in texts), (lang, msgid)
-    code = open(page_py).read()
+    code = open(page_py).read() + (Path(page_py).parent / "templates" / "ticket.html").read_text()
     asked = set(re.findall(r'"((?:page|ticket|waiting|wait|wait_at|route|called|unknown|limit|language)\.[\w.]+)"',
                            code))
-    asked = {m for m in asked if not m.endswith((".js", ".css"))}
+    asked = {m for m in asked if not m.endswith((".js", ".css", ".html"))}
     asked |= {f"{s}.{k}" for s in ("served", "no_show") for k in ("heading", "text")}
     assert len(asked) >= 20 and sorted(asked - set(forms["nl"])) == []
     assert i18n.visitor_n("uk", "waiting.ahead", 21) == "Перед вами 21 людина."
