@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from audio_helpers import hidden_by_opacity, key, said
+from audio_helpers import choose, hidden_by_opacity, key, said
 from audio_sites import full_site
 from test_ui_audio_screens import enter_audio
 from test_ui_tickets import drain, site, top_bar
@@ -179,5 +179,9 @@ def test_the_call_help_key_in_audio_mode(ui):
     assert call["screen"] == "ticket_services"
     key(ui, "back", drain=drain)
     assert ui.current == "ticket_services"
+    mark = len(said(ui))
+    choose(ui, "Hulp nodig?", drain=drain)               # the top bar's button, by the focus
+    assert ui.current == "help" and "Loop naar de informatiebalie." in " ".join(said(ui)[mark:])
+    assert len(help_events(ui)) == 1                     # within help.repeat_s: the same call
     key(ui, "help", drain=drain)                         # the keys' explanation names the key
     assert "Ster: een medewerker roepen." in said(ui)[-1]
