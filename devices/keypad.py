@@ -1,6 +1,7 @@
 """A tactile keypad for audio-guided mode: ten keys, each handed to a callback by name.
 
-Keys: up, down, select, back, repeat, help, volume_up, volume_down, rate_up, rate_down.
+Keys: up, down, select, back, repeat, help, volume_up, volume_down, rate_up, rate_down,
+call_help (ask for a person: the screens' "Hulp nodig?" button).
 
 URLs:
   hid:///dev/input/event3                       a USB HID keypad read from the Linux input layer
@@ -26,10 +27,11 @@ key held down never races through a list.
   rate_up      6 (faster)
   volume_down  - (minus)                Volume down
   volume_up    + (plus)                 Volume up
+  call_help    * (asterisk)
 
 Serial protocol: one ASCII byte per key press, the same characters as the keypad's keys:
 "8" up, "2" down, "5" select, "0" back, "7" repeat, "9" help, "4" slower, "6" faster,
-"-" quieter, "+" louder. CR, LF, space and tab are ignored. Any other byte, or a key code
+"-" quieter, "+" louder, "*" call a person. CR, LF, space and tab are ignored. Any other byte, or a key code
 without a meaning here, is logged with the byte or code it was (rate-limited) and ignored;
 nothing a keypad sends can stop the reader. If the port or input device vanishes (USB
 unplugged) the reader logs it once and tries to reopen it every `reopen_s` seconds; a
@@ -57,7 +59,7 @@ from devices.serial_url import parse_serial_url
 log = logging.getLogger(__name__)
 
 KEYS = ("up", "down", "select", "back", "repeat", "help",
-        "volume_up", "volume_down", "rate_up", "rate_down")
+        "volume_up", "volume_down", "rate_up", "rate_down", "call_help")
 
 # Linux input layer (linux/input-event-codes.h)
 EV_KEY = 0x01
@@ -73,6 +75,7 @@ KEY_CODES = {
     77: "rate_up",                             # KEY_KP6
     74: "volume_down", 114: "volume_down",     # KEY_KPMINUS, KEY_VOLUMEDOWN
     78: "volume_up", 115: "volume_up",         # KEY_KPPLUS, KEY_VOLUMEUP
+    55: "call_help",                           # KEY_KPASTERISK
 }
 # struct input_event: struct timeval (two C longs), __u16 type, __u16 code, __s32 value;
 # 24 bytes on a 64-bit system, 16 on a 32-bit one (the kernel's own layout either way)
@@ -81,7 +84,8 @@ EVIOCGRAB = 0x40044590   # _IOW('E', 0x90, int)
 
 SERIAL_BYTES = {ord("8"): "up", ord("2"): "down", ord("5"): "select", ord("0"): "back",
                 ord("7"): "repeat", ord("9"): "help", ord("4"): "rate_down",
-                ord("6"): "rate_up", ord("-"): "volume_down", ord("+"): "volume_up"}
+                ord("6"): "rate_up", ord("-"): "volume_down", ord("+"): "volume_up",
+                ord("*"): "call_help"}
 IGNORED = b"\r\n \t"
 
 
@@ -266,11 +270,12 @@ class HidKeypad(_Reader):
 
 # Simulate mode (`make run`): the computer's keyboard plays the keypad. Keys by the window's
 # key codes (SDL): arrows up/down, Enter (and the numeric keypad's) or Space select, Backspace
-# back, F1 help, F2 repeat, F3 slower, F4 faster, - quieter, + louder. Escape is left alone
+# back, F1 help, F2 repeat, F3 slower, F4 faster, - quieter, + louder, F5 call a person. Escape is left alone
 # (it closes a development window).
 SIM_KEYBOARD = {273: "up", 274: "down", 13: "select", 271: "select", 32: "select", 8: "back",
                 282: "help", 283: "repeat", 284: "rate_down", 285: "rate_up",
-                45: "volume_down", 269: "volume_down", 43: "volume_up", 270: "volume_up"}
+                45: "volume_down", 269: "volume_down", 43: "volume_up", 270: "volume_up",
+                286: "call_help"}
 
 
 class SimulatedKeypad:

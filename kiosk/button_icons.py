@@ -23,6 +23,10 @@ ACTIONS: dict[str, list[tuple]] = {
     "clear": [("circle", 0.5, 0.5, 0.42), ("line", 0.33, 0.33, 0.67, 0.67),
               ("line", 0.33, 0.67, 0.67, 0.33)],
     "step_free": PLACES["accessible_toilet"],
+    # a person with a raised hand: "I need help" (the help button)
+    "help": [("disc", 0.42, 0.78, 0.13), ("line", 0.14, 0.06, 0.14, 0.36, 0.26, 0.52, 0.58, 0.52,
+                                          0.7, 0.36, 0.7, 0.06),
+             ("line", 0.64, 0.5, 0.88, 0.94)],
 }
 
 

@@ -23,6 +23,7 @@ from kiosk.feedback.flow import Outcome, Phase
 from kiosk.session import Step
 from screens import appliance, low_reach, registry, rtl, textures, widgets  # noqa: F401 - widgets: shared kv classes
 from screens.audio_mode import AudioBridge
+from screens.help_mode import HelpBridge
 from screens.idle_throttle import IdleThrottle
 from screens.staff_mode import StaffMode
 from screens.transition import InstantTransition
@@ -43,6 +44,7 @@ class KioskApp(StaffMode, App):
     countdown_text = StringProperty("")
     language_button_text = StringProperty("")
     busy = BooleanProperty(False)
+    help_on = BooleanProperty(True)   # the help button on visitor screens (help.enabled)
     # sizes (px), recomputed from the window size and large-text mode
     fs_huge = NumericProperty(80)
     fs_title = NumericProperty(60)
@@ -108,6 +110,7 @@ class KioskApp(StaffMode, App):
         Window.bind(on_touch_down=self._any_touch, on_touch_move=self._any_touch_move,
                     on_touch_up=self._any_touch_up)
         self.audio = AudioBridge(self)   # audio-guided mode: screens, touches, focus ring
+        self.help_ui = HelpBridge(self)  # the help button: a host comes (screens/help_mode.py)
         Window.clearcolor = self.c_bg
         self._apply_palette()
         self._update_metrics()

@@ -4,7 +4,7 @@
 - Each visitor screen has `audio_view()`: its title, instruction and focus order as
   (FocusItem, widget) pairs (AudioView). The app calls `entered(screen)` when a screen is
   shown, `refresh(screen)` when a screen's content changed, `left(screen)` when it goes.
-  The top bar's items (language, large text, "more time" while the countdown shows) are
+  The top bar's items (language, large text, help, "more time" while the countdown shows) are
   added after the screen's own ones, so every screen has them in the same place.
 - Touches: the app's window-level touch hook hands every touch here first (`touch_down` /
   `touch_up`); in audio mode the guide takes them (one touch speaks, a double tap activates)
@@ -126,6 +126,9 @@ class AudioBridge:
                               chosen=app.accessible,
                               activate=lambda: app.set_accessible(not app.accessible)),
                     ids.get("large_text")))
+        if app.help_on:
+            out.append((FocusItem("common.help", app.tr("help.button"),
+                                  activate=app.help_ui.ask), ids.get("help_button")))
         return out
 
     def _bar(self):

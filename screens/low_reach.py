@@ -16,7 +16,7 @@ from kivy.uix.widget import Widget
 
 TOP_FREE = 0.38    # the upper part of a portrait screen left free of controls
 
-VISITOR = ("feedback_", "ticket_", "wayfinding_", "home")
+VISITOR = ("feedback_", "ticket_", "wayfinding_", "home", "help")
 
 
 class FreeBand(Widget):

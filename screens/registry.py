@@ -19,6 +19,7 @@ SCREENS: dict[str, str] = {
     "ticket_appointment": "screens.ticket_appointment:TicketAppointmentScreen",
     "ticket_issued": "screens.ticket_issued:TicketIssuedScreen",
     "hall_display": "screens.hall_display:HallDisplayScreen",
+    "help": "screens.help:HelpScreen",
 }
 
 # The first screen of each device role.

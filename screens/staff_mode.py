@@ -28,6 +28,7 @@ class StaffMode:
         self.kcfg_role = cfg.device.role
         self.kcfg_language = self.translator.language_name(cfg.ui.default_language)
         self.kcfg_volume = self.speech_volume()
+        self.help_on = cfg.help.enabled
         pad = cfg.staff.corner_size_px
         self.corner_pad_left = pad if cfg.staff.corner == "top-left" else 0
         self.corner_pad_right = pad if cfg.staff.corner == "top-right" else 0

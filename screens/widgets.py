@@ -5,6 +5,7 @@ from __future__ import annotations
 from kivy.clock import Clock
 from kivy.factory import Factory
 from kivy.graphics import Color, Ellipse, Line
+from kivy.metrics import dp
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
@@ -29,6 +30,10 @@ class SecondaryButton(PictogramButton, Button):
     """Outlined button for the less important choice (e.g. Skip), with an optional `icon`."""
 
 
+class HelpButton(PictogramButton, Button):
+    """The top bar's "Hulp nodig?" with a person beside it (screens/help_mode.py)."""
+
+
 class IconToggle(PictogramButton, ToggleButton):
     """A toggle with a pictogram beside its word (the route's step-free choice)."""
 
@@ -39,7 +44,45 @@ class ReasonToggle(ToggleButton):
 
 
 class TopBar(BoxLayout):
-    """Language button, idle countdown and the large-text / high-contrast toggle."""
+    """Language button, idle countdown, the large-text / high-contrast toggle and the help
+    button ("Hulp nodig?", when help.enabled). The help button sits at the end of the row
+    while everything fits in it (the countdown and "more time" included when they show), and
+    else in a second row of its own, at the same end: no button is ever pushed off the bar or
+    under another one (large text, "Taal / Language", a long language name)."""
+
+    one_row = BooleanProperty(True)
+
+    def on_kv_post(self, _base):
+        self._fit_soon = Clock.create_trigger(self._fit, -1)
+        ids = self.ids
+        self.bind(width=self._fit_soon)
+        for w in (ids.lang_button, ids.large_text, ids.help_button, ids.more_time):
+            w.bind(width=self._fit_soon)
+        ids.more_time.bind(opacity=self._fit_soon)
+        ids.countdown.bind(text=self._fit_soon, font_size=self._fit_soon)
+
+    def room_needed(self) -> float:
+        """Width the first row needs with the help button in it."""
+        ids = self.ids
+        row, help_b = ids.row, ids.help_button
+        need = (row.padding[0] + row.padding[2] + ids.lang_button.width + ids.large_text.width
+                + help_b.width + 3 * row.spacing)
+        if ids.more_time.opacity:
+            from kivy.core.text import Label as CoreLabel
+            label = ids.countdown
+            measure = CoreLabel(font_size=label.font_size, bold=True, font_name=label.font_name)
+            need += ids.more_time.width + measure.get_extents(label.text)[0] + dp(16)
+        return need
+
+    def _fit(self, *_):
+        ids = self.ids
+        help_b = ids.help_button
+        one = help_b.width == 0 or self.room_needed() <= self.width
+        target = ids.row if one else ids.row2
+        if help_b.parent is not target:
+            help_b.parent.remove_widget(help_b)
+            target.add_widget(help_b, index=0)       # at the end of the row
+        self.one_row = one
 
 
 class SmileyFace(Widget):

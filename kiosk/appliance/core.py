@@ -9,9 +9,11 @@ that is not the window. No Kivy; the UI (screens/app.py) holds one and binds to 
   core.audio                   # the audio guide (kiosk.audio.guide.AudioGuide) screens drive
   core.start_sync()            # the store-and-forward sender (slow import: call on a thread)
   core.tickets                 # the ticket service, started on first use
+  core.help                    # the help call (kiosk.help.desk.HelpDesk) the help button drives
+  core.start_help_watch()      # the host's answers from the central queue (start_sync does it)
   core.close()                 # everything, in order; idempotent
 
-What it owns, and closes in this order: the sync worker, the ticket service's workers, the
+What it owns, and closes in this order: the sync worker, the help watch, the ticket service's workers, the
 audio guide's voice, the devices (opened once, here: kiosk.appliance.devices.KioskDevices),
 the open feedback answer (recorded as it stands), the writer thread (flushed), and the store
 when it opened it. Also: the translator, the visitor session (kiosk.session), the audio guide
@@ -30,6 +32,7 @@ from kiosk.audio.voice import Voice
 from kiosk.clock import SystemClock
 from kiosk.feedback.flow import FeedbackFlow, Settings
 from kiosk.feedback.store import FeedbackRecorder, QueuedRecorder
+from kiosk.help.desk import HelpDesk
 from kiosk.i18n import Translator
 from kiosk.session import VisitorSession
 from kiosk.staff.desk import StaffDesk
@@ -78,6 +81,10 @@ class Kiosk:
                                 clock=self.clock, role=cfg.device.role)
         self.staff = StaffDesk(store, self.clock, lambda: self.cfg, site=site, simulate=simulate,
                                on_saved=self._config_saved)
+        self.help = HelpDesk(cfg.help, record=self.record_event, clock=self.clock,
+                             online=self._help_online, tz=cfg.device.timezone,
+                             here=cfg.wayfinding.here.node, plan_source=self.floor_plan)
+        self.help_watch = None
         self.sync = None
         self._config_listeners: list[Callable[[object], None]] = []
         self._tickets = None
@@ -124,6 +131,26 @@ class Kiosk:
                 return
             self.sync = worker
         worker.start()
+        self.start_help_watch()
+
+    def start_help_watch(self):
+        """The host's answers to help calls (kiosk.help.watch) on their own thread: only with
+        sync.url and the help button on, and not on the hall display. Without it the kiosk
+        counts as offline for help and sends visitors to the information desk."""
+        cfg = self.cfg
+        if not (cfg.sync.url and cfg.help.enabled) or cfg.device.role == "display":
+            return None
+        from kiosk.help.watch import HelpWatch
+        with self._lock:
+            if self._closed or self.help_watch is not None:
+                return self.help_watch
+            self.help_watch = HelpWatch(cfg.sync, cfg.help, self.help.update, clock=self.clock)
+        self.help_watch.start()
+        return self.help_watch
+
+    def _help_online(self) -> bool:
+        watch = self.help_watch
+        return watch is not None and watch.online()
 
     # -- parts built on first use --------------------------------------------------------
     @property
@@ -188,6 +215,7 @@ class Kiosk:
         self.devices.cfg = cfg   # devices not open yet use the new URLs
         self.session.set_defaults(cfg.ui.default_language)
         self.audio.role = cfg.device.role
+        self.help.s = cfg.help
         if self._tickets is not None:
             self._tickets.speech_volume = cfg.devices.speech.volume
         for fn in list(self._config_listeners):
@@ -211,6 +239,7 @@ class Kiosk:
                 return
             self._closed = True
         steps = (("sync worker", self.sync.stop if self.sync is not None else None),
+                 ("help watch", self.help_watch.stop if self.help_watch is not None else None),
                  ("ticket service", self._tickets.close if self._tickets is not None else None),
                  ("audio guide", self.audio.close),
                  ("devices", self.devices.close),

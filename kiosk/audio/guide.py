@@ -9,6 +9,8 @@
   guide.announce(text)             # an error or warning, spoken in audio mode only
   guide.listen(fn)                 # fn(guide) when focus, screen or mode changed (focus ring)
   guide.speaking()                 # speech playing or about to: hold the idle reset
+  guide.on_call_help = fn          # the call_help key (*): the screens' help button
+  guide.notify(text)               # said even outside audio mode (a host is on the way)
 
 Audio mode starts with the first keypad key of a session (that key only starts it), or with a
 long press on the start screen; it says what the device does and how to use it, then the
@@ -17,7 +19,7 @@ screen's title and instruction. In audio mode:
 - up / down move the focus (wrapping) and speak the item: "Wachttijd, gekozen, 2 van 4";
 - select activates the focused item (a toggle then speaks its new state; a disabled item says
   it cannot be used); back calls the screen's on_back; repeat says the last utterance again;
-  help says what every key does; volume and rate keys change this visitor's setting and say so;
+  help says what every key does; call_help asks for a person (as the help button); volume and rate keys change this visitor's setting and say so;
 - one touch on an item speaks it and moves the focus there, a second touch on the same item
   within the double-tap window activates it (kiosk.audio.touch);
 - any key or touch first silences what is being said.
@@ -61,6 +63,7 @@ class AudioGuide:
         self._generation = 0            # bumped by enter/update: did an activation change things?
         self._listeners: list[Callable[["AudioGuide"], None]] = []
         self._was_on = False
+        self.on_call_help: Callable[[], None] | None = None   # the UI's help button
         session.listen(self._session_changed)
 
     # -- state ------------------------------------------------------------------------------
@@ -134,6 +137,11 @@ class AudioGuide:
             self.explorer.reset()
             self.voice.stop()
             self._changed()
+
+    def notify(self, text: str) -> None:
+        """Say `text` in or outside audio mode: news the visitor waits for without looking at
+        the screen (a host on the way). Kept for the repeat key."""
+        self._say(text)
 
     def announce(self, text: str) -> bool:
         """Say `text` (an error, a countdown warning) in audio mode; False when not in it."""
@@ -224,6 +232,12 @@ class AudioGuide:
 
     def _key_help(self) -> None:
         self._say(self.tr("audio.help.keys", self.lang))
+
+    def _key_call_help(self) -> None:
+        if self.on_call_help is None:
+            self._say(self.tr("audio.not_available", self.lang))
+            return
+        self.on_call_help()
 
     def _step(self, attr: str, steps: tuple, direction: int, said: str, at_end: str) -> None:
         now = getattr(self.session, attr)

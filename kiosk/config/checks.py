@@ -1,7 +1,7 @@
 """Cross-field config checks that need more than one key (or the catalogs).
 
 `CHECKS` lists every one of them, explicitly, in the order they run: the languages here,
-then each feature's own (feedback reasons, services and ticket devices, the floor plan).
+then each feature's own (feedback reasons, services and ticket devices, the floor plan, help).
 kiosk.config.loader runs them after the typed build, for every load.
 `CHECKS_ON_REQUEST` look at this machine (folders a file:// printer URL names); only
 `kiosk config check` runs them (and `kiosk doctor` its own, stricter, device checks), so a
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from kiosk.config import KioskConfig, Problem
 from kiosk.feedback.checks import check_reasons
+from kiosk.help.checks import check_help
 from kiosk.i18n import available_languages
 from kiosk.tickets.checks import (check_device_urls, check_printer_profile, check_printer_target,
                                   check_services)
@@ -41,7 +42,7 @@ def check_floor_plan(cfg: KioskConfig, problems: list[Problem]) -> None:
 
 
 CHECKS = (check_languages, check_reasons, check_services, check_device_urls, check_printer_profile,
-          check_floor_plan)
+          check_floor_plan, check_help)
 CHECKS_ON_REQUEST = (check_printer_target,)
 
 

@@ -2,7 +2,7 @@
 
 `config/defaults.toml` is this file rendered (`kiosk config defaults`); a test keeps
 them in step. Each feature package owns its section in its own `settings.py` (feedback, tickets,
-wayfinding, sync, hall, staff); they are registered here, explicitly, as one field each.
+wayfinding, sync, hall, staff, help); they are registered here, explicitly, as one field each.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from common.schema import section, setting
 from kiosk.tickets.settings import (PrinterSection, ScannerSection, ServiceEntry, SpeechSection,
                                  TicketsSection)
 from kiosk.feedback.settings import FeedbackSection
+from kiosk.help.settings import HelpSection
 from kiosk.staff.settings import StaffSection
 from kiosk.sync.settings import SyncSection
 from kiosk.wayfinding.settings import WayfindingSection
@@ -115,3 +116,6 @@ class KioskConfig:
     display: DisplaySection = setting(DisplaySection, "The hall display that shows and announces "
                                       "called tickets (device.role = \"display\"; "
                                       "kiosk/hall/settings.py, docs/calling.md).")
+    help: HelpSection = setting(HelpSection, "The help button on every visitor screen: a host "
+                                "comes, or the way to the information desk (kiosk/help, "
+                                "docs/help.md).")

@@ -14,6 +14,7 @@ display never shows half-understood data. Import this module off the Kivy thread
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
@@ -21,6 +22,9 @@ import requests
 
 from kiosk import __version__
 from kiosk.sync.transport import read_token
+
+log = logging.getLogger(__name__)
+HELP_STATES = ("open", "coming", "done", "cancelled", "missed")
 
 
 class QueueError(Exception):
@@ -50,10 +54,20 @@ class ServiceQueue:
 
 
 @dataclass(frozen=True)
+class HelpEntry:
+    """One help call as central sees it (docs/help.md): `state` one of HELP_STATES."""
+    id: str
+    device: str
+    state: str
+    host: str = ""
+
+
+@dataclass(frozen=True)
 class QueueAnswer:
     server_time: str
     services: dict[str, ServiceQueue] = field(default_factory=dict)
     calls: tuple[Call, ...] = ()
+    help: tuple[HelpEntry, ...] = ()
 
 
 def _int(v, what: str, lo: int = 0) -> int:
@@ -103,7 +117,32 @@ def parse_answer(doc) -> QueueAnswer:
                           bool(c.get("recall", False))))
     calls.sort(key=lambda c: c.call_id)
     return QueueAnswer(_text(doc.get("server_time", "") or "", "server_time", True), services,
-                       tuple(calls))
+                       tuple(calls), parse_help(doc.get("help")))
+
+
+def parse_help(doc) -> tuple[HelpEntry, ...]:
+    """The optional "help" list, read tolerantly: a missing key is no calls, and a bad entry
+    (or a list that is not one) is skipped with a log line, never the whole answer: a help
+    call must not take the hall display's calls down with it."""
+    if doc is None:
+        return ()
+    if not isinstance(doc, list):
+        log.warning("queue answer: 'help' is not a list (%s): ignored", type(doc).__name__)
+        return ()
+    out = []
+    for i, e in enumerate(doc):
+        if not isinstance(e, dict):
+            log.warning("queue answer: help[%d] is not an object: skipped", i)
+            continue
+        cid, device, state, host = e.get("id"), e.get("device", ""), e.get("state"), e.get("host", "")
+        host = "" if host is None else host
+        if not (isinstance(cid, str) and cid.strip() and isinstance(device, str)
+                and isinstance(host, str) and state in HELP_STATES):
+            log.warning("queue answer: help[%d] is not {id, device, state, host} with state one "
+                        "of %s: skipped", i, ", ".join(HELP_STATES))
+            continue
+        out.append(HelpEntry(cid.strip(), device.strip(), state, " ".join(host.split())[:40]))
+    return tuple(out)
 
 
 class QueueClient:

@@ -31,11 +31,11 @@ def test_loop_every_key_and_junk_named(caplog):
     got = []
     dev = open_device("keypad", "loop://", on_key=got.append)
     try:
-        dev.port.write(b"8\r\n25 0 79 46-+" + b"A")
-        assert wait_for(lambda: len(got) >= 10)
+        dev.port.write(b"8\r\n25 0 79 46-+*" + b"A")
+        assert wait_for(lambda: len(got) >= 11)
         time.sleep(0.1)
         assert got == ["up", "down", "select", "back", "repeat", "help", "rate_down",
-                       "rate_up", "volume_down", "volume_up"]
+                       "rate_up", "volume_down", "volume_up", "call_help"]
         assert sorted(set(got)) == sorted(KEYS)
         assert dev.unknown == 1
         assert "sent byte 0x41 ('A'), which is not a key here" in caplog.text
@@ -49,8 +49,8 @@ def test_loop_binary_junk_is_ignored():
     try:
         dev.port.write(bytes(range(256)) + b"5")
         assert wait_for(lambda: got[-1:] == ["select"])
-        # inside 0..255: + - 0 2 4 5 6 7 8 9 are keys, the rest is junk
-        assert len(got) == 11 and dev.unknown == 256 - 10 - 4  # CR LF space tab ignored
+        # inside 0..255: * + - 0 2 4 5 6 7 8 9 are keys, the rest is junk
+        assert len(got) == 12 and dev.unknown == 256 - 11 - 4  # CR LF space tab ignored
         assert dev._thread.is_alive()
     finally:
         dev.close()

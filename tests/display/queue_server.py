@@ -22,6 +22,7 @@ class QueueServer:
         self.services = {"passport": {"waiting": 3, "est_wait_min": [10, 20], "desks": 2},
                          "moving": {"waiting": 0, "est_wait_min": [0, 5], "desks": 1}}
         self.calls: list[dict] = []
+        self.help: list | None = None        # the optional "help" list (docs/help.md)
         self.status = 200
         self.body: bytes | None = None      # a raw body instead of the JSON answer
         self.hold = threading.Event()        # cleared: requests wait until it is set
@@ -56,8 +57,11 @@ class QueueServer:
 
     def answer(self, since: int | None) -> dict:
         calls = [c for c in self.calls if since is None or c["call_id"] > since]
-        return {"server_time": rfc3339(self.now), "services": self.services,
-                "calls": calls if since is not None else calls[-10:]}
+        doc = {"server_time": rfc3339(self.now), "services": self.services,
+               "calls": calls if since is not None else calls[-10:]}
+        if self.help is not None:
+            doc["help"] = self.help
+        return doc
 
     def _handler(self):
         server = self

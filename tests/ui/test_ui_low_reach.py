@@ -1,5 +1,5 @@
 """The low-reach layout (`ui.layout = "low"`, issue 13): on every visitor screen every control,
-the language and large-text buttons included, is in the lower part of the portrait screen;
+the language, large-text and help buttons included, is in the lower part of the portrait screen;
 screenshots of each (and of audio mode with its focus ring) go to build/screenshots/."""
 import pytest
 from kivy.core.window import Window
@@ -12,7 +12,7 @@ from screens.low_reach import TOP_FREE
 
 SCREENS = ["home", "feedback_question", "feedback_reasons", "feedback_thanks",
            "ticket_services", "ticket_appointment", "ticket_issued",
-           "wayfinding_destinations", "wayfinding_map"]
+           "wayfinding_destinations", "wayfinding_map", "help"]
 
 
 def controls(root):
@@ -35,6 +35,9 @@ def show(ui, name):
     elif name == "feedback_reasons":
         app.show("feedback_question")
         app.on_answer(2)
+    elif name == "help":                # "Hulp nodig?" (offline here: the way to the desk)
+        app.show("home")
+        app.help_ui.ask()
     else:
         app.show(name)
     drain(ui)
