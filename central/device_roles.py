@@ -20,17 +20,19 @@ from central.db import devices, utcnow
 
 # every role's device runs the sync worker, the staff menu and the outbox bounds
 _DEVICE = frozenset({"heartbeat", "device.status", "config.changed", "outbox.dropped"})
+# every visitor screen has the help button (docs/help.md)
+_HELP = frozenset({"help.requested", "help.cancelled"})
 _FEEDBACK = frozenset({"feedback.given", "feedback.suppressed"})
 _WAYFINDING = frozenset({"route.shown"})
 # a ticket kiosk also shows the way to the waiting place (route.shown) and calls a host
 _TICKETS = frozenset({"ticket.issued", "ticket.printed", "ticket.print_failed", "ticket.numbers_reset",
-                      "help.requested", "route.shown"})
+                      "route.shown"})
 
 ANY = None  # every well-formed type ("other types are stored as they come")
 ROLES: dict[str, frozenset[str] | None] = {
-    "feedback": _DEVICE | _FEEDBACK,
-    "tickets": _DEVICE | _TICKETS,
-    "wayfinding": _DEVICE | _WAYFINDING | {"help.requested"},
+    "feedback": _DEVICE | _FEEDBACK | _HELP,
+    "tickets": _DEVICE | _TICKETS | _HELP,
+    "wayfinding": _DEVICE | _WAYFINDING | _HELP,
     # a menu with every visitor function, and what devices registered before 0005_devices
     # became: they keep posting what they did (new kiosk event types included)
     "home": ANY,

@@ -281,7 +281,8 @@ def test_a_feedback_device_may_post_only_what_a_feedback_pillar_makes(client, en
     ("tickets", "ticket.issued", True), ("tickets", "route.shown", True), ("tickets", "help.requested", True),
     ("tickets", "feedback.given", False), ("wayfinding", "route.shown", True),
     ("wayfinding", "ticket.printed", False), ("feedback", "feedback.suppressed", True),
-    ("feedback", "config.changed", True), ("home", "ticket.issued", True), ("home", "custom.thing", True)])
+    ("feedback", "config.changed", True), ("feedback", "help.requested", True),
+    ("wayfinding", "help.cancelled", True), ("home", "ticket.issued", True), ("home", "custom.thing", True)])
 def test_role_table(role, type_, ok):
     assert (device_roles.problem(role, type_) is None) == ok
 
