@@ -1,16 +1,14 @@
 """The ASGI application: `create_app(settings)`, or `app_from_env()` for uvicorn workers.
 
-Bad input never gives a 500: bodies are parsed here and checked in central.ingest, their
+Bad input never gives a 500: bodies are parsed by central.jsonbody and checked in central.ingest, their
 size and time are capped by central.body (413, 408), database outages answer 503 with
 Retry-After.
 """
 from __future__ import annotations
 
 import gc
-import json
 import logging
 
-import orjson
 import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -23,31 +21,6 @@ from central.body import BodyLimit
 from central.settings import CentralSettings
 
 log = logging.getLogger("central")
-
-
-def _reject_constant(name: str):
-    raise ValueError(f"{name} is not allowed in JSON")
-
-
-_DIGITS = bytes.maketrans(b"0123456789", b"9" * 10)
-_LONG_NUMBER = b"9" * 19  # beyond 64 bits orjson gives a float where json gives the exact integer
-
-
-def parse_json(body: bytes):
-    """The body as json.loads reads it (NaN and Infinity refused), read by orjson when that
-    gives the same: about 2.5x faster (bench/bench_sync.py). orjson refuses what json is
-    lenient about (lone surrogates, 1e400, UTF-16, a BOM): those go to json as before, and so
-    do bodies with a run of 19+ digits, where orjson would turn an integer beyond 64 bits
-    into a float (json keeps it, and the event is rejected alone, as always)."""
-    if _LONG_NUMBER not in body.translate(_DIGITS):  # translate + find: ~0.4 us per event
-        try:
-            return orjson.loads(body)
-        except orjson.JSONDecodeError:
-            pass
-    try:
-        return json.loads(body, parse_constant=_reject_constant)
-    except (ValueError, RecursionError, UnicodeDecodeError) as e:
-        raise StarletteHTTPException(400, f"body is not valid JSON: {str(e)[:200]}") from None
 
 
 def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> FastAPI:

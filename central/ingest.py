@@ -32,6 +32,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from central import db, device_roles, live, queue, ticket_fields
+from central.jsonbody import parse_json
 from central.db import devices, events, utcnow
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
@@ -358,7 +359,6 @@ async def post_events(request: Request, engine: sa.Engine, settings, rate: devic
     """The whole request: token (401) and role (403) first, then the body (the size and
     time limits are central.body's), its shape (400, 413), the device's event rate (429),
     and the batch in one transaction, retried after a lost deadlock race (503 after that)."""
-    from central.app import parse_json  # the body reader is the app's (its speed is measured there)
     h = request.headers.get("authorization", "")
     scheme, _, token = h.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from starlette.exceptions import HTTPException
 
-from central.app import parse_json
+from central.jsonbody import parse_json
 
 REFUSED = "refused"
 texts = st.one_of(st.text(max_size=12), st.sampled_from(["\ud800", "a\udfffb", "\x00", "\u2028", "9" * 25]))
