@@ -97,7 +97,7 @@ def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> Fa
                   "schema": {"$ref": "#/components/schemas/EventBatch"}}}}})
     async def post_events(request: Request):
         outcome = await ingest.post_events(request, engine, settings, rate)
-        if outcome.queued:
+        if outcome.queued or outcome.helped:
             bus.changed()  # open queue streams of this process; the others via NOTIFY
         return outcome.as_dict()
 
