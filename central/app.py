@@ -120,6 +120,10 @@ def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> Fa
     app.include_router(admin.router)  # /admin/*: role admin
     app.include_router(admin.csv_router)
     app.include_router(pages.router)  # the staff pages' stylesheet
+    from central import help_stats, host  # help calls (issue #18): /host, /api/v1/help/*, help.csv
+    app.include_router(host.page_router)
+    app.include_router(host.router)
+    app.include_router(help_stats.router)
     # make EventBatch appear in components/schemas for the $ref above
     app.openapi_schema = None
     _orig = app.openapi
