@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from typing import Iterable
 
 import sqlalchemy as sa
@@ -127,14 +128,23 @@ def backfill(conn: sa.Connection, now: dt.datetime | None = None) -> int:
 
 # -- reading ---------------------------------------------------------------------------------
 
+def first_name(user: str | None) -> str:
+    """What the kiosk says of a host ("Anna komt naar u toe."): the user name up to its first
+    '.', '_' or '@' ("anna.de.vries" -> "Anna"), capitalised when written all in lower case."""
+    if not user:
+        return ""
+    name = re.split(r"[._@]", user, maxsplit=1)[0] or user
+    return name[:1].upper() + name[1:] if name.islower() else name
+
+
 def entries(conn: sa.Connection, lo: dt.datetime, now: dt.datetime) -> list[dict]:
     """The snapshot's `help` list (docs/help.md): today's calls (requested since `lo`), but not
-    those closed more than SHOWN_CLOSED ago; `host` the user name of who is coming, or ""."""
+    those closed more than SHOWN_CLOSED ago; `host` the first name of who is coming, or ""."""
     q = sa.select(help_calls.c.call_id, help_calls.c.device_id, help_calls.c.state, help_calls.c.host) \
         .where(help_calls.c.requested_at >= lo,
                sa.or_(help_calls.c.closed_at.is_(None), help_calls.c.closed_at >= now - SHOWN_CLOSED)) \
         .order_by(help_calls.c.id)
-    return [{"id": r.call_id, "device": r.device_id, "state": r.state, "host": r.host or ""}
+    return [{"id": r.call_id, "device": r.device_id, "state": r.state, "host": first_name(r.host)}
             for r in conn.execute(q)]
 
 

@@ -112,7 +112,13 @@ def test_the_snapshot_leaves_out_calls_closed_a_while_ago_and_earlier_days(engin
                                                offline=False, requested_at=req, state=state, closed_at=closed,
                                                host="anna" if state != "open" else None))
     doc = hall.snapshot(engine, qs, now=now)
-    assert [(h["id"], h["state"], h["host"]) for h in doc["help"]] == [("b", "done", "anna"), ("d", "coming", "anna")]
+    assert [(h["id"], h["state"], h["host"]) for h in doc["help"]] == [("b", "done", "Anna"), ("d", "coming", "Anna")]
+
+
+@pytest.mark.parametrize("user, shown", [("anna", "Anna"), ("anna.de.vries", "Anna"), ("Jan-Willem", "Jan-Willem"),
+                                         ("piet_k", "Piet"), ("els@hal", "Els"), ("DeVries", "DeVries"), (None, "")])
+def test_the_kiosk_gets_the_host_s_first_name(user, shown):
+    assert help_calls.first_name(user) == shown
 
 
 def test_a_desk_user_says_coming_then_done_and_the_audit_log_has_both(client, engine, device, staff_users):
@@ -131,7 +137,7 @@ def test_a_desk_user_says_coming_then_done_and_the_audit_log_has_both(client, en
     assert r.status_code == 200, r.text
     assert r.json()["call"]["state"] == "coming" and r.json()["call"]["host"] == "dora"
     assert client.post(f"/api/v1/help/{cid}/coming").status_code == 200   # said twice: the same
-    assert k.queue()["help"] == [{"id": cid, "device": k.dev, "state": "coming", "host": "dora"}]
+    assert k.queue()["help"] == [{"id": cid, "device": k.dev, "state": "coming", "host": "Dora"}]
     assert client.post(f"/api/v1/help/{cid}/done").json()["call"]["state"] == "done"
     assert client.post(f"/api/v1/help/{cid}/coming").status_code == 409
     assert client.post("/api/v1/help/no-such-call/coming").status_code == 404

@@ -65,7 +65,7 @@ def test_host_page_shows_a_call_live_and_coming_reaches_the_queue(browser, tmp_p
         page.wait_for_selector(f"#help-{new}.coming")
         assert "henk komt eraan" in page.text_content(f"#help-{new}")
         q = requests.get(central.url + "/api/v1/queue", headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
-        assert {"id": new, "device": "kiosk-hal", "state": "coming", "host": "henk"} in q["help"]
+        assert {"id": new, "device": "kiosk-hal", "state": "coming", "host": "Henk"} in q["help"]
 
         desk = browser.new_page()                                      # the desk page lists them too
         log_in(desk, central.url, "/desk")
@@ -74,6 +74,6 @@ def test_host_page_shows_a_call_live_and_coming_reaches_the_queue(browser, tmp_p
         page.click(f"#help-{new} button.done")
         page.wait_for_selector(f"#help-{new}", state="detached")
         desk.wait_for_selector(f"#help-{new}", state="detached")      # pushed to the desk page as well
-        wait_for(lambda: {"id": new, "device": "kiosk-hal", "state": "done", "host": "henk"} in requests.get(
+        wait_for(lambda: {"id": new, "device": "kiosk-hal", "state": "done", "host": "Henk"} in requests.get(
             central.url + "/api/v1/queue", headers={"Authorization": f"Bearer {token}"}, timeout=10).json()["help"],
             5, "done in the queue")
