@@ -206,3 +206,16 @@ def test_help_events_stored_before_0007_are_projected_as_missed(engine):
         conn.execute(table.delete())
         assert help_calls.backfill(conn, now) == 1
     assert [(r.call_id, r.state) for r in rows(engine)] == [("x1", "missed")]
+
+
+def test_every_text_the_help_list_asks_for_is_in_both_catalogs():
+    import re
+    from pathlib import Path
+    from central.i18n import read_po_texts
+    central = Path(help_calls.__file__).parent
+    nl, en = (read_po_texts(central / "locale" / lang / "LC_MESSAGES" / "central.po") for lang in ("nl", "en"))
+    js = (central / "static" / "host.js").read_text()
+    asked = {"help.js." + k for k in re.findall(r'\bt\("([\w.]+)"', js)}
+    pages = "".join((central / "templates" / n).read_text() for n in ("host.html", "_help_calls.html", "_help_dash.html"))
+    asked |= set(re.findall(r'"((?:help|dash)\.[\w.]+)"', pages)) - {"help.total.calls"}
+    assert len(asked) > 20 and sorted(asked - set(en)) == [] and sorted(asked - set(nl)) == []
