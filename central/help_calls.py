@@ -68,6 +68,13 @@ class HelpError(Exception):
         self.status, self.message = status, message
 
 
+CALL_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}\Z")  # a UUID from the kiosk; what POST /api/v1/help/{id}/... takes
+
+
+def _call_id(v: object) -> str:
+    return v.strip() if v.__class__ is str and CALL_ID.match(v.strip()) else ""
+
+
 def _text(v: object, most: int) -> str:
     return v.strip()[:most] if v.__class__ is str and v.isprintable() else ""
 
@@ -75,9 +82,9 @@ def _text(v: object, most: int) -> str:
 def requested_values(row: dict, now: dt.datetime, missed_after: dt.timedelta) -> dict | None:
     """The help_calls row for one checked help.requested event row; None without a call id."""
     p = row["payload"]
-    call_id = _text(p.get("call_id"), 64)
+    call_id = _call_id(p.get("call_id"))
     if not call_id:
-        return None
+        return None  # the event is stored all the same; a call no host could answer is not listed
     at = row["effective_at"]
     offline = p.get("offline") is True
     missed = offline or now - at > missed_after
@@ -101,7 +108,7 @@ def project(conn: sa.Connection, rows: Iterable[dict], missed_after: dt.timedelt
             if v is not None:
                 changed += _insert(conn, v)
         elif t == "help.cancelled":
-            call_id = _text(r["payload"].get("call_id"), 64)
+            call_id = _call_id(r["payload"].get("call_id"))
             if call_id:
                 changed += conn.execute(help_calls.update().where(
                     help_calls.c.device_id == r["device_id"], help_calls.c.call_id == call_id,

@@ -30,7 +30,7 @@ router = APIRouter(prefix="/api/v1/help", tags=["help"], dependencies=[Depends(r
                    responses={401: {"description": "not logged in"},
                               403: {"description": "logged in without the desk (or admin) role"}})
 CallId = PathParam(description="The call's id (`id` in /api/v1/help/calls).", min_length=1, max_length=64,
-                   pattern=r"^[A-Za-z0-9._-]+$")
+                   pattern=r"^[A-Za-z0-9._-]+$")  # as help_calls.CALL_ID: every stored call can be answered
 ACTIONS = {State.COMING: "help.coming", State.DONE: "help.done"}
 
 

@@ -87,6 +87,9 @@ def test_a_cancelled_call_is_closed_and_a_cancel_of_a_closed_call_changes_nothin
     k.post(k.event("help.cancelled", {"call_id": cid}, utcnow()))   # again: nothing to do
     k.post(k.event("help.cancelled", {"call_id": "unknown"}, utcnow()))
     assert [x.state for x in rows(engine)] == ["cancelled"]
+    for odd in ("", "a b", "x" * 65, 7, None, "<script>"):      # stored as events, never as calls
+        assert k.post(k.event("help.requested", {"call_id": odd, "screen": "home"}, utcnow()))["accepted"] == 1
+    assert len(rows(engine)) == 1
 
 
 def test_offline_and_late_calls_are_missed(client, engine, device):
