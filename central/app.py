@@ -70,7 +70,7 @@ def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> Fa
                   "schema": {"$ref": "#/components/schemas/EventBatch"}}}}})
     async def post_events(request: Request):
         outcome = await ingest.post_events(request, engine, settings, rate)
-        if outcome.queued:
+        if outcome.queued or outcome.helped:
             bus.changed()  # open queue streams of this process; the others via NOTIFY
         return outcome.as_dict()
 
@@ -93,6 +93,10 @@ def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> Fa
     app.include_router(admin.router)  # /admin/*: role admin
     app.include_router(admin.csv_router)
     app.include_router(pages.router)  # the staff pages' stylesheet
+    from central import help_stats, host  # help calls (issue #18): /host, /api/v1/help/*, help.csv
+    app.include_router(host.page_router)
+    app.include_router(host.router)
+    app.include_router(help_stats.router)
     # make EventBatch appear in components/schemas for the $ref above
     app.openapi_schema = None
     _orig = app.openapi

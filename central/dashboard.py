@@ -97,8 +97,10 @@ async def dashboard(request: Request, start: str | None = Query(None, alias="fro
     fb = await run_in_threadpool(aggregate.feedback_stats, engine, f)
     tk = await run_in_threadpool(aggregate.ticket_stats, engine, f)
     devs = await run_in_threadpool(aggregate.device_table, engine, settings.stale_after_min)
+    from central import help_stats  # help calls (issue #18): templates/_help_dash.html
+    hs = await run_in_threadpool(help_stats.help_stats, engine, f)
     return remember(request, pages.html("dashboard.html", error=False, **pages.staff_context(request, lang),
-                                        **context(f, fb, tk, devs, lang)))
+                                        **context(f, fb, tk, devs, lang), help=hs))
 
 
 def context(f: aggregate.Filters, fb: dict, tk: dict, devs: list[dict], lang: str = "nl") -> dict:

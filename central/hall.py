@@ -14,7 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
-from central import auth, queue
+from central import auth, help_calls, queue
 from central.auth import bearer
 from central.db import queue_calls as qc, queue_desks, queue_tickets as qt, utcnow
 from central.settings import QueueSettings
@@ -43,10 +43,19 @@ class Call(BaseModel):
     recall: bool = Field(description="True when the same ticket was called again.")
 
 
+class HelpCall(BaseModel):
+    id: str = Field(description="The call's id, made by the kiosk (help.requested's call_id).")
+    device: str = Field(description="The kiosk that made it; a kiosk looks only at its own calls.")
+    state: str = Field(description="open, coming, done, cancelled or missed.")
+    host: str = Field(description="The user name of the host who is coming, or empty.")
+
+
 class QueueState(BaseModel):
     server_time: str
     services: dict[str, ServiceState]
     calls: list[Call] = Field(description="Ordered by call_id ascending.")
+    help: list[HelpCall] = Field([], description="Today's help calls of every kiosk, but not those closed more "
+                                                 "than 5 minutes ago (docs/help.md).")
 
 
 @router.get("/api/v1/queue", response_model=QueueState, summary="The hall's queue: waiting per service and calls",
@@ -91,6 +100,7 @@ def snapshot(engine: sa.Engine, qs: QueueSettings, since: int | None = None, now
         q = sa.select(qc).where(qc.c.called_at >= lo).order_by(qc.c.id.desc())
         q = q.limit(LATEST) if since is None else q.where(qc.c.id > since).limit(MOST)
         calls = conn.execute(q).all()[::-1]
+        helps = help_calls.entries(conn, lo, now)
     services = {}
     for svc in sorted(waiting):
         n = int(waiting[svc] or 0)
@@ -98,7 +108,8 @@ def snapshot(engine: sa.Engine, qs: QueueSettings, since: int | None = None, now
                          "desks": desks.get(svc, 0)}
     return {"server_time": queue.iso(now), "services": services,
             "calls": [{"call_id": c.id, "ticket": c.label, "service": c.service, "desk": c.desk, "lang": c.lang,
-                       "called_at": queue.iso(c.called_at), "recall": bool(c.recall)} for c in calls]}
+                       "called_at": queue.iso(c.called_at), "recall": bool(c.recall)} for c in calls],
+            "help": helps}
 
 
 def pace(conn: sa.Connection, qs: QueueSettings, now: dt.datetime, service: str | None = None):

@@ -14,9 +14,9 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 ALWAYS = ((b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
           (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY"))
-STATIC = ("/static/", "/mobile/", "/desk/desk.js", "/desk/desk.css")  # the pages' own .js and .css
-STAFF_PAGES = ("/dashboard", "/desk", "/login", "/logout", "/admin", "/stats")
-STAFF_API = ("/api/v1/desk/", "/api/v1/stats/", "/api/v1/export/", "/api/v1/devices", "/api/v1/admin")
+STATIC = ("/static/", "/mobile/", "/desk/desk.js", "/desk/desk.css", "/host/host.js", "/host/host.css")  # the pages' own .js and .css
+STAFF_PAGES = ("/dashboard", "/desk", "/login", "/logout", "/admin", "/stats", "/host")
+STAFF_API = ("/api/v1/desk/", "/api/v1/help/", "/api/v1/stats/", "/api/v1/export/", "/api/v1/devices", "/api/v1/admin")
 
 
 def cache_control(path: str) -> tuple[bytes, bool]:

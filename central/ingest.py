@@ -31,7 +31,7 @@ from fastapi.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from central import db, device_roles, live, queue, ticket_fields
+from central import db, device_roles, help_calls, live, queue, ticket_fields
 from central.jsonbody import parse_json
 from central.db import devices, events, utcnow
 
@@ -74,6 +74,7 @@ class Outcome:
     duplicates: int = 0
     rejected: list[dict] = field(default_factory=list)
     queued: int = 0  # new queue entries (tickets) from this batch; not part of the answer
+    helped: int = 0  # help calls added or closed by this batch (central.help_calls); not part of it either
 
     def as_dict(self) -> dict:
         return {"accepted": self.accepted, "duplicates": self.duplicates, "rejected": self.rejected}
@@ -266,15 +267,20 @@ def _insert_rows(conn: sa.Connection, rows: list[dict]) -> int:
     return inserted
 
 
+HELP_MISSED_AFTER = dt.timedelta(minutes=10)  # settings.help.missed_after_min's default
+
+
 def store_batch(engine: sa.Engine, device_id: str, batch: list, max_payload: int,
-                clock: DeviceClock | None = None, role: str | None = None) -> Outcome:
+                clock: DeviceClock | None = None, role: str | None = None,
+                help_missed_after: dt.timedelta = HELP_MISSED_AFTER) -> Outcome:
     """Check every event, store the good ones once, report the rest. Raises Forbidden."""
     with engine.begin() as conn:
-        return store_batch_on(conn, device_id, batch, max_payload, clock, role)
+        return store_batch_on(conn, device_id, batch, max_payload, clock, role, help_missed_after)
 
 
 def store_batch_on(conn: sa.Connection, device_id: str, batch: list, max_payload: int,
-                   clock: DeviceClock | None = None, role: str | None = None) -> Outcome:
+                   clock: DeviceClock | None = None, role: str | None = None,
+                   help_missed_after: dt.timedelta = HELP_MISSED_AFTER) -> Outcome:
     """store_batch inside the caller's transaction. `role`: only the event types that role
     produces are stored (central.device_roles); None: any type (tools and tests)."""
     now = utcnow()
@@ -310,7 +316,9 @@ def store_batch_on(conn: sa.Connection, device_id: str, batch: list, max_payload
         _note_heartbeat(conn, device_id, rows.values())
         # in batch order (ticket ids follow it); a lost race here is retried (db.retrying)
         out.queued = queue.project(conn, rows.values())  # one set-based INSERT for the ticket.issued rows
-        if out.queued:
+        if any(r["type"] in help_calls.TYPES for r in rows.values()):
+            out.helped = help_calls.project(conn, rows.values(), help_missed_after, now)
+        if out.queued or out.helped:
             live.notify_in(conn)  # other server processes hear of it at commit
     conn.execute(devices.update().where(devices.c.id == device_id).values(last_seen_at=now))
     return out
@@ -384,7 +392,8 @@ async def post_events(request: Request, engine: sa.Engine, settings, rate: devic
 
     def store() -> Outcome:
         with engine.begin() as conn:
-            return store_batch_on(conn, device.id, batch, settings.max_payload_bytes, clock, device.role)
+            return store_batch_on(conn, device.id, batch, settings.max_payload_bytes, clock, device.role,
+                                  dt.timedelta(minutes=settings.help.missed_after_min))
     try:
         return await run_in_threadpool(db.retrying, store)
     except db.Contended as e:

@@ -95,6 +95,16 @@ class PublicSettings:
 
 
 @dataclass
+class HelpSettings:
+    """[central.help]: help calls from the kiosks and the hosts' page /host (see docs/help.md)."""
+    missed_after_min: float = setting(10.0, "A help call that reaches central this long after it was "
+                                            "made is stored as missed (nobody can come for it any more).",
+                                      min=0.5, max=1440)
+    prominent_after_s: float = setting(60.0, "On /host and the desk page, a call waiting longer than this "
+                                             "is shown more prominently (seconds).", min=0, max=86400)
+
+
+@dataclass
 class CentralSettings:
     db: str = setting("", "Database URL. Empty: a SQLite file central.sqlite3 in the data dir. "
                           "PostgreSQL: postgresql://user:password@host/dbname.", check=_db_url)
@@ -133,6 +143,8 @@ class CentralSettings:
                                                   "GET /api/v1/queue.")
     live: LiveSettings = setting(LiveSettings, "The queue pushed to desks, displays and kiosks as "
                                                 "server-sent events.")
+    help: HelpSettings = setting(HelpSettings, "Help calls from the kiosks (\"Hulp nodig?\") and the "
+                                               "hosts' page /host.")
     public: PublicSettings = setting(PublicSettings, "The public mobile ticket page (the ticket's QR "
                                                      "code) and its JSON: rate limit and updates.")
 

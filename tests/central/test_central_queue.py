@@ -193,7 +193,8 @@ def test_queue_needs_a_device_token(client, device):
 def test_queue_shape_waiting_estimate_desks_and_calls(client, engine, device, qs):
     auth = {"Authorization": f"Bearer {device[1]}"}
     empty = client.get("/api/v1/queue", headers=auth).json()
-    assert set(empty) == {"server_time", "services", "calls"} and empty["services"] == {} and empty["calls"] == []
+    assert set(empty) == {"server_time", "services", "calls", "help"} and empty["services"] == {} \
+        and empty["calls"] == [] and empty["help"] == []
     now = utcnow()
     seed(client, device, *[("passport", n, 30 - n, False) for n in range(1, 8)], ("parking", 1, 5, False), now=now)
     with calling.transaction(engine) as conn:
