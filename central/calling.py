@@ -69,8 +69,10 @@ def order_key(appointment: bool, issued_at: dt.datetime, entry_id: int, overdue_
               max_passed: int | None = None, front: bool = False) -> tuple:
     """Sort key of a waiting ticket for "call next" (smallest first). Without `now` (or with
     every weight 1) the order within a group is the issue time."""
-    return _group(appointment, issued_at, overdue_before, priority, passed, max_passed, front), \
-        -((now - issued_at).total_seconds() * weight if now is not None else 0.0), issued_at, entry_id
+    group = _group(appointment, issued_at, overdue_before, priority, passed, max_passed, front)
+    if group in (0, 2) or now is None:
+        return group, 0.0, issued_at, entry_id  # at the bound or overdue: strictly by issue time
+    return group, -(now - issued_at).total_seconds() * weight, issued_at, entry_id
 
 
 def _group(appointment, issued_at, overdue_before, priority, passed, max_passed, front) -> int:
