@@ -115,6 +115,11 @@ def snapshot(engine: sa.Engine, qs: QueueSettings, since: int | None = None, now
     return {**doc, "transfers": moved} if moved else doc
 
 
+def last_call_id(doc: dict, default: int) -> int:
+    """The largest call_id of a snapshot's calls and transfers (one sequence), else `default`."""
+    return max([c["call_id"] for c in (*doc["calls"], *doc.get("transfers", ()))], default=default)
+
+
 def pace(conn: sa.Connection, qs: QueueSettings, now: dt.datetime, service: str | None = None):
     """(minutes per visit of a service, desks per service): the average visit of the last 2
     hours (`default_service_min` without one), and the desks that called it in the last 30
