@@ -194,6 +194,8 @@ async def day_queue(request: Request, services: str | None = Query(
         desk: str | None = Query(None, max_length=32, description="This desk: adds `desk_state` "
                                                                    "({desk, paused, reason, since}).")) -> dict:
     engine, qs = _st(request)
+    if desk is not None and not desk.isprintable():
+        raise HTTPException(422, "invalid request: query.desk: desk must be plain text without control characters")
     return await run_in_threadpool(day_list, engine, qs, _wanted(services), None, (desk or "").strip() or None)
 
 

@@ -136,6 +136,7 @@ def test_a_paused_desk_gets_no_call_next_and_the_pause_is_in_the_figures(client,
     state = client.get("/api/v1/desk/queue", params={"desk": "4"}).json()["desk_state"]
     assert (state["paused"], state["reason"]) == (True, "lunch")
     assert client.post("/api/v1/desk/pause", json={"desk": "4", "reason": "x"}).status_code == 409
+    assert client.get("/api/v1/desk/queue", params={"desk": "4\x01"}).status_code == 422
     assert client.post("/api/v1/desk/resume", json={"desk": "4"}).json()["desk_state"]["paused"] is False
     assert client.post("/api/v1/desk/resume", json={"desk": "4"}).status_code == 409
     assert client.post("/api/v1/desk/call-next", json={"desk": "4", "services": ["passport"]}).status_code == 200

@@ -36,7 +36,9 @@ OPERATIONS = [
     "POST /api/v1/desk/call-next", "POST /api/v1/desk/tickets/{entry_id}/call",
     "POST /api/v1/desk/tickets/{entry_id}/recall", "POST /api/v1/desk/tickets/{entry_id}/served",
     "POST /api/v1/desk/tickets/{entry_id}/no-show", "POST /api/v1/desk/tickets/{entry_id}/put-back",
-    "GET /api/v1/tickets/{token}", "GET /t/{token}"]
+    "GET /api/v1/tickets/{token}", "GET /t/{token}",
+    "POST /api/v1/desk/tickets/{entry_id}/priority", "POST /api/v1/desk/transfer", "POST /api/v1/desk/pause",
+    "POST /api/v1/desk/resume", "GET /api/v1/stats/desks"]
 KNOWN = [  # (database or None for both, operation, query): answers 500 today
     (None, "GET /api/v1/queue", {"since": "\u00b2"}),  # central/hall.py parse_since: '²'.isdigit(), int() fails
     (None, "GET /api/v1/queue/stream", {"since": "\u00b2"}),
