@@ -82,8 +82,9 @@ def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> Fa
         return {"status": "ok", "version": __version__, "database": engine.dialect.name,
                 "revision": db.current_revision(engine)}
 
-    from central import admin, dashboard, desk, hall, pages, stats, streams, ticket_page  # routers; app creation stays in one place
+    from central import admin, dashboard, desk, desk_stats, hall, pages, stats, streams, ticket_page  # routers; app creation stays in one place
     app.include_router(stats.router)
+    app.include_router(desk_stats.router)  # GET /api/v1/stats/desks
     app.include_router(dashboard.router)
     app.include_router(streams.router)  # before hall: /api/v1/queue/stream
     app.include_router(hall.router)

@@ -17,9 +17,11 @@ import sqlalchemy as sa
 from central.db import audit_log, utcnow
 
 ACTIONS = ("login", "login.failed", "login.locked", "login.refused", "logout", "password.change",
-           "user.add", "user.disable", "device.add", "device.new-token", "export",
+           "user.add", "user.disable", "device.add", "device.new-token", "device.rotate", "device.revoke",
+           "export",
            "desk.call-next", "desk.call", "desk.recall", "desk.served", "desk.no-show", "desk.put-back",
-           "help.coming", "help.done")
+           "help.coming", "help.done",
+           "desk.transfer", "desk.priority", "desk.pause", "desk.resume")
 DAY_S = 86400.0
 _next_purge = 0.0  # monotonic time of the next purge in this process
 

@@ -78,6 +78,14 @@ queue_tickets = sa.Table(
     # token (never the token), and the ticket's texts {service_name, wait_at, route, desk_routes}
     sa.Column("token_hash", sa.String(64)),
     sa.Column("mobile", JSONType),
+    # fair calling and transfers (revision 0008_queue_fair, docs/calling.md): staff's priority
+    # flag, how often later-issued tickets were called past this one while it waited, the
+    # service it was first queued for, the one desk that may call it, and "go first"
+    sa.Column("priority", sa.Boolean(), nullable=False, server_default=sa.false()),
+    sa.Column("passed", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("transferred_from", sa.String(64)),
+    sa.Column("to_desk", sa.String(32)),
+    sa.Column("front", sa.Boolean(), nullable=False, server_default=sa.false()),
     sa.UniqueConstraint("device_id", "ticket_ref", "day", name="queue_tickets_key"),
     sa.Index("queue_tickets_issued", "issued_at"),
     sa.Index("queue_tickets_waiting", "state", "service", "issued_at"),
@@ -95,7 +103,21 @@ queue_calls = sa.Table(
     sa.Column("lang", sa.String(16)),
     sa.Column("called_at", sa.DateTime(), nullable=False),
     sa.Column("recall", sa.Boolean(), nullable=False),
+    # revision 0008_queue_fair: "transfer" for a transfer (desk = the target desk or ""), null for a call
+    sa.Column("kind", sa.String(10)),
+    sa.Column("to_service", sa.String(64)),
     sa.Index("queue_calls_time", "called_at"),
+    sqlite_autoincrement=True,
+)
+
+desk_pauses = sa.Table(  # revision 0008_queue_fair: a desk's pauses, for the desk figures
+    "desk_pauses", metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("desk", sa.String(32), nullable=False),
+    sa.Column("reason", sa.String(200), nullable=False),
+    sa.Column("started_at", sa.DateTime(), nullable=False),
+    sa.Column("ended_at", sa.DateTime()),  # null while paused
+    sa.Index("desk_pauses_desk", "desk", "ended_at"),
     sqlite_autoincrement=True,
 )
 

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Literal
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Path as PathParam, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from starlette.exceptions import HTTPException
 
-from central import accounts, audit, calling, i18n, live, pages, queue, streams
+from central import accounts, audit, calling, desk_stats, i18n, live, pages, queue, streams
 from central.db import queue_desks, queue_tickets as qt, utcnow
 from central.staff import client_address, current_user, page_user, require_role
 
@@ -62,6 +63,44 @@ class DeskIn(DeskOnly):
         return list(dict.fromkeys(_text(s, "a service id", 64) for s in v))
 
 
+class TransferIn(DeskOnly):
+    entry_id: int = Field(description="The called ticket's id (`id` in /api/v1/desk/queue).", ge=1, le=2 ** 62)
+    to_service: str | None = Field(None, description="The service whose queue it joins (its own without it).")
+    to_desk: str | None = Field(None, description="The one desk that may call it (any desk of the service "
+                                                  "without it).")
+    position: Literal["original", "front"] = Field("original", description="`original`: its place by its "
+                                                   "issue time; `front`: before every other waiting ticket.")
+
+    @field_validator("to_service")
+    @classmethod
+    def _to_service(cls, v: str | None) -> str | None:
+        return None if v is None else _text(v, "to_service", 64)
+
+    @field_validator("to_desk")
+    @classmethod
+    def _to_desk(cls, v: str | None) -> str | None:
+        return None if v is None else _text(v, "to_desk", 32)
+
+    @model_validator(mode="after")
+    def _somewhere(self):
+        if self.to_service is None and self.to_desk is None:
+            raise ValueError("give to_service, to_desk or both")
+        return self
+
+
+class PauseIn(DeskOnly):
+    reason: str = Field(description="Why the desk pauses (1-200 characters), e.g. \"lunch\".")
+
+    @field_validator("reason")
+    @classmethod
+    def _reason(cls, v: str) -> str:
+        return _text(v, "reason", 200)
+
+
+class PriorityIn(DeskOnly):
+    priority: bool = Field(True, description="True: the ticket counts as priority (weight `priority_weight`).")
+
+
 def strings(lang: str) -> dict[str, str]:
     """The desk script's own texts (desk.js.* without the prefix) in `lang`, English filling gaps."""
     out = {}
@@ -100,7 +139,8 @@ def _run(fn, *args):
         raise HTTPException(e.status, e.message) from None
 
 
-async def _act(request: Request, fn, *args, action: str | None = None, desk: str | None = None):
+async def _act(request: Request, fn, *args, action: str | None = None, desk: str | None = None,
+               more: dict | None = None):
     """A desk action in the thread pool; once it committed, this process's streams hear of it
     and the audit log records it (`action`) with the logged-in user as the actor."""
     result = await run_in_threadpool(_run, fn, *args)
@@ -109,7 +149,9 @@ async def _act(request: Request, fn, *args, action: str | None = None, desk: str
         ticket = result.get("ticket", result) if isinstance(result, dict) else None
         label = ticket.get("label") if isinstance(ticket, dict) else None
         target = f"{label or '-'} @ desk {desk}" if desk is not None else label
-        detail = {"ticket": ticket.get("id")} if isinstance(ticket, dict) else None
+        detail = {"ticket": ticket.get("id")} if isinstance(ticket, dict) and "id" in ticket else None
+        if more:
+            detail = {**(detail or {}), **more}
         user = getattr(request.state, "user", None)
         await run_in_threadpool(audit.write, request.app.state.engine, user.name if user else "-", action, target,
                                 detail, client_address(request), request.app.state.settings.audit_days)
@@ -145,11 +187,16 @@ async def signin(request: Request, body: DeskIn) -> dict:
     return await _act(request, write)
 
 
-@router.get("/queue", summary="Today's queue: waiting in call order, then called, served and no-show")
+@router.get("/queue", summary="Today's queue: waiting in call order (with the `reason`), then called, served "
+                            "and no-show; with `desk`, that desk's pause state")
 async def day_queue(request: Request, services: str | None = Query(
-        None, max_length=4000, description="Comma-separated service ids; all services without it.")) -> dict:
+        None, max_length=4000, description="Comma-separated service ids; all services without it."),
+        desk: str | None = Query(None, max_length=32, description="This desk: adds `desk_state` "
+                                                                   "({desk, paused, reason, since}).")) -> dict:
     engine, qs = _st(request)
-    return await run_in_threadpool(day_list, engine, qs, _wanted(services))
+    if desk is not None and not desk.isprintable():
+        raise HTTPException(422, "invalid request: query.desk: desk must be plain text without control characters")
+    return await run_in_threadpool(day_list, engine, qs, _wanted(services), None, (desk or "").strip() or None)
 
 
 def _wanted(services: str | None) -> list[str] | None:
@@ -178,7 +225,10 @@ async def day_stream(request: Request, services: str | None = Query(
     return streams.open_stream(request, lambda b: streams.pushing(b, cfg, first, version, read, allowed, True))
 
 
-def day_list(engine, qs, services: list[str] | None, now: dt.datetime | None = None) -> dict:
+def day_list(engine, qs, services: list[str] | None, now: dt.datetime | None = None,
+             desk: str | None = None) -> dict:
+    """Waiting tickets in call order (`calling.rank`), each with its `reason` ("passed",
+    "transferred", "waited_longest", "appointment", "priority"), then the others, newest first."""
     now = now or utcnow()
     day, lo, hi = queue.today(qs.timezone, now)
     q = sa.select(qt).where(qt.c.issued_at >= lo, qt.c.issued_at < hi)
@@ -186,19 +236,23 @@ def day_list(engine, qs, services: list[str] | None, now: dt.datetime | None = N
         q = q.where(qt.c.service.in_(services))
     with engine.connect() as conn:
         rows = conn.execute(q).all()
-    overdue = now - dt.timedelta(minutes=qs.walk_in_max_wait_min)
-    rank = {"waiting": 0, "called": 1, "served": 2, "no_show": 2}
-    def key(r):
-        if r.state == "waiting":
-            return 0, calling.order_key(r.appointment, r.issued_at, r.id, overdue)
-        return rank.get(r.state, 3), (-(r.finished_at or r.called_at or r.issued_at).timestamp(), r.id)
-    rows.sort(key=key)
+        desk_state = desk_stats.state(conn, desk) if desk else None
+    rank = {"called": 1, "served": 2, "no_show": 2}
+    waiting = calling.rank([r for r in rows if r.state == "waiting"], qs, now)
+    rest = sorted((r for r in rows if r.state != "waiting"), key=lambda r: (
+        rank.get(r.state, 3), -(r.finished_at or r.called_at or r.issued_at).timestamp(), r.id))
     counts = {s: 0 for s in queue.STATES}
     for r in rows:
         counts[r.state] = counts.get(r.state, 0) + 1
-    return {"day": day.isoformat(), "server_time": queue.iso(now), "counts": counts,
-            "tickets": [{**calling.ticket_dict(r), "waited_min": round(((r.first_called_at or now) - r.issued_at)
-                                                                       .total_seconds() / 60, 1)} for r in rows]}
+
+    def item(r, reason):
+        return {**calling.ticket_dict(r), "reason": reason,
+                "waited_min": round(((r.first_called_at or now) - r.issued_at).total_seconds() / 60, 1)}
+    out = {"day": day.isoformat(), "server_time": queue.iso(now), "counts": counts,
+           "tickets": [item(r, why) for r, why in waiting] + [item(r, None) for r in rest]}
+    if desk_state is not None:
+        out["desk_state"] = desk_state
+    return out
 
 
 @router.post("/call-next", summary="Call the next ticket for the desk's services (null when nobody waits)")
@@ -244,3 +298,36 @@ async def no_show(request: Request, body: DeskOnly, entry_id: int = EntryId) -> 
 @router.post("/tickets/{entry_id}/put-back", summary="Put the called ticket back to waiting (its place by issue time)")
 async def put_back(request: Request, body: DeskOnly, entry_id: int = EntryId) -> dict:
     return await _finish(request, entry_id, "waiting", body.desk)
+
+
+@router.post("/tickets/{entry_id}/priority", summary="Mark a waiting ticket as priority (or not)")
+async def priority(request: Request, body: PriorityIn, entry_id: int = EntryId) -> dict:
+    engine, _ = _st(request)
+    return {"ticket": await _act(request, calling.set_priority, engine, entry_id, body.priority,
+                                 action="desk.priority", desk=body.desk, more={"priority": body.priority})}
+
+
+@router.post("/transfer", summary="Send the called ticket to another service's queue and/or to one desk",
+             description="The ticket keeps its number and label and waits again: at its original issue time "
+                         "(`original`) or before everyone (`front`). With `to_desk` only that desk can call it. "
+                         "The hall display announces the transfer (`transfers` in GET /api/v1/queue).")
+async def transfer(request: Request, body: TransferIn) -> dict:
+    engine, qs = _st(request)
+    t = await _act(request, calling.transfer, engine, qs, body.entry_id, body.desk, body.to_service, body.to_desk,
+                   body.position, action="desk.transfer", desk=body.desk,
+                   more={"to_service": body.to_service, "to_desk": body.to_desk, "position": body.position})
+    return {"ticket": t}
+
+
+@router.post("/pause", summary="Pause the desk (no call-next until it resumes); the reason is kept for figures")
+async def pause(request: Request, body: PauseIn) -> dict:
+    engine, _ = _st(request)
+    return {"desk_state": await _act(request, desk_stats.pause, engine, body.desk, body.reason, action="desk.pause",
+                                     desk=body.desk, more={"reason": body.reason})}
+
+
+@router.post("/resume", summary="End the desk's pause")
+async def resume(request: Request, body: DeskOnly) -> dict:
+    engine, _ = _st(request)
+    return {"desk_state": await _act(request, desk_stats.resume, engine, body.desk, action="desk.resume",
+                                     desk=body.desk)}

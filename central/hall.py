@@ -50,15 +50,26 @@ class HelpCall(BaseModel):
     host: str = Field(description="The user name of the host who is coming, or empty.")
 
 
+class Transfer(BaseModel):
+    call_id: int = Field(description="From the same sequence as the calls' call_id (pass the largest seen as `since`).")
+    ticket: str = Field(description="The ticket's label, unchanged by the transfer.")
+    service: str = Field(description="The service whose queue it joined.")
+    desk: str = Field(description="The one desk that will call it, or \"\" when any desk of the service may.")
+    lang: str | None = Field(description="The ticket's language.")
+    called_at: str = Field(description="When it was transferred, RFC 3339, UTC.")
+
+
 class QueueState(BaseModel):
     server_time: str
     services: dict[str, ServiceState]
     calls: list[Call] = Field(description="Ordered by call_id ascending.")
     help: list[HelpCall] = Field([], description="Today's help calls of every kiosk, but not those closed more "
                                                  "than 5 minutes ago (docs/help.md).")
+    transfers: list[Transfer] | None = Field(None, description="Tickets a desk transferred (to another service "
+                                             "or desk), in the same window as `calls`; absent when none.")
 
 
-@router.get("/api/v1/queue", response_model=QueueState, summary="The hall's queue: waiting per service and calls",
+@router.get("/api/v1/queue", response_model=QueueState, response_model_exclude_unset=True, summary="The hall's queue: waiting per service and calls",
             responses={400: {"description": "bad `since`"}, 401: {"description": "no or unknown device token"}})
 async def get_queue(request: Request, since: str | None = Query(
         None, description="Only calls with a larger call_id (today's; at most the newest 50). "
@@ -99,17 +110,25 @@ def snapshot(engine: sa.Engine, qs: QueueSettings, since: int | None = None, now
         per, desks = pace(conn, qs, now)
         q = sa.select(qc).where(qc.c.called_at >= lo).order_by(qc.c.id.desc())
         q = q.limit(LATEST) if since is None else q.where(qc.c.id > since).limit(MOST)
-        calls = conn.execute(q).all()[::-1]
+        calls = conn.execute(q).all()[::-1]  # with transfers (kind "transfer", revision 0008_queue_fair)
         helps = help_calls.entries(conn, lo, now)
     services = {}
     for svc in sorted(waiting):
         n = int(waiting[svc] or 0)
         services[svc] = {"waiting": n, "est_wait_min": wait_range(n, per(svc), max(1, desks.get(svc, 0))),
                          "desks": desks.get(svc, 0)}
-    return {"server_time": queue.iso(now), "services": services,
-            "calls": [{"call_id": c.id, "ticket": c.label, "service": c.service, "desk": c.desk, "lang": c.lang,
-                       "called_at": queue.iso(c.called_at), "recall": bool(c.recall)} for c in calls],
-            "help": helps}
+    doc = {"server_time": queue.iso(now), "services": services,
+           "calls": [{"call_id": c.id, "ticket": c.label, "service": c.service, "desk": c.desk, "lang": c.lang,
+                      "called_at": queue.iso(c.called_at), "recall": bool(c.recall)} for c in calls if c.kind is None],
+           "help": helps}
+    moved = [{"call_id": c.id, "ticket": c.label, "service": c.service, "desk": c.desk, "lang": c.lang,
+              "called_at": queue.iso(c.called_at)} for c in calls if c.kind == "transfer"]
+    return {**doc, "transfers": moved} if moved else doc
+
+
+def last_call_id(doc: dict, default: int) -> int:
+    """The largest call_id of a snapshot's calls and transfers (one sequence), else `default`."""
+    return max([c["call_id"] for c in (*doc["calls"], *doc.get("transfers", ()))], default=default)
 
 
 def pace(conn: sa.Connection, qs: QueueSettings, now: dt.datetime, service: str | None = None):
@@ -119,7 +138,8 @@ def pace(conn: sa.Connection, qs: QueueSettings, now: dt.datetime, service: str 
     spent = defaultdict(list)
     q = sa.select(qt.c.service, qt.c.first_called_at, qt.c.finished_at).where(
         qt.c.state == "served", qt.c.finished_at >= now - SERVICE_WINDOW)
-    d = sa.select(qc.c.service, sa.func.count(sa.distinct(qc.c.desk))).where(qc.c.called_at >= now - DESK_WINDOW)
+    d = sa.select(qc.c.service, sa.func.count(sa.distinct(qc.c.desk))).where(qc.c.called_at >= now - DESK_WINDOW,
+                                                                           qc.c.kind.is_(None))
     if service is not None:
         q, d = q.where(qt.c.service == service), d.where(qc.c.service == service)
     for svc, first, done in conn.execute(q):

@@ -62,6 +62,20 @@ class QueueSettings:
     default_service_min: float = setting(10.0, "Minutes one visitor takes at a desk, used for the "
                                                "estimated wait when no ticket was served in the last 2 hours.",
                                          min=0.5, max=480)
+    priority: dict[str, float] = setting({}, "Weight per service id for \"call next\" (default 1): the "
+                                             "effective wait is the minutes waited times the weight "
+                                             "(docs/calling.md).", check=lambda v: _weights(v))
+    priority_weight: float = setting(2.0, "Weight a ticket gets when staff mark it as priority on the "
+                                          "desk page (times its service's weight).", min=1, max=100)
+    max_passed: int = setting(3, "A waiting ticket is never passed by more than this many later-issued "
+                                 "tickets by \"call next\"; then it goes first.", min=0, max=1000)
+    service_names: dict[str, str] = setting({}, "Name per service id, shown on the mobile ticket page "
+                                                "after a transfer to that service (else the id).")
+
+
+def _weights(v: dict) -> str | None:
+    bad = [k for k, w in v.items() if not 0.1 <= w <= 100]
+    return f"weights must be between 0.1 and 100 ({', '.join(bad)})" if bad else None
 
 
 @dataclass

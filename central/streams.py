@@ -127,7 +127,8 @@ async def pushing(bus: live.QueueBus, cfg, first: dict, version: int, read: Call
             if changes_only:
                 unchanged = same(last, doc)
             else:  # a device stream: new calls, or other counts, are news
-                unchanged = not doc["calls"] and same({**last, "calls": []}, doc)
+                unchanged = not doc["calls"] and not doc.get("transfers") and same(
+                    {k: v for k, v in last.items() if k != "transfers"} | {"calls": []}, doc)
             if refresh or not unchanged:
                 last, sent_at = doc, now
                 yield event(doc)
@@ -177,11 +178,11 @@ async def queue_stream(request: Request, since: str | None = Query(
     bus = live.bus(st)
     version = bus.version  # read before the state: a change meanwhile is sent after it
     first = await run_in_threadpool(hall.snapshot_for_device, engine, qs, token, after)
-    last_call = [max([c["call_id"] for c in first["calls"]], default=after or 0)]
+    last_call = [hall.last_call_id(first, after or 0)]
 
     async def read() -> dict:
         doc = await run_in_threadpool(hall.snapshot, engine, qs, last_call[0])
-        last_call[0] = max([c["call_id"] for c in doc["calls"]], default=last_call[0])
+        last_call[0] = hall.last_call_id(doc, last_call[0])
         return doc
 
     async def allowed() -> bool:

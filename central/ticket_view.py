@@ -68,7 +68,10 @@ def view(engine: sa.Engine, qs: QueueSettings, token: str, now: dt.datetime | No
             per, desks = hall.pace(conn, qs, now, row.service)
             wait = hall.wait_range(ahead, per(row.service), max(1, desks.get(row.service, 0)))
     called = row.state == "called"
-    return {"label": row.label, "service": row.service, "service_name": texts.get("service_name"),
+    name = texts.get("service_name")
+    if row.transferred_from is not None and row.service != row.transferred_from:  # a desk sent it on
+        name = qs.service_names.get(row.service, row.service)
+    return {"label": row.label, "service": row.service, "service_name": name,
             "lang": page_language(row.lang), "day": row.day or None, "state": row.state,
             "people_ahead": ahead, "wait_min": wait, "wait_at": texts.get("wait_at"),
             "route": texts.get("route") or [], "desk": row.desk if called else None,

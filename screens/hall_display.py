@@ -121,9 +121,15 @@ class HallDisplayScreen(Screen):
             from kiosk.hall.announce import call_texts
             for call in announce:
                 texts = call_texts(call, self.app.translator, self.app.kcfg.ui.default_language,
-                                   direction=self._direction_for(call.desk)) \
+                                   direction=self._direction_for(call.desk) if call.desk else None,
+                                   service_name=self._service_name) \
                     if cfg.speak else []
                 self.announcer.announce(texts)
+
+    def _service_name(self, sid: str, lang: str) -> str:
+        """A service's name in `lang` from the display's own catalog (a transfer's target)."""
+        service = next((s for s in self.catalog if s.id == sid), None)
+        return self.catalog.name(service, lang) if service is not None else sid
 
     def _direction_for(self, desk: str):
         """The short direction to `desk` per language, as the screen shows it (None: no plan)."""

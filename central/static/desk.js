@@ -157,7 +157,24 @@
     };
   }
 
+  function reasonText(tk) {  // why a waiting ticket is where it is (desk queue API `reason`)
+    if (!tk.reason) return "";
+    const key = { appointment: "reason.appointment", priority: "reason.priority", passed: "reason.passed",
+                  waited_longest: "reason.waited_longest", transferred: "reason.transferred" }[tk.reason];
+    return (key ? t(key, { n: tk.passed }) : tk.reason) + (tk.to_desk ? " " + t("only_desk", { desk: tk.to_desk }) : "");
+  }
+
+  function showPause(st) {  // st: desk_state {paused, reason, since}; absent on stream events
+    if (!st) return;
+    $("paused").hidden = !st.paused;
+    $("paused").textContent = st.paused ? t("paused", { reason: st.reason }) : "";
+    $("pause").hidden = st.paused;
+    $("resume").hidden = !st.paused;
+    $("call-next").disabled = st.paused;
+  }
+
   function render(q) {
+    showPause(q.desk_state);
     const c = q.counts;
     $("counts").textContent = t("counts", c);
     const mine = q.tickets.filter((x) => x.state === "called" && x.desk === desk.desk);
@@ -176,7 +193,7 @@
       tr.className = tk.state;
       tr.dataset.id = tk.id;
       const cells = [tk.label, tk.service, tk.appointment ? t("appointment") : t("walk_in"), minutes(tk.issued_at),
-                     String(tk.waited_min), stateText(tk.state), tk.desk || ""];
+                     String(tk.waited_min), stateText(tk.state), tk.desk || "", reasonText(tk)];
       for (const text of cells) tr.insertCell().textContent = text;
       const act = tr.insertCell();
       if (tk.state === "waiting") {
@@ -185,6 +202,13 @@
         b.setAttribute("aria-label", t("call_label", { ticket: tk.label }));
         b.addEventListener("click", () => act_("POST", `/api/v1/desk/tickets/${tk.id}/call`, { desk: desk.desk }, "done.called"));
         act.append(b);
+        if (!tk.priority) {
+          const p = document.createElement("button");
+          p.type = "button"; p.textContent = t("priority"); p.className = "secondary";
+          p.setAttribute("aria-label", t("priority_label", { ticket: tk.label }));
+          p.addEventListener("click", () => act_("POST", `/api/v1/desk/tickets/${tk.id}/priority`, { desk: desk.desk, priority: true }, "done.priority"));
+          act.append(p);
+        }
       }
     }
   }
@@ -193,7 +217,8 @@
     if (!desk) return;
     const before = pushed;
     try {
-      const q = await api("GET", "/api/v1/desk/queue?services=" + encodeURIComponent(desk.services.join(",")));
+      const q = await api("GET", "/api/v1/desk/queue?services=" + encodeURIComponent(desk.services.join(",")) +
+                          "&desk=" + encodeURIComponent(desk.desk));
       if (pushed === before) render(q);  // else the stream has shown a newer state meanwhile
     } catch (e) { showError(e.message); }
   }
@@ -206,7 +231,10 @@
     let msg = "";
     try {
       const r = await api(method, path, body);
-      if (r.ticket) {
+      if (r.desk_state) {
+        showPause(r.desk_state);
+        msg = t(done, { desk: desk.desk });
+      } else if (r.ticket) {
         msg = t(done, { ticket: r.ticket.label });
         if (r.ticket.state === "called") current = r.ticket;
       } else {
@@ -238,6 +266,22 @@
     $("served").addEventListener("click", onCurrent("served", "done.served"));
     $("no-show").addEventListener("click", onCurrent("no-show", "done.no_show"));
     $("put-back").addEventListener("click", onCurrent("put-back", "done.put_back"));
+    $("pause").addEventListener("click", () => {
+      const reason = $("pause-reason").value.trim();
+      if (!reason) { showError(t("need_reason")); $("pause-reason").focus(); return; }
+      act_("POST", "/api/v1/desk/pause", { desk: desk.desk, reason }, "done.paused");
+    });
+    $("resume").addEventListener("click", () => act_("POST", "/api/v1/desk/resume", { desk: desk.desk }, "done.resumed"));
+    $("transfer").addEventListener("click", () => {
+      if (!current) return;
+      const body = { desk: desk.desk, entry_id: current.id, position: $("to-position").value };
+      const svc = $("to-service").value.trim(), to = $("to-desk").value.trim();
+      if (svc) body.to_service = svc;
+      if (to) body.to_desk = to;
+      if (!svc && !to) { showError(t("need_target")); $("to-service").focus(); return; }
+      current = null;
+      act_("POST", "/api/v1/desk/transfer", body, "done.transferred");
+    });
     desk = load();
     if (desk) {
       api("POST", "/api/v1/desk/signin", desk).catch((e) => showError(e.message));

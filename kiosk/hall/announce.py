@@ -30,22 +30,33 @@ CHIME_NAME = "chime.wav"
 RATE = 22050
 
 
-def call_texts(call, tr, default_lang: str, direction=None) -> list[tuple[str, str]]:
+def call_texts(call, tr, default_lang: str, direction=None, service_name=None) -> list[tuple[str, str]]:
     """What is said for a call: in the default language and, when different (and a catalog
     exists for it), in the ticket's language. `direction(lang)`, when given, is the short way
     to the desk shown under the number ("rechts, 12 meter"); it is said after the desk, so a
-    visitor who cannot see the arrow hears it too ("Nummer A twaalf, balie vier, rechts")."""
+    visitor who cannot see the arrow hears it too ("Nummer A twaalf, balie vier, rechts").
+    A transfer (`call.transfer`) to a desk says "Nummer A 12, ga naar balie 5" (with the
+    direction); to a service "Nummer A 12, wacht nu op Paspoort" (`service_name(id, lang)`,
+    else the service id)."""
+    key = _message(call)
     langs = [default_lang]
-    if call.lang and call.lang != default_lang and tr.has("call.spoken", call.lang):
+    if call.lang and call.lang != default_lang and tr.has(key, call.lang):
         langs.append(call.lang)
     out = []
     for lang in langs:
-        text = tr.gettext("call.spoken", lang, number=spoken_number(call.ticket, lang, tr),
-                          desk=call.desk)
-        way = (direction(lang) or "").strip() if direction is not None else ""
+        name = (service_name(call.service, lang) if service_name is not None else "") or call.service
+        text = tr.gettext(key, lang, number=spoken_number(call.ticket, lang, tr), desk=call.desk, service=name)
+        towards = direction is not None and (key != "transfer.spoken.service")
+        way = (direction(lang) or "").strip() if towards else ""
         way = way[:1].lower() + way[1:]       # inside the sentence
         out.append((f"{text}, {way}" if way else text, lang))
     return out
+
+
+def _message(call) -> str:
+    if not getattr(call, "transfer", False):
+        return "call.spoken"
+    return "transfer.spoken.desk" if call.desk else "transfer.spoken.service"
 
 
 def chime_samples(rate: int = RATE) -> bytes:

@@ -82,10 +82,12 @@ class HallBoard:
         """Merge a good answer; returns the new calls to announce, oldest first."""
         server = _parse_time(answer.server_time)
         first = self.last_good is None
-        new = [c for c in answer.calls if self.last_id is None or c.call_id > self.last_id]
+        moved = getattr(answer, "transfers", ())  # announced, not shown as calls
+        new = sorted((c for c in (*answer.calls, *moved) if self.last_id is None or c.call_id > self.last_id),
+                     key=lambda c: c.call_id)
         if new:
             self.last_id = max(c.call_id for c in new)
-        self.calls = (list(reversed(new)) + self.calls)[:self.keep]
+        self.calls = ([c for c in reversed(new) if not c.transfer] + self.calls)[:self.keep]
         if server is not None:  # a new day: yesterday's calls go
             today = server.astimezone(self.tz).date()
             self.calls = [c for c in self.calls

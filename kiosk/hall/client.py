@@ -44,6 +44,7 @@ class Call:
     lang: str
     called_at: str
     recall: bool = False
+    transfer: bool = False  # from "transfers": the ticket was sent to `service` (and to `desk` when not "")
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class QueueAnswer:
     services: dict[str, ServiceQueue] = field(default_factory=dict)
     calls: tuple[Call, ...] = ()
     help: tuple[HelpEntry, ...] = ()
+    transfers: tuple[Call, ...] = ()
 
 
 def _int(v, what: str, lo: int = 0) -> int:
@@ -117,7 +119,32 @@ def parse_answer(doc) -> QueueAnswer:
                           bool(c.get("recall", False))))
     calls.sort(key=lambda c: c.call_id)
     return QueueAnswer(_text(doc.get("server_time", "") or "", "server_time", True), services,
-                       tuple(calls), parse_help(doc.get("help")))
+                       tuple(calls), parse_help(doc.get("help")), parse_transfers(doc.get("transfers")))
+
+
+def parse_transfers(doc) -> tuple[Call, ...]:
+    """The optional "transfers" list (a desk sent a ticket to another service or desk), as
+    Calls with transfer=True; read tolerantly like "help": a bad entry is skipped and logged."""
+    if doc is None:
+        return ()
+    if not isinstance(doc, list):
+        log.warning("queue answer: 'transfers' is not a list: ignored")
+        return ()
+    out = []
+    for i, t in enumerate(doc):
+        try:
+            if not isinstance(t, dict):
+                raise QueueError(f"transfers[{i}] must be an object")
+            out.append(Call(_int(t.get("call_id"), f"transfers[{i}].call_id", 1),
+                            _text(t.get("ticket"), f"transfers[{i}].ticket"),
+                            _text(t.get("service"), f"transfers[{i}].service"),
+                            _text(t.get("desk", "") or "", f"transfers[{i}].desk", True),
+                            _text(t.get("lang", "") or "", f"transfers[{i}].lang", True),
+                            _text(t.get("called_at", "") or "", f"transfers[{i}].called_at", True),
+                            False, True))
+        except QueueError as e:
+            log.warning("queue answer: %s: skipped", e)
+    return tuple(sorted(out, key=lambda c: c.call_id))
 
 
 def parse_help(doc) -> tuple[HelpEntry, ...]:

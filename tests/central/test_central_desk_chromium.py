@@ -124,6 +124,17 @@ def test_desk_page_in_headless_chromium(browser, tmp_path):
         assert r.json()["accepted"] == 1, r.text
         wait_for(lambda: ["A009", "waiting", ""] in rows(b), 20, "the new ticket pushed to the page")
         assert js(b, "document.getElementById('live').textContent").startswith("Live")
+        assert js(b, "document.querySelector('#queue tbody tr').cells[7].textContent") == "waited longest"
+
+        # a pause with its reason: shown, call next off; resume turns it on again
+        b.fill("#pause-reason", "lunch")
+        click(b, "pause")
+        wait_for(lambda: status(b) == "Desk 4 is paused", 20, "pause")
+        assert js(b, "document.getElementById('paused').textContent").startswith("Paused: lunch")
+        assert js(b, "document.getElementById('call-next').disabled")
+        click(b, "resume")
+        wait_for(lambda: status(b) == "Desk 4 works again", 20, "resume")
+        assert js(b, "document.getElementById('paused').hidden && !document.getElementById('call-next').disabled")
 
         facts = js(b, """({
             unlabelled: [...document.querySelectorAll('input')].filter(i => !i.labels || !i.labels.length).length,

@@ -39,7 +39,9 @@ OPERATIONS = [
     "GET /api/v1/tickets/{token}", "GET /t/{token}",
     "GET /api/v1/help/calls", "GET /api/v1/help/stream", "POST /api/v1/help/{call_id}/coming",  # help calls (issue #18)
     "POST /api/v1/help/{call_id}/done", "GET /api/v1/stats/help", "GET /api/v1/export/help.csv",
-    "GET /admin/audit.csv", "POST /logout"]
+    "GET /admin/audit.csv", "POST /logout",
+    "POST /api/v1/desk/tickets/{entry_id}/priority", "POST /api/v1/desk/transfer", "POST /api/v1/desk/pause",
+    "POST /api/v1/desk/resume", "GET /api/v1/stats/desks"]
 KNOWN = [  # (database or None for both, operation, query): answered 500 once
     (None, "GET /api/v1/queue", {"since": "\u00b2"}),  # central/hall.py parse_since: '²'.isdigit(), int() fails
     (None, "GET /api/v1/queue/stream", {"since": "\u00b2"}),
