@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from central import __version__
-from central import db, device_roles, headers, ingest, live, models
+from central import db, device_roles, events_api, headers, live, models
 from central.body import BodyLimit
 from central.settings import CentralSettings
 
@@ -69,7 +69,7 @@ def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> Fa
               openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
                   "schema": {"$ref": "#/components/schemas/EventBatch"}}}}})
     async def post_events(request: Request):
-        outcome = await ingest.post_events(request, engine, settings, rate)
+        outcome = await events_api.post_events(request, engine, settings, rate)
         if outcome.queued or outcome.helped:
             bus.changed()  # open queue streams of this process; the others via NOTIFY
         return outcome.as_dict()

@@ -11,28 +11,21 @@ then keeps its own time (or the receive time, when that is plainly wrong).
 
 Least privilege (central/device_roles.py): an event of a type the device's role does not
 produce is rejected alone; an id already stored by another device is rejected alone ("event
-id already used by another device"), never counted as a duplicate. The HTTP side
-(`post_events`) checks the token before it reads a byte of the body, limits events per
-device per minute (429), and retries a transaction that lost a PostgreSQL deadlock or
-serialization race (central.db.retrying; 503 + Retry-After when it keeps losing).
+id already used by another device"), never counted as a duplicate. The HTTP side,
+POST /api/v1/events, is central/events_api.py.
 """
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import math
 import re
 import sys
 from dataclasses import dataclass, field
 
 import orjson
 import sqlalchemy as sa
-from fastapi.concurrency import run_in_threadpool
-from starlette.exceptions import HTTPException
-from starlette.requests import Request
 
-from central import db, device_roles, help_calls, live, queue, ticket_fields
-from central.jsonbody import parse_json
+from central import device_roles, help_calls, live, queue, ticket_fields
 from central.db import devices, events, utcnow
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
@@ -350,54 +343,3 @@ def _note_heartbeat(conn: sa.Connection, device_id: str, rows) -> None:
     conn.execute(devices.update().where(devices.c.id == device_id).where(
         sa.or_(devices.c.heartbeat_at.is_(None), devices.c.heartbeat_at <= latest["effective_at"])
     ).values(heartbeat=latest["payload"], heartbeat_at=latest["effective_at"]))
-
-
-# -- POST /api/v1/events ------------------------------------------------------------------
-def _refuse(status: int, detail: str, **headers: str) -> HTTPException:
-    # the body is left unread: close the connection rather than read it to keep it alive
-    return HTTPException(status, detail, {"Connection": "close", **headers})
-
-
-def _lookup(engine: sa.Engine, token: str) -> device_roles.Device | None:
-    with engine.connect() as conn:
-        return device_roles.device_for_token(conn, token)
-
-
-async def post_events(request: Request, engine: sa.Engine, settings, rate: device_roles.EventRate) -> Outcome:
-    """The whole request: token (401) and role (403) first, then the body (the size and
-    time limits are central.body's), its shape (400, 413), the device's event rate (429),
-    and the batch in one transaction, retried after a lost deadlock race (503 after that)."""
-    h = request.headers.get("authorization", "")
-    scheme, _, token = h.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise _refuse(401, "missing bearer token", **{"WWW-Authenticate": "Bearer"})
-    device = await run_in_threadpool(_lookup, engine, token.strip())
-    if device is None:
-        raise _refuse(401, "unknown device token", **{"WWW-Authenticate": "Bearer"})
-    if not device_roles.may_post(device.role):
-        raise _refuse(403, f"a device with role {device.role!r} may not post events")
-    body = await request.body()
-    clock = DeviceClock.from_headers(request.headers.get("x-kiosk-boot-id"),
-                                     request.headers.get("x-kiosk-monotonic"))
-    doc = parse_json(body)
-    if doc.__class__ is not dict or doc.get("events").__class__ is not list:
-        raise HTTPException(400, 'body must be a JSON object {"events": [...]}')
-    batch = doc["events"]
-    if len(batch) > settings.max_batch:
-        raise HTTPException(413, f"{len(batch)} events, over the batch limit of {settings.max_batch}")
-    wait = rate.take(device.id, len(batch))
-    if wait is not None:
-        raise HTTPException(429, f"device {device.id!r} is over its limit of {settings.device_events_per_min} "
-                                 "events a minute", {"Retry-After": str(max(1, math.ceil(wait)))})
-
-    def store() -> Outcome:
-        with engine.begin() as conn:
-            return store_batch_on(conn, device.id, batch, settings.max_payload_bytes, clock, device.role,
-                                  dt.timedelta(minutes=settings.help.missed_after_min))
-    try:
-        return await run_in_threadpool(db.retrying, store)
-    except db.Contended as e:
-        log.warning("events of %s not stored: %s", device.id, e)
-        raise HTTPException(503, "the database is busy, try again shortly", {"Retry-After": "1"}) from None
-    except Forbidden as e:
-        raise HTTPException(403, str(e)) from None
