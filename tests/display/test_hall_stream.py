@@ -11,8 +11,9 @@ import pytest
 import requests
 from display_kit import build_config, sync_table
 
-from central_kit import (CentralProcess, FaultProxy, device_add, free_port, issued_payload, make_event,
+from central_kit import (CentralProcess, device_add, free_port, issued_payload, make_event,
                          midday_zone, rfc3339, staff_session, wait_for)
+from fault_proxy import FaultProxy
 from kiosk.clock import FakeClock
 from kiosk.hall.calls import Connection, HallPoller
 from kiosk.hall.client import sse_lines

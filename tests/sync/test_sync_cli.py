@@ -11,7 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from central_kit import FaultProxy, free_port, ticket_payload, wait_for
+from central_kit import free_port, ticket_payload, wait_for
+from fault_proxy import FaultProxy
 from kiosk.storage.store import Store
 
 

@@ -8,7 +8,8 @@ import uuid
 import sqlalchemy as sa
 
 from central.db import devices
-from central_kit import CentralProcess, FaultProxy, free_port, ticket_payload, wait_for
+from central_kit import CentralProcess, free_port, ticket_payload, wait_for
+from fault_proxy import FaultProxy
 from kiosk.clock import FakeClock
 from kiosk.feedback.flow import Answer
 from kiosk.feedback.store import FeedbackRecorder

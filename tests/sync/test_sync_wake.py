@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from central.db import events
-from central_kit import FaultProxy, free_port, ticket_payload, wait_for
+from central_kit import free_port, ticket_payload, wait_for
+from fault_proxy import FaultProxy
 from kiosk.storage.store import Store
 from kiosk.sync.settings import SyncSection
 from kiosk.sync.worker import SyncState, SyncWorker
