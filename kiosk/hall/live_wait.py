@@ -14,14 +14,12 @@ or does not know the service, the ticket uses the configured estimate.
 """
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from typing import Callable
 
 from kiosk.hall.reader import QueueReaderThread
 
-log = logging.getLogger(__name__)
 
 LIVE = "live"
 CONFIGURED = "configured"
@@ -53,21 +51,6 @@ class LiveWaits(QueueReaderThread):
             if self._at is None or self.clock() - self._at > self.max_age_s:
                 return None
             return self._waits.get(service_id)
-
-    def refresh(self) -> bool:
-        """One read of the central queue (the thread's step; tests call it directly)."""
-        from kiosk.hall.client import QueueError
-        try:
-            if self.client is None:
-                self.client = self.make_client()
-            answer = self.client.fetch()
-        except QueueError as e:
-            if str(e) != self.message:
-                log.warning("live waiting times: %s", e)
-            self.message = str(e)
-            return False
-        self.on_answer(answer)
-        return True
 
     def on_answer(self, answer) -> None:
         waits = {sid: s.est_wait_min for sid, s in answer.services.items() if s.est_wait_min}

@@ -33,6 +33,7 @@ class QueueReaderThread:
     thread_name = "queue-reader"
     what = "queue reader"  # names the reader in the log
     client = None
+    message = ""  # the last fetch's error, "" after a good one
     interval_s: float = 2.0
     use_stream: bool = False
     stream_read_s: float = 5.0  # no byte (event or keep-alive) for this long: the stream is broken
@@ -59,7 +60,23 @@ class QueueReaderThread:
         return None
 
     def on_answer(self, answer) -> None:
-        """A state pushed by the stream."""
+        """A state pushed by the stream (or fetched by `refresh`)."""
+
+    def refresh(self) -> bool:
+        """One GET of the central queue, handed to `on_answer` (a poll step; tests call it
+        directly). A failure is logged once per distinct message, kept in `message`."""
+        from kiosk.hall.client import QueueError
+        try:
+            if self.client is None:
+                self.client = self.make_client()
+            answer = self.client.fetch()
+        except QueueError as e:
+            if str(e) != self.message:
+                logging.getLogger(type(self).__module__).warning("%s: %s", self.what, e)
+            self.message = str(e)
+            return False
+        self.on_answer(answer)
+        return True
 
     def on_alive(self) -> None:
         """A keep-alive: the stream (so the connection) is still there."""

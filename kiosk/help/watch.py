@@ -12,13 +12,11 @@ network. Times are the injected clock's monotonic seconds.
 """
 from __future__ import annotations
 
-import logging
 import threading
 from typing import Callable
 
 from kiosk.hall.reader import QueueReaderThread
 
-log = logging.getLogger(__name__)
 
 
 class HelpWatch(QueueReaderThread):
@@ -46,21 +44,6 @@ class HelpWatch(QueueReaderThread):
     def online(self) -> bool:
         with self._lock:
             return self._last_good is not None and self.clock() - self._last_good < self.offline_after_s
-
-    def refresh(self) -> bool:
-        """One read of the central queue (the thread's step; tests call it directly)."""
-        from kiosk.hall.client import QueueError
-        try:
-            if self.client is None:
-                self.client = self.make_client()
-            answer = self.client.fetch()
-        except QueueError as e:
-            if str(e) != self.message:
-                log.warning("help calls: %s", e)
-            self.message = str(e)
-            return False
-        self.on_answer(answer)
-        return True
 
     def on_answer(self, answer) -> None:
         with self._lock:
