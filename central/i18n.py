@@ -74,11 +74,11 @@ def visitor_n(lang: str, msgid: str, n: int, **fmt) -> str:
     return fill(text, {"n": n, **fmt}, lang, msgid)
 
 
-def preferred(accept_language: str, languages: tuple[str, ...], default: str = DEFAULT) -> str:
-    """The language of `languages` an Accept-Language header ranks highest (on a tie the one
-    named first); `default` when it names none of them."""
-    best, best_q = default, 0.0
-    for part in accept_language.split(",")[:40]:
+def _ranked(accept_language: str, languages) -> list[tuple[str, float, int]]:
+    """(language, q, position) for each of `languages` an Accept-Language header names
+    (its first 40 parts; a bad q counts as 0)."""
+    out = []
+    for pos, part in enumerate(accept_language.split(",")[:40]):
         tag, _, params = part.strip().partition(";")
         primary = tag.strip().lower().split("-")[0]
         if primary not in languages:
@@ -91,6 +91,15 @@ def preferred(accept_language: str, languages: tuple[str, ...], default: str = D
                     q = max(0.0, min(1.0, float(value)))
                 except ValueError:
                     q = 0.0
+        out.append((primary, q, pos))
+    return out
+
+
+def preferred(accept_language: str, languages: tuple[str, ...], default: str = DEFAULT) -> str:
+    """The language of `languages` an Accept-Language header ranks highest (on a tie the one
+    named first); `default` when it names none of them."""
+    best, best_q = default, 0.0
+    for primary, q, _ in _ranked(accept_language, languages):
         if q > best_q:
             best, best_q = primary, q
     return best
@@ -105,19 +114,7 @@ def prefers_english(accept_language: str) -> bool:
     """True when an Accept-Language header ranks English above Dutch (a missing language
     counts as 0; on a tie the one named first wins)."""
     best: dict[str, tuple[float, int]] = {}
-    for pos, part in enumerate(accept_language.split(",")[:40]):
-        tag, _, params = part.strip().partition(";")
-        primary = tag.strip().lower().split("-")[0]
-        if primary not in LANGUAGES:
-            continue
-        q = 1.0
-        for p in params.split(";"):
-            name, _, value = p.strip().partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = max(0.0, min(1.0, float(value)))
-                except ValueError:
-                    q = 0.0
+    for primary, q, pos in _ranked(accept_language, LANGUAGES):
         if primary not in best or q > best[primary][0]:
             best[primary] = (q, pos)
     en, nl = best.get("en", (0.0, 0)), best.get("nl", (0.0, 0))
