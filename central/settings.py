@@ -108,6 +108,74 @@ class PublicSettings:
                             min=1, max=600)
 
 
+def _scale(v: int) -> str | None:
+    return None if v in (3, 4, 5) else f"the pillar's scale is 3, 4 or 5 smileys, not {v}"
+
+
+@dataclass
+class ReasonLists:
+    """[central.feedback.reasons]: the reasons offered after each kind of answer; keep them the
+    same as the pillars' `[feedback.reasons]` so that phone and pillar answers compare."""
+    positive: list[str] = setting(["friendliness", "clarity", "result", "waiting_time"],
+                                  "Reasons offered after a positive answer.")
+    neutral: list[str] = setting(["waiting_time", "friendliness", "clarity", "result", "opening_hours"],
+                                 "Reasons offered after a neutral answer.")
+    negative: list[str] = setting(["waiting_time", "friendliness", "clarity", "result", "opening_hours",
+                                           "building"], "Reasons offered after a negative answer.")
+
+
+@dataclass
+class FeedbackSettings:
+    """[central.feedback]: the question on the mobile ticket page after service (docs/insight.md);
+    the same question, scale and reasons as the feedback pillar."""
+    scale: int = setting(5, "Number of smileys (3, 4 or 5), as the pillars' feedback.scale.", check=_scale)
+    reasons: ReasonLists = setting(ReasonLists, "Reason lists per kind of answer (as the pillars').")
+    reason_labels: dict[str, dict[str, str]] = setting({}, "Words for reasons the catalogs do not know: "
+                                                             "reason id -> language -> text.")
+
+
+def _hours(v: str) -> str | None:
+    from central.hours import parse_hours
+    try:
+        parse_hours(v)
+    except ValueError as e:
+        return str(e)
+    return None
+
+
+@dataclass
+class AlertSettings:
+    """[central.alerts]: rules checked every `interval_s` within opening hours; each fires once
+    until it clears, by e-mail and webhook (docs/insight.md)."""
+    enabled: bool = setting(True, "Check the rules in the background while the service runs.")
+    interval_s: float = setting(60.0, "Seconds between checks.", min=1, max=86400)
+    hours: str = setting("mon-fri 08:30-17:00", "Opening hours: rules are checked (and alerts sent) only "
+                                                "then; e.g. \"mon-fri 08:30-17:00; sat 09:00-12:00\"; "
+                                                "empty: always.", check=_hours)
+    negative_share_max: float = setting(0.4, "Alert when the share of negative answers (pillar and phone) "
+                                             "in the window is above this (0..1).", min=0, max=1)
+    negative_window_min: float = setting(60.0, "The window of the negative share (minutes).", min=1, max=10080)
+    average_min: float = setting(3.0, "Alert when the average satisfaction (1..5) over its window is below "
+                                      "this; 0: off.", min=0, max=5)
+    average_window_min: float = setting(120.0, "The window of the average (minutes).", min=1, max=10080)
+    min_answers: int = setting(5, "Fewer answers than this in a window: no satisfaction alert.", min=1,
+                               max=100000)
+    wait_max_min: float = setting(30.0, "Alert when a service's real wait (waiting now, or called within "
+                                        "the last 30 minutes) is above this; 0: off.", min=0, max=1440)
+    device_offline: bool = setting(True, "Alert when a device sent no heartbeat for stale_after_min.")
+    paper_out: bool = setting(True, "Alert when a device's printer reports paper_out.")
+    email_to: list[str] = setting([], "Addresses alerts are mailed to; empty: no e-mail.")
+    email_from: str = setting("kiosk-central@localhost", "The sender of alert e-mails.")
+    smtp_host: str = setting("localhost", "SMTP server for alert e-mails.")
+    smtp_port: int = setting(25, "Its port.", min=1, max=65535)
+    smtp_timeout_s: float = setting(10.0, "Seconds to wait on the SMTP server.", min=0.1, max=600)
+    webhook_url: str = setting("", "An address alerts are POSTed to as JSON; empty: none.", check=_url)
+    webhook_attempts: int = setting(4, "Tries of one webhook delivery.", min=1, max=20)
+    webhook_backoff_s: float = setting(1.0, "Wait before the second try, doubled for each next one.",
+                                       min=0, max=600)
+    webhook_timeout_s: float = setting(10.0, "Seconds to wait on the webhook receiver.", min=0.1, max=600)
+
+
 @dataclass
 class HelpSettings:
     """[central.help]: help calls from the kiosks and the hosts' page /host (see docs/help.md)."""
@@ -161,6 +229,9 @@ class CentralSettings:
                                                "hosts' page /host.")
     public: PublicSettings = setting(PublicSettings, "The public mobile ticket page (the ticket's QR "
                                                      "code) and its JSON: rate limit and updates.")
+    feedback: FeedbackSettings = setting(FeedbackSettings, "The satisfaction question on the mobile ticket "
+                                                           "page after service.")
+    alerts: AlertSettings = setting(AlertSettings, "Alerts on satisfaction, waits and devices.")
 
     def db_url(self) -> str:
         if self.db:
