@@ -2,14 +2,14 @@
 (docs/insight.md; the tables: central/insight_tables.py).
 
 Revision ID: 0009_insight
-Revises: 0006_accounts
+Revises: 0008_queue_fair
 """
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0009_insight"
-down_revision = "0006_accounts"
+down_revision = "0008_queue_fair"
 branch_labels = None
 depends_on = None
 
