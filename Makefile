@@ -43,8 +43,10 @@ sysdeps-test:
 run: sysdeps-run $(VENV)/.run-installed catalogs
 	$(BIN)/python scripts/demo.py
 
+# Two workers (pytest-xdist), one test file per worker at a time: many tests wait on processes,
+# browsers and servers, so two workers finish the suite in about two thirds of the time on 2 cores.
 test: sysdeps-test $(VENV)/.test-installed catalogs
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 bench: sysdeps-test $(VENV)/.test-installed catalogs
 	$(BIN)/python -m bench
