@@ -33,7 +33,7 @@ ANSWER_WORDS = {
     4: ("very_bad", "bad", "good", "very_good"),
     5: ("very_bad", "bad", "neutral", "good", "very_good"),
 }
-FACES = {"very_bad": "\U0001F61E", "bad": "\U0001F641", "neutral": "\U0001F610", "good": "\U0001F642",
+FACES = {"very_bad": "\U0001F61E", "bad": "\U0001F61F", "neutral": "\U0001F610", "good": "\U0001F60A",
          "very_good": "\U0001F600"}
 MAX_REASONS = 20
 
