@@ -15,8 +15,8 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from central import i18n, queue, ticket_view, wait_bands
-from central.db import queue_tickets, utcnow
+from central import i18n, queue, ratelimit, ticket_view, wait_bands
+from central.db import audit_log, queue_tickets, utcnow
 from central.insight_tables import phone_feedback, phone_feedback_answered
 from central.settings import FeedbackSettings, QueueSettings
 from central_kit import feedback_payload, issued_payload, login, make_event, midday_zone, rfc3339
@@ -77,7 +77,7 @@ def stored(engine) -> list:
         return conn.execute(sa.select(phone_feedback)).all()
 
 
-def test_a_served_tickets_phone_answer_lands_in_its_wait_band(client, device, settings, engine):
+def test_a_served_tickets_phone_answer_lands_in_its_wait_band(client, device, settings, engine, staff_users):
     send(client, device, [("ticket.issued", issued(settings, "passport", 1), 12),  # waits 12 minutes
                           ("ticket.issued", issued(settings, "passport", 2), 3),  # waits 3 minutes
                           ("feedback.given", feedback_payload(2, reasons=["building"]), 30)])  # a pillar answer
@@ -118,6 +118,12 @@ def test_a_served_tickets_phone_answer_lands_in_its_wait_band(client, device, se
 
     csv = client.get("/api/v1/export/wait_bands.csv", params={"from": day, "to": day}, headers=staff).text
     assert "service_band,passport,5-15,1,1,0,0,1.0,5.0" in csv.splitlines()
+    with engine.connect() as conn:  # an export, in the audit log
+        assert conn.execute(sa.select(audit_log.c.actor).where(audit_log.c.action == "export",
+                                                               audit_log.c.target == "wait_bands.csv")).all() == [
+            ("admin",)]
+    dora = login(client, *staff_users["desk"], keep=False)
+    assert client.get("/api/v1/stats/wait-bands", headers=dora).status_code == 403  # analysts only
     later = (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()  # another period: nothing
     doc = client.get("/api/v1/stats/wait-bands", params={"from": later, "to": later}, headers=staff).json()
     assert doc["phone"]["answers"] == 0 and doc["cells"] == []
@@ -164,7 +170,12 @@ def test_bad_forms_get_a_4xx_page_and_store_nothing(client, device, settings, en
         assert (r.status_code, form in r.text) == (status, True), body[:30]
     r = client.post(url, content=b"answer=5", headers={"Content-Type": FORM, "Content-Length": "999999"})
     assert r.status_code == 413
+    client.app.state.public_limits = ratelimit.RateLimiter(burst=1, per_s=0.5, clock=lambda: 1000.0)  # frozen
+    assert client.post(url, data={"answer": "9"}).status_code == 400  # takes the bucket's one request
+    r = client.post(url, data={"answer": "5", "reason": "result"})
+    assert r.status_code == 429 and r.headers["retry-after"] == "2"
     assert stored(engine) == []
+    client.app.state.public_limits = None  # a fresh bucket
     r = client.post(url + "?lang=ar", data={"answer": "5", "reason": ["result", "result"]})
     assert r.status_code == 200 and '<html lang="ar" dir="rtl">' in r.text and "شكرًا على رأيك!" in r.text
     assert [row.reasons for row in stored(engine)] == [["result"]]
