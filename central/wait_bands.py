@@ -96,12 +96,14 @@ def wait_band_stats(engine: sa.Engine, f: Filters, min_answers: int, pillar: dic
                                           "average_score")}}
 
 
+PILLAR_DEVICE = "Only this device: the pillar's figure only (phone answers have no device)."
+
+
 @router.get("/api/v1/stats/wait-bands",
             summary="Satisfaction of phone answers per real-wait band and per service, beside the pillar's")
 async def wait_bands_json(request: Request, start: str | None = Query(None, alias="from", description=stats.FROM_DOC),
                           end: str | None = Query(None, alias="to", description=stats.TO_DOC),
-                          device: str | None = Query(None, description="Only this device (the pillar's figure "
-                                                                        "only: phone answers have no device).")) -> dict:
+                          device: str | None = Query(None, description=PILLAR_DEVICE)) -> dict:
     f = stats.filters(request, start, end, device)
     return await run_in_threadpool(wait_band_stats, request.app.state.engine, f,
                                    request.app.state.settings.feedback.min_answers)
@@ -115,7 +117,8 @@ def csv_rows(doc: dict) -> Iterator[list]:
     """The figures as CSV lines: per band, per service, per service and band, the phone total and
     the pillar's (a figure hidden for too few answers is empty)."""
     def line(group: str, service: str, band: str, c: dict) -> list:
-        return [group, audit._cell(service), band, c["answers"]] + ["" if c.get(k) is None else c[k] for k in CSV_HEAD[4:]]
+        figures = ["" if c.get(k) is None else c[k] for k in CSV_HEAD[4:]]
+        return [group, audit._cell(service), band, c["answers"]] + figures
     yield CSV_HEAD
     for b in doc["bands"]:
         yield line("band", "", b["band"], b)
@@ -130,7 +133,7 @@ def csv_rows(doc: dict) -> Iterator[list]:
 @router.get("/api/v1/export/wait_bands.csv", summary="Satisfaction per real-wait band and service as CSV")
 def export_wait_bands(request: Request, start: str | None = Query(None, alias="from", description=stats.FROM_DOC),
                       end: str | None = Query(None, alias="to", description=stats.TO_DOC),
-                      device: str | None = Query(None, description=stats.DEVICE_DOC)):
+                      device: str | None = Query(None, description=PILLAR_DEVICE)):
     f = stats.filters(request, start, end, device)
     stats._audit_export(request, "wait_bands.csv")
     doc = wait_band_stats(request.app.state.engine, f, request.app.state.settings.feedback.min_answers)
