@@ -8,7 +8,7 @@ no cookie. Form fields (application/x-www-form-urlencoded, at most MAX_BYTES):
     action   "done" (store the answer with its reasons) or "skip" (the answer without reasons)
 
 Every refusal is a page that says what is wrong, never a traceback: 404 unknown or expired
-ticket, 409 not served yet or answered before, 400 an answer or reason not on offer, 413 too
+ticket, 409 not served yet or answered before (whatever the form holds), 400 an answer or reason not on offer, 413 too
 large, 415 not a form, 429 over the rate limit.
 """
 from __future__ import annotations
@@ -82,7 +82,7 @@ def _choice(fs, fields: list[tuple[str, str]]) -> tuple[int, list[str]]:
 @router.post("/t/{token}/feedback", response_class=Response, openapi_extra=BODY,
              summary="Answer the satisfaction question of a served ticket (HTML form; stored anonymously)",
              responses={code: _HTML for code in (200, 400, 404, 409, 413, 415, 429)})
-async def answer(request: Request, token: str = Token):
+async def answer_question(request: Request, token: str = Token):
     retry = ticket_page.over_limit(request)
     if retry:
         return ticket_page.limited(request, retry)
@@ -93,6 +93,9 @@ async def answer(request: Request, token: str = Token):
     lang = asked if asked in LANGUAGES else doc["lang"]
     back = f"/t/{token}?lang={lang}"
     st = request.app.state
+    poll = st.settings.public.poll_s
+    if doc["state"] == "served" and await run_in_threadpool(pf.answered, st.engine, st.settings.queue, token):
+        return ticket_page.ticket_html(lang, doc, token, poll, {"state": "already"}, status=409)
     try:
         if doc["state"] != "served":
             raise Refused(409, "feedback.not_served")
@@ -101,8 +104,7 @@ async def answer(request: Request, token: str = Token):
                                           answer, reasons)
     except Refused as r:
         return ticket_page.message(lang, "feedback.error.title", [i18n.visitor_t(lang, r.msgid)], "refused",
-                                    r.status, back=back)
-    poll = st.settings.public.poll_s
+                                   r.status, back=back)
     if outcome == pf.STORED:
         return ticket_page.ticket_html(lang, doc, token, poll, {"state": "thanks"})
     if outcome == pf.ALREADY:
@@ -110,4 +112,4 @@ async def answer(request: Request, token: str = Token):
     status, msgid = {pf.NOT_SERVED: (409, "feedback.not_served"), pf.INVALID: (400, "feedback.error.answer")}.get(
         outcome, (404, "unknown.text"))  # UNKNOWN: the day ended in between
     return ticket_page.message(lang, "feedback.error.title", [i18n.visitor_t(lang, msgid)], "refused", status,
-                                back=back)
+                               back=back)

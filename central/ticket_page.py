@@ -4,9 +4,10 @@
 The page is rendered from templates/ticket.html, whole, and works without JavaScript (a 30 s refresh inside
 <noscript>). With JavaScript, /mobile/ticket.js polls the JSON every `public.poll_s` and,
 when what it shows changed, fetches this page again and swaps its <main>: one renderer, so
-the live page and the plain one never disagree. Texts: the `mobile` catalogs (central/i18n.py)
-in the ticket's language, `?lang=xx` to override; an unknown ticket's page in the language the
-browser prefers, Dutch by default. Each client address is rate limited (central/ratelimit.py).
+the live page and the plain one never disagree. A served ticket's page asks the satisfaction
+question (templates/_phone_question.html; the answer's POST: central/phone_page.py).
+Texts: the `mobile` catalogs (central/i18n.py) in the ticket's language, `?lang=xx` to
+override; an unknown ticket's page in the language the browser prefers, Dutch by default. Each client address is rate limited (central/ratelimit.py).
 """
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ def over_limit(request: Request) -> str | None:
 
 
 async def load(request: Request, token: str) -> dict | None:
+    """The ticket's public document (central/ticket_view.py), or None: unknown or not of today."""
     st = request.app.state
     return await run_in_threadpool(ticket_view.view, st.engine, st.settings.queue, token)
 
@@ -73,7 +75,7 @@ async def ticket_page(request: Request, token: str = Token):
         return unknown(request)
     lang = asked if asked in LANGUAGES else doc["lang"]
     return ticket_html(lang, doc, token, request.app.state.settings.public.poll_s,
-                   await _question(request, token, doc, lang))
+                       await _question(request, token, doc, lang))
 
 
 async def _question(request: Request, token: str, doc: dict, lang: str) -> dict | None:
@@ -103,14 +105,14 @@ def limited(request: Request, retry: str) -> Response:
     """The 429 page (over the rate limit), with its Retry-After."""
     lang = _other_lang(request)
     return message(lang, "limit.title", [i18n.visitor_n(lang, "limit.text", int(retry))], "limited", 429,
-                    {"Retry-After": retry})
+                   {"Retry-After": retry})
 
 
 def unknown(request: Request) -> Response:
     """The 404 page: a token that is malformed, unknown or not of today."""
     lang = _other_lang(request)
     return message(lang, "unknown.title", [i18n.visitor_t(lang, k) for k in
-                                            ("unknown.text", "unknown.valid", "unknown.hint")], "unknown", 404)
+                                           ("unknown.text", "unknown.valid", "unknown.hint")], "unknown", 404)
 
 
 def _other_lang(request: Request) -> str:
@@ -137,7 +139,7 @@ def _page(lang: str, status: int, extra: dict | None = None, **context) -> Respo
 
 
 def ticket_html(lang: str, doc: dict, token: str, poll_s: float, question: dict | None = None,
-            status: int = 200) -> Response:
+                status: int = 200) -> Response:
     """The ticket page; `question`: the satisfaction question's part of it (see _question)."""
     live = doc["state"] not in FINAL
     ahead, wait = doc["people_ahead"] or 0, doc["wait_min"]
@@ -151,7 +153,7 @@ def ticket_html(lang: str, doc: dict, token: str, poll_s: float, question: dict 
 
 
 def message(lang: str, heading: str, lines: list[str], state: str, status: int,
-             extra: dict | None = None, back: str | None = None) -> Response:
+            extra: dict | None = None, back: str | None = None) -> Response:
     """A page with a heading and lines (`back`: a link back to the ticket)."""
     return _page(lang, status, extra, title=i18n.visitor_t(lang, heading), doc=None, live=False,
                  heading=heading, lines=lines, state=state, back=back)

@@ -143,6 +143,7 @@ def test_one_answer_per_ticket_and_only_after_service(client, device, settings, 
     assert answer(client, 1, answer="2", reason=["building"], action="skip").status_code == 200
     again = answer(client, 1, answer="5", reason=["friendliness"])
     assert again.status_code == 409 and "You have already answered this question. Thank you!" in again.text
+    assert answer(client, 1, answer="garbage").status_code == 409  # answered: said politely, whatever comes
     page = client.get(f"/t/{tok(1)}", params={"lang": "nl"})
     assert 'data-question="thanks"' in page.text and "Bedankt voor uw mening!" in page.text
     rows = stored(engine)
