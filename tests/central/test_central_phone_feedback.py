@@ -15,7 +15,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from central import i18n, queue, ratelimit, ticket_view, wait_bands
+from central import i18n, phone_feedback as pf, queue, ratelimit, ticket_view, wait_bands
 from central.db import audit_log, queue_tickets, utcnow
 from central.insight_tables import phone_feedback, phone_feedback_answered
 from central.settings import FeedbackSettings, QueueSettings
@@ -144,6 +144,8 @@ def test_one_answer_per_ticket_and_only_after_service(client, device, settings, 
     again = answer(client, 1, answer="5", reason=["friendliness"])
     assert again.status_code == 409 and "You have already answered this question. Thank you!" in again.text
     assert answer(client, 1, answer="garbage").status_code == 409  # answered: said politely, whatever comes
+    # two answers racing past that check: the second one's insert hits the key and is refused
+    assert pf.record(engine, settings.queue, settings.feedback, tok(1), 5, []) == pf.ALREADY
     page = client.get(f"/t/{tok(1)}", params={"lang": "nl"})
     assert 'data-question="thanks"' in page.text and "Bedankt voor uw mening!" in page.text
     rows = stored(engine)
