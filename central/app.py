@@ -91,6 +91,8 @@ def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> Fa
     app.include_router(desk.page_router)
     app.include_router(desk.router)
     app.include_router(ticket_page.router)  # public: the mobile ticket page and its JSON
+    from central import phone_page  # the satisfaction question on a served ticket (issue #17)
+    app.include_router(phone_page.router)
     app.include_router(admin.router)  # /admin/*: role admin
     app.include_router(admin.csv_router)
     app.include_router(pages.router)  # the staff pages' stylesheet
@@ -98,6 +100,8 @@ def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> Fa
     app.include_router(host.page_router)
     app.include_router(host.router)
     app.include_router(help_stats.router)
+    from central import wait_bands  # satisfaction against the real wait (issue #17): JSON and CSV
+    app.include_router(wait_bands.router)
     # make EventBatch appear in components/schemas for the $ref above
     app.openapi_schema = None
     _orig = app.openapi

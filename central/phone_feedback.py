@@ -22,8 +22,8 @@ import zoneinfo
 
 import sqlalchemy as sa
 
-from central import ticket_fields, ticket_view
-from central.db import queue_tickets as qt, utcnow
+from central import i18n, ticket_view
+from central.db import utcnow
 from central.insight_tables import phone_feedback, phone_feedback_answered
 from central.settings import FeedbackSettings, QueueSettings
 
@@ -33,7 +33,7 @@ ANSWER_WORDS = {
     4: ("very_bad", "bad", "good", "very_good"),
     5: ("very_bad", "bad", "neutral", "good", "very_good"),
 }
-FACES = {"very_bad": "\U0001F61E", "bad": "\U0001F641", "neutral": "\U0001F610", "good": "\U0001F642",
+FACES = {"very_bad": "\U0001F61E", "bad": "\U0001F61F", "neutral": "\U0001F610", "good": "\U0001F60A",
          "very_good": "\U0001F600"}
 MAX_REASONS = 20
 
@@ -49,6 +49,30 @@ def reasons_for(fs: FeedbackSettings, kind: str) -> list[str]:
     return list(getattr(fs.reasons, kind))
 
 
+def reason_text(fs: FeedbackSettings, lang: str, reason: str) -> str:
+    """A reason's words: the visitor catalogs' `reason.<id>` (the pillar's ids), else
+    `reason_labels` in this language, Dutch or English, else the id itself."""
+    msgid = f"reason.{reason}"
+    text = i18n.visitor_t(lang, msgid)
+    if text != msgid:
+        return text
+    labels = fs.reason_labels.get(reason, {})
+    return labels.get(lang) or labels.get("nl") or labels.get("en") or reason
+
+
+def question(fs: FeedbackSettings, lang: str, query: str, answer_raw: str | None) -> dict:
+    """What templates/_phone_question.html shows: the smileys (each a link to this page with
+    `?answer=N`; `query` is the rest of the address to keep, e.g. "lang=en&") and, once one is
+    chosen, the reasons offered for its kind."""
+    answer = parse_answer(fs, answer_raw)
+    faces = [{"n": i, "face": FACES[w], "text": i18n.visitor_t(lang, f"feedback.answer.{w}"),
+              "href": f"?{query}answer={i}", "chosen": i == answer}
+             for i, w in enumerate(ANSWER_WORDS[fs.scale], start=1)]
+    kind = sentiment(answer, fs.scale) if answer else None
+    reasons = [{"id": r, "text": reason_text(fs, lang, r)} for r in reasons_for(fs, kind)] if kind else []
+    return {"state": "ask", "faces": faces, "answer": answer, "kind": kind, "reasons": reasons}
+
+
 def parse_answer(fs: FeedbackSettings, raw: str | None) -> int | None:
     """A smiley's number 1..scale from a form or address, else None."""
     if raw is None or not raw.isascii() or not raw.isdigit() or len(raw) > 2:
@@ -57,17 +81,10 @@ def parse_answer(fs: FeedbackSettings, raw: str | None) -> int | None:
     return n if 1 <= n <= fs.scale else None
 
 
-def _ticket(conn: sa.Connection, qs: QueueSettings, token: str, now: dt.datetime):
-    if not ticket_fields.token_ok(token):
-        return None
-    row = conn.execute(sa.select(qt).where(qt.c.token_hash == ticket_fields.token_hash(token))).first()
-    return row if row is not None and ticket_view._valid_today(row, qs, now) else None
-
-
 def answered(engine: sa.Engine, qs: QueueSettings, token: str, now: dt.datetime | None = None) -> bool:
     """Whether the (valid) ticket of `token` has answered already."""
     with engine.connect() as conn:
-        row = _ticket(conn, qs, token, now or utcnow())
+        row = ticket_view.find(conn, qs, token, now or utcnow())
         return row is not None and conn.execute(sa.select(phone_feedback_answered.c.ticket_id).where(
             phone_feedback_answered.c.ticket_id == row.id)).first() is not None
 
@@ -83,7 +100,7 @@ def record(engine: sa.Engine, qs: QueueSettings, fs: FeedbackSettings, token: st
     not offered for the answer's kind are dropped."""
     now = now or utcnow()
     with engine.begin() as conn:
-        row = _ticket(conn, qs, token, now)
+        row = ticket_view.find(conn, qs, token, now)
         if row is None:
             return UNKNOWN
         if row.state != "served":

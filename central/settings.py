@@ -132,6 +132,10 @@ class FeedbackSettings:
     reasons: ReasonLists = setting(ReasonLists, "Reason lists per kind of answer (as the pillars').")
     reason_labels: dict[str, dict[str, str]] = setting({}, "Words for reasons the catalogs do not know: "
                                                              "reason id -> language -> text.")
+    min_answers: int = setting(5, "Satisfaction against the real wait: a cell (wait band, service) with "
+                                  "fewer phone answers than this shows its count only, not its average "
+                                  "or positive share, so no one visitor's answer can be read off.",
+                               min=1, max=100000)
 
 
 def _hours(v: str) -> str | None:

@@ -25,22 +25,32 @@ def page_language(ticket_lang: str | None) -> str:
     return primary if primary in LANGUAGES else DEFAULT
 
 
-def _valid_today(row, qs: QueueSettings, now: dt.datetime) -> bool:
+def valid_today(row, qs: QueueSettings, now: dt.datetime) -> bool:
+    """Whether a queue_tickets row is of today in the site's zone (its page and JSON exist)."""
     day, lo, hi = queue.today(qs.timezone, now)
     if row.day:
         return row.day == day.isoformat()
     return lo <= row.issued_at < hi  # a ticket.issued without a day: its issue time decides
 
 
+def find(conn: sa.Connection, qs: QueueSettings, token: str, now: dt.datetime):
+    """The queue_tickets row of `token` when it is of today, else None (also for a token that
+    is not even the right shape: then without a database read)."""
+    if not ticket_fields.token_ok(token):
+        return None
+    row = conn.execute(sa.select(qt).where(qt.c.token_hash == ticket_fields.token_hash(token))).first()
+    return row if row is not None and valid_today(row, qs, now) else None
+
+
 def _ahead(conn: sa.Connection, qs: QueueSettings, row, now: dt.datetime) -> int:
-    """Waiting tickets of the same service that "call next" would take before this one."""
+    """Waiting tickets of the same service that "call next" would take before this one: the
+    desks' own fair order (`calling.rank`: passed often enough, transferred to the front,
+    overdue walk-ins, appointments and priority, weights against the time waited)."""
     _, lo, hi = queue.today(qs.timezone, now)
-    overdue = now - dt.timedelta(minutes=qs.walk_in_max_wait_min)
-    mine = calling.order_key(row.appointment, row.issued_at, row.id, overdue)
-    others = conn.execute(sa.select(qt.c.id, qt.c.appointment, qt.c.issued_at).where(
-        qt.c.state == "waiting", qt.c.service == row.service, qt.c.issued_at >= lo, qt.c.issued_at < hi,
-        qt.c.id != row.id))
-    return sum(calling.order_key(a, t, i, overdue) < mine for i, a, t in others)
+    waiting = conn.execute(sa.select(*calling.CANDIDATE).where(
+        qt.c.state == "waiting", qt.c.service == row.service, qt.c.issued_at >= lo, qt.c.issued_at < hi)).all()
+    order = [r.id for r, _ in calling.rank(waiting, qs, now)]
+    return order.index(row.id) if row.id in order else len(order)
 
 
 def _desk_route(texts: dict, desk: str | None) -> list[str] | None:
@@ -58,8 +68,8 @@ def view(engine: sa.Engine, qs: QueueSettings, token: str, now: dt.datetime | No
         return None  # not even the right shape: no database read
     now = now or utcnow()
     with engine.connect() as conn:
-        row = conn.execute(sa.select(qt).where(qt.c.token_hash == ticket_fields.token_hash(token))).first()
-        if row is None or not _valid_today(row, qs, now):
+        row = find(conn, qs, token, now)
+        if row is None:
             return None
         texts = row.mobile if isinstance(row.mobile, dict) else {}
         ahead = wait = None

@@ -1,7 +1,7 @@
 """The mobile ticket page in real headless Chromium against a real kiosk-central process: a
 Dutch ticket shows its number and the people ahead, then changes by itself (JavaScript, no
 reload) to "called at desk 4" with the route when a desk calls it through the API, then to
-served; an English ticket reads in English (right to left for Arabic); an unknown token gives
+served, where the visitor answers the satisfaction question (a smiley, a reason, Done); an English ticket reads in English (right to left for Arabic); an unknown token gives
 the 404 page; with JavaScript switched off the page still shows the ticket. Driven by Playwright;
 no console error and no CSP violation on the way (only the 404 the unknown token is meant to give).
 Screenshot: build/mobile-ticket.png."""
@@ -119,6 +119,15 @@ def test_mobile_ticket_in_headless_chromium(browser, tmp_path):
         wait_for(lambda: text(b, "status") == "U bent geholpen", 20, "served on the page")
         assert js(b, "window.sameDocument") is True  # all of it without a reload
         assert js(b, "document.getElementById('ticket').dataset.api") is None
+        # the question after service (issue 17): a smiley, a reason, Done; then the thanks
+        assert text(b, "question-text") == "Hoe was uw bezoek vandaag?"
+        with b.expect_navigation():
+            b.click("a.face[data-answer='4']")
+        b.check("input[name='reason'][value='friendliness']")
+        low_contrast += js(b, CONTRAST_JS)
+        with b.expect_navigation():
+            b.click("button[value='done']")
+        assert text(b, "thanks") == "Bedankt voor uw mening!"
 
         # an English ticket (next in line now), and an Arabic one (right to left)
         open_page(b, f"{central.url}/t/{token(3)}")
