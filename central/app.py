@@ -25,7 +25,7 @@ log = logging.getLogger("central")
 
 def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> FastAPI:
     engine = engine or db.make_engine(settings.db_url())
-    db.upgrade(engine)
+    db.upgrade(engine, settings.timezone)
     from central import accounts, audit
     accounts.adopt_admin(engine, settings.admin_password_hash, settings.admin_user)  # older installs' one login
     audit.purge(engine, settings.audit_days)
