@@ -62,9 +62,12 @@ class Counts:
         return len(self.events) + len(self.feedback) + len(self.reasons) + len(self.tickets)
 
     def add(self, type_: str, device: str, when: dt.datetime, p: dict | None) -> None:
+        """One event; its payload (p) is counted only for PAYLOAD_TYPES, and only when not None."""
         day, hour = self.local(when)
         k = (type_, day, hour, device)
         self.events[k] = self.events.get(k, 0) + 1
+        if p is None:
+            return
         if type_ == "feedback.given":
             answer, sentiment = p["answer"], p["sentiment"]
             k = (day, device, answer, p["scale"], sentiment, str(p.get("ended_by", "unknown"))[:64])
@@ -130,6 +133,25 @@ def _upsert_sql(table: str, keys: tuple, adds: tuple, maxes: tuple, n: int, pg: 
     return sql
 
 
+def _number(v) -> bool:
+    return v.__class__ is int or v.__class__ is float
+
+
+def countable(type_: str, p) -> bool:
+    """Whether a stored payload has the shape the roll-ups read (what central.ingest checks
+    now; events stored before those checks existed may not)."""
+    if p.__class__ is not dict:
+        return False
+    if type_ == "feedback.given":
+        reasons = p.get("reasons") or []
+        return (p.get("answer").__class__ is int and p.get("scale").__class__ is int and p["scale"] >= 2
+                and p.get("sentiment") in ("positive", "neutral", "negative") and reasons.__class__ is list
+                and all(r.__class__ is str and 0 < len(r) <= 64 for r in reasons))
+    w = p.get("estimated_wait_min")
+    return (p.get("service").__class__ is str and 0 < len(p["service"]) <= 64
+            and (w is None or (w.__class__ is list and len(w) == 2 and all(_number(x) for x in w))))
+
+
 def add(conn: sa.Connection, rows, zone: str = DEFAULT_ZONE) -> None:
     """Count stored event rows (dicts of central.ingest.check_event) into the roll-ups."""
     c = Counts(zone)
@@ -152,7 +174,7 @@ def rebuild(conn: sa.Connection, zone: str = DEFAULT_ZONE, chunk: int = 50_000) 
     result = conn.execute(q.execution_options(stream_results=True, yield_per=chunk))
     for part in result.partitions():
         for type_, device, when, p in part:
-            c.add(type_, device, when, p)
+            c.add(type_, device, when, p if type_ not in PAYLOAD_TYPES or countable(type_, p) else None)
         n += len(part)
         if len(c) >= chunk:
             c.write(conn)
