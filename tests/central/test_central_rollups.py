@@ -107,3 +107,23 @@ def test_heat_map_cells_in_a_fixed_zone_and_a_rebuild_after_a_zone_change(engine
     cells = {(c["weekday"], c["hour"]): c["tickets"] for c in aggregate.ticket_stats(engine, Filters())
              ["busiest_hours"]}
     assert cells == {(1, 4): 3, (6, 19): 1}  # UTC+1: 04:29, 04:31, 04:45 on Mondays; 19:40 Saturday
+
+
+def test_heat_map_shades_keep_text_readable():
+    """Every shade of the busiest hours (static/staff.css) against its text colour: >= 4.5:1."""
+    import re
+    from pathlib import Path
+
+    from central import heatmap
+
+    def luminance(hex_: str) -> float:
+        c = [int(hex_[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        c = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+    css = (Path(heatmap.__file__).parent / "static" / "staff.css").read_text()
+    shades = re.findall(r"\.heat-(\d) \{ background: (#[0-9a-f]{6}); color: (#[0-9a-f]{6}); \}", css)
+    assert [int(n) for n, _, _ in shades] == list(range(heatmap.LEVELS + 1))
+    for _, bg, fg in shades:
+        hi, lo = sorted((luminance(bg), luminance(fg)), reverse=True)
+        assert (hi + 0.05) / (lo + 0.05) >= 4.5, (bg, fg)
+    assert [heatmap.level(n, 40) for n in (0, 1, 8, 9, 40)] == [0, 1, 1, 2, 5]
