@@ -21,8 +21,8 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
-from central import calling, queue
-from central.db import desk_pauses as dp, queue_tickets as qt, utcnow
+from central import calling, desk_days, queue
+from central.db import desk_pauses as dp, utcnow
 from central.filters import Filters
 from central.staff import require_role
 
@@ -88,61 +88,43 @@ def percentile(values: list[float], p: float) -> float | None:
     return v[max(0, math.ceil(p * len(v)) - 1)]
 
 
-def _service_s(dialect: str) -> sa.ColumnElement:
-    """Seconds from the latest call to finished, as SQL (null without both)."""
-    if dialect == "postgresql":
-        return sa.cast(sa.extract("epoch", qt.c.finished_at - qt.c.called_at), sa.Float)
-    # SQLite keeps "YYYY-MM-DD HH:MM:SS.ffffff": whole seconds, then the fractions
-    whole = sa.func.strftime("%s", qt.c.finished_at) - sa.func.strftime("%s", qt.c.called_at)
-    return sa.cast(whole, sa.Float) + (sa.cast(sa.func.substr(qt.c.finished_at, 20), sa.Float)
-                                       - sa.cast(sa.func.substr(qt.c.called_at, 20), sa.Float))
-
-
 def figures(engine: sa.Engine, lo: dt.datetime | None, hi: dt.datetime | None,
-            now: dt.datetime | None = None) -> dict:
+            now: dt.datetime | None = None, zone: str | None = None) -> dict:
     """Per desk and per service, for tickets finished (and pause time) within [lo, hi).
-    Counted in SQL (a year of tickets answers at once): sums per desk and service, and the
-    90th percentile as the row of nearest rank, ceil(0.9 n) = (9 n + 9) // 10, of each."""
+    `zone`: the zone of the local days asked for; whole closed days are then read from the
+    kept figures (central/desk_days.py), which give the same numbers, only sooner."""
     now = now or utcnow()
-    secs = _service_s(engine.dialect.name)
-    minutes = sa.case((secs < 0, 0.0), else_=secs) / 60.0
-    base = sa.select(sa.func.coalesce(qt.c.desk, "-").label("desk"), qt.c.service, qt.c.state,
-                     minutes.label("m")).where(qt.c.state.in_(("served", "no_show")))
+    visits = desk_days.visits(engine, lo, hi, zone, now)
     p = sa.select(dp.c.desk, dp.c.started_at, dp.c.ended_at)
     if lo is not None:
-        base, p = base.where(qt.c.finished_at >= lo), p.where(sa.or_(dp.c.ended_at.is_(None), dp.c.ended_at > lo))
+        p = p.where(sa.or_(dp.c.ended_at.is_(None), dp.c.ended_at > lo))
     if hi is not None:
-        base, p = base.where(qt.c.finished_at < hi), p.where(dp.c.started_at < hi)
-    v = base.subquery()
-    served = sa.and_(v.c.state == "served", v.c.m.is_not(None))
-    sums: dict[tuple, list] = {}
-    p90: dict[tuple, float] = {}
+        p = p.where(dp.c.started_at < hi)
+    groups: dict[tuple, list] = defaultdict(lambda: [0, 0, []])
+    for (desk, service), (no_shows, untimed, minutes) in visits.items():
+        for key in (("d", desk), ("s", service)):
+            g = groups[key]
+            g[0] += no_shows
+            g[2].extend(minutes)
     paused: dict[str, float] = defaultdict(float)
     with engine.connect() as conn:
-        for kind, col in (("d", v.c.desk), ("s", v.c.service)):
-            q = sa.select(col, sa.cast(sa.func.sum(sa.case((v.c.state == "no_show", 1), else_=0)), sa.BigInteger),
-                          sa.cast(sa.func.sum(sa.case((served, 1), else_=0)), sa.BigInteger),
-                          sa.func.sum(sa.case((served, v.c.m), else_=None))).group_by(col)
-            for name, missed, n, total in conn.execute(q):
-                sums[(kind, name)] = [n, total, missed]
-            ranked = sa.select(col.label("k"), v.c.m, sa.func.row_number().over(partition_by=col, order_by=v.c.m)
-                               .label("rn"), sa.func.count().over(partition_by=col).label("c")).where(served).subquery()
-            for name, m in conn.execute(sa.select(ranked.c.k, ranked.c.m).where(
-                    ranked.c.rn == (9 * ranked.c.c + 9) // 10)):
-                p90[(kind, name)] = m
         for desk, start, end in conn.execute(p):
             a = max(start, lo) if lo is not None else start
             b = min(end or now, hi) if hi is not None else (end or now)
             paused[desk] += max(0.0, (b - a).total_seconds())
-    keys = set(sums) | {("d", d) for d in paused}
+    keys = set(groups) | {("d", d) for d in paused}
     out: dict[str, dict] = {"desks": {}, "services": {}}
     for kind, name in sorted(keys):
-        n, total, missed = sums.get((kind, name), (0, None, 0))
-        out["desks" if kind == "d" else "services"][name] = {
-            "served": n, "avg_service_min": round(total / n, 2) if n else None,
-            "p90_service_min": round(p90[(kind, name)], 2) if n else None, "no_shows": missed,
-            "paused_min": round((paused.get(name, 0.0) if kind == "d" else 0.0) / 60, 1)}
+        missed, _, times = groups.get((kind, name), (0, 0, []))
+        out["desks" if kind == "d" else "services"][name] = _figures(
+            times, missed, paused.get(name, 0.0) if kind == "d" else 0.0)
     return out
+
+
+def _figures(times: list[float], no_shows: int, paused_s: float) -> dict:
+    return {"served": len(times), "avg_service_min": round(sum(times) / len(times), 2) if times else None,
+            "p90_service_min": None if not times else round(percentile(times, 0.9), 2),
+            "no_shows": no_shows, "paused_min": round(paused_s / 60, 1)}
 
 
 router = APIRouter(tags=["stats"], dependencies=[Depends(require_role("analyst"))],
@@ -168,5 +150,5 @@ async def desk_figures(request: Request,
     if f.start and f.end and f.start > f.end:
         raise HTTPException(400, "'from' is after 'to'")
     lo, hi = f.utc_bounds()
-    doc = await run_in_threadpool(figures, request.app.state.engine, lo, hi)
+    doc = await run_in_threadpool(figures, request.app.state.engine, lo, hi, None, f.tz)
     return {"from": start or None, "to": end or None, **doc}

@@ -8,6 +8,12 @@ rollup_feedback  feedback.given: local day, device, answer, scale, sentiment, en
 rollup_reasons   feedback.given reasons: local day, device, answer, sentiment, reason -> count
 rollup_tickets   ticket.issued: local day, local hour, device, service -> tickets, appointments,
                  estimates shown (count, sum and largest of the middle of [low, high] minutes)
+rollup_waits     queue tickets at their first call (central/calling.py): local day and hour of
+                 issue, device -> tickets, sums of the estimate's middle and of the real wait
+                 (minutes), how many waited within the estimate (central/waits.py)
+rollup_desks     desk figures of a closed local day (central/desk_days.py): per desk and service,
+                 no-shows and every service time (for the exact 90th percentile); rollup_desk_days
+                 lists the days kept
 rollup_meta      name -> value; "zone": the time zone the days and hours are in
 """
 from __future__ import annotations
@@ -62,10 +68,38 @@ rollup_tickets = sa.Table(
     sa.Column("est_max", sa.Float()),
 )
 
+rollup_waits = sa.Table(
+    "rollup_waits", metadata,
+    sa.Column("day", Day, primary_key=True),
+    sa.Column("hour", sa.SmallInteger(), primary_key=True, autoincrement=False),
+    sa.Column("device_id", sa.String(64), primary_key=True),
+    sa.Column("n", Count, nullable=False),
+    sa.Column("est_sum", sa.Float(), nullable=False),
+    sa.Column("real_sum", sa.Float(), nullable=False),
+    sa.Column("within", Count, nullable=False),
+)
+
+rollup_desk_days = sa.Table(  # the closed local days (in `zone`) whose desk figures are kept
+    "rollup_desk_days", metadata,
+    sa.Column("zone", sa.String(64), primary_key=True),
+    sa.Column("day", Day, primary_key=True),
+)
+
+rollup_desks = sa.Table(  # central/desk_days.py: one closed day's visits per desk and service
+    "rollup_desks", metadata,
+    sa.Column("zone", sa.String(64), primary_key=True),
+    sa.Column("day", Day, primary_key=True),
+    sa.Column("desk", sa.String(32), primary_key=True),
+    sa.Column("service", sa.String(64), primary_key=True),
+    sa.Column("no_shows", Count, nullable=False),
+    sa.Column("untimed", Count, nullable=False),  # served without a call time
+    sa.Column("minutes", sa.LargeBinary(), nullable=False),  # service minutes, sorted float64 (little-endian)
+)
+
 rollup_meta = sa.Table(
     "rollup_meta", metadata,
     sa.Column("name", sa.String(32), primary_key=True),
     sa.Column("value", sa.String(64), nullable=False),
 )
 
-TABLES = (rollup_events, rollup_feedback, rollup_reasons, rollup_tickets)
+TABLES = (rollup_events, rollup_feedback, rollup_reasons, rollup_tickets, rollup_waits)

@@ -3,7 +3,8 @@ upsert per key (INSERT ... ON CONFLICT DO UPDATE, on SQLite and PostgreSQL alike
 
   add(conn, rows, zone)        at ingest, in the batch's own transaction, for the events that
                                were actually inserted (a duplicate never counts twice)
-  rebuild(conn, zone)          every roll-up again from the stored events (the migration's
+  first_call(conn, row, real_s) a queue ticket's first call (central/calling.py), its real wait
+  rebuild(conn, zone)          every roll-up again from the stored events and queue tickets (the migration's
                                backfill; `kiosk-central rollups rebuild` after a zone change)
   stored_zone(conn)            the zone the roll-ups were counted in
 
@@ -19,8 +20,8 @@ import zoneinfo
 
 import sqlalchemy as sa
 
-from central.db import events
-from central.rollup_tables import TABLES, rollup_meta
+from central.db import events, queue_tickets as qt
+from central.rollup_tables import TABLES, rollup_desk_days, rollup_desks, rollup_meta
 
 DEFAULT_ZONE = "Europe/Amsterdam"  # settings.timezone's default
 PAYLOAD_TYPES = ("feedback.given", "ticket.issued")  # the types whose payload is counted
@@ -48,18 +49,22 @@ class LocalTime:
         return v
 
 
+_clocks: dict[str, LocalTime] = {}  # one per zone, kept from batch to batch
+
+
 class Counts:
     """What a set of events adds to each roll-up, key -> values."""
 
     def __init__(self, zone: str):
-        self.local = LocalTime(zone)
+        self.local = _clocks.get(zone) or _clocks.setdefault(zone, LocalTime(zone))
         self.events: dict[tuple, int] = {}
         self.feedback: dict[tuple, int] = {}
         self.reasons: dict[tuple, int] = {}
         self.tickets: dict[tuple, list] = {}
+        self.waits: dict[tuple, list] = {}
 
     def __len__(self) -> int:
-        return len(self.events) + len(self.feedback) + len(self.reasons) + len(self.tickets)
+        return len(self.events) + len(self.feedback) + len(self.reasons) + len(self.tickets) + len(self.waits)
 
     def add(self, type_: str, device: str, when: dt.datetime, p: dict | None) -> None:
         """One event; its payload (p) is counted only for PAYLOAD_TYPES, and only when not None."""
@@ -91,19 +96,33 @@ class Counts:
                 if s[4] is None or mid > s[4]:
                     s[4] = mid
 
+    def add_wait(self, device: str, issued: dt.datetime, low: float, high: float, real_s: float) -> None:
+        """A queue ticket's first call: the estimate it was shown against its real wait."""
+        day, hour = self.local(issued)
+        k = (day, hour, device)
+        s = self.waits.get(k)
+        if s is None:
+            s = self.waits[k] = [0, 0.0, 0.0, 0]
+        real = real_s / 60
+        s[0] += 1
+        s[1] += (low + high) / 2
+        s[2] += real
+        s[3] += 1 if low <= real <= high else 0
+
     def write(self, conn: sa.Connection) -> None:
         """Upsert every key (sorted), then forget them."""
         pg = conn.dialect.name == "postgresql"
         for table, rows in (("rollup_events", [(*k, n) for k, n in sorted(self.events.items())]),
                             ("rollup_feedback", [(*k, n) for k, n in sorted(self.feedback.items())]),
                             ("rollup_reasons", [(*k, n) for k, n in sorted(self.reasons.items())]),
-                            ("rollup_tickets", [(*k, *v) for k, v in sorted(self.tickets.items())])):
+                            ("rollup_tickets", [(*k, *v) for k, v in sorted(self.tickets.items())]),
+                            ("rollup_waits", [(*k, *v) for k, v in sorted(self.waits.items())])):
             keys, adds, maxes = SHAPES[table]
             for i in range(0, len(rows), CHUNK):
                 part = rows[i:i + CHUNK]
                 conn.exec_driver_sql(_upsert_sql(table, keys, adds, maxes, len(part), pg),
                                      tuple(v for row in part for v in row))
-        self.events, self.feedback, self.reasons, self.tickets = {}, {}, {}, {}
+        self.events, self.feedback, self.reasons, self.tickets, self.waits = {}, {}, {}, {}, {}
 
 
 SHAPES = {  # table: (key columns, columns added up, columns kept at their largest)
@@ -112,6 +131,7 @@ SHAPES = {  # table: (key columns, columns added up, columns kept at their large
     "rollup_reasons": (("day", "device_id", "answer", "sentiment", "reason"), ("n",), ()),
     "rollup_tickets": (("day", "hour", "device_id", "service"), ("tickets", "appointments", "est_n", "est_sum"),
                        ("est_max",)),
+    "rollup_waits": (("day", "hour", "device_id"), ("n", "est_sum", "real_sum", "within"), ()),
 }
 _sql_cache: dict[tuple, str] = {}
 
@@ -166,7 +186,7 @@ def rebuild(conn: sa.Connection, zone: str = DEFAULT_ZONE, chunk: int = 50_000) 
     zoneinfo.ZoneInfo(zone)  # a bad zone fails before anything is deleted
     if conn.dialect.name == "postgresql":  # no batch stored meanwhile (it would count twice or not at all)
         conn.exec_driver_sql("LOCK TABLE events IN SHARE MODE")
-    for t in TABLES:
+    for t in TABLES + (rollup_desks, rollup_desk_days):  # desk days are kept again as they are asked for
         conn.execute(t.delete())
     payload = sa.case((events.c.type.in_(PAYLOAD_TYPES), events.c.payload), else_=sa.null())
     q = sa.select(events.c.type, events.c.device_id, events.c.effective_at, payload)
@@ -178,9 +198,26 @@ def rebuild(conn: sa.Connection, zone: str = DEFAULT_ZONE, chunk: int = 50_000) 
         n += len(part)
         if len(c) >= chunk:
             c.write(conn)
+    q = sa.select(qt.c.device_id, qt.c.issued_at, qt.c.est_low_min, qt.c.est_high_min, qt.c.real_wait_s).where(
+        qt.c.est_low_min.is_not(None), qt.c.est_high_min.is_not(None), qt.c.real_wait_s.is_not(None))
+    for part in conn.execute(q.execution_options(stream_results=True, yield_per=chunk)).partitions():
+        for device, issued, low, high, real_s in part:
+            c.add_wait(device, issued, low, high, real_s)
+        if len(c) >= chunk:
+            c.write(conn)
     c.write(conn)
     set_zone(conn, zone)
     return n
+
+
+def first_call(conn: sa.Connection, row, real_s: float) -> None:
+    """A queue ticket (a queue_tickets row) called for the first time, `real_s` after its issue:
+    counted in rollup_waits (in the zone the roll-ups are in) when it was shown an estimate."""
+    if row.est_low_min is None or row.est_high_min is None:
+        return
+    c = Counts(stored_zone(conn) or DEFAULT_ZONE)
+    c.add_wait(row.device_id, row.issued_at, row.est_low_min, row.est_high_min, real_s)
+    c.write(conn)
 
 
 def set_zone(conn: sa.Connection, zone: str) -> None:

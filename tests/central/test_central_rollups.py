@@ -4,12 +4,15 @@ retried), equal to counting everything again and to the migration's backfill; th
 heat map for known events in a fixed zone; `kiosk-central rollups rebuild` after a zone change."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import sqlalchemy as sa
 
-from central import aggregate, cli, db, ingest, rollups
+from central import aggregate, calling, cli, db, ingest, rollups
 from central.filters import Filters
-from central.rollup_tables import TABLES
+from central.rollup_tables import TABLES, rollup_desk_days
+from central.settings import QueueSettings
 from central_kit import feedback_payload as fb, make_event, ticket_payload as tk
 
 ROWS = [  # (type, payload, occurred_at): Europe/Amsterdam is UTC+1 in March
@@ -52,6 +55,11 @@ def test_ingest_counts_each_event_once_and_equals_a_recount(engine):
             raise RuntimeError("connection lost before commit")
     assert ingest.store_batch(engine, "k1", [crashed], 16384).accepted == 1  # the device sends it again
     with engine.connect() as conn:
+        first = conn.execute(sa.select(db.queue_tickets).order_by(db.queue_tickets.c.issued_at)).first()
+    qs = QueueSettings(timezone="Europe/Amsterdam")
+    calling.call(engine, qs, first.id, "3", now=first.issued_at + dt.timedelta(minutes=12))  # waited 12 min
+    calling.recall(engine, first.id, "3", now=first.issued_at + dt.timedelta(minutes=14))  # not a first call
+    with engine.connect() as conn:
         live = snapshot(conn)
     assert live == recounted(engine)
     events = {(t, d, h, dev): n for t, d, h, dev, n in live["rollup_events"]}
@@ -62,6 +70,8 @@ def test_ingest_counts_each_event_once_and_equals_a_recount(engine):
     assert tickets[("2026-03-02", 13, "parking")] == [1, 0, 0, 0.0, None]
     s = aggregate.ticket_stats(engine, Filters())
     assert s["total"] == {"tickets": 4, "printed": 1, "print_failed": 0}
+    assert s["wait_by_hour"] == [{"hour": 9, "tickets": 1, "avg_estimated_wait_min": 10.0, "avg_real_wait_min": 12.0,
+                                  "within_estimate_share": 1.0}]  # 08:10Z, shown 5-15 min
 
 
 def test_migration_backfill_equals_ingest(engine, db_url, tmp_path, request):
@@ -127,3 +137,31 @@ def test_heat_map_shades_keep_text_readable():
         hi, lo = sorted((luminance(bg), luminance(fg)), reverse=True)
         assert (hi + 0.05) / (lo + 0.05) >= 4.5, (bg, fg)
     assert [heatmap.level(n, 40) for n in (0, 1, 8, 9, 40)] == [0, 1, 1, 2, 5]
+
+
+def test_desk_figures_of_kept_days_equal_those_read_from_the_tickets(engine):
+    """Whole closed local days are kept (central/desk_days.py) and give the same figures,
+    also for a range that does not start at local midnight; today is read afresh."""
+    from central import desk_stats
+    from central.db import queue_tickets as qt
+    zone, t0 = "Asia/Kolkata", dt.datetime(2026, 3, 1, 18, 25)  # 23:55 local on 1 March
+    rows = []
+    for i in range(40):  # visits every 47 minutes from then on, at three desks and two services
+        called = t0 + dt.timedelta(minutes=47 * i)
+        rows.append({"device_id": "k1", "ticket_ref": str(i), "day": "", "event_id": f"e{i}",
+                     "service": ("passport", "parking")[i % 2], "label": f"A{i:03d}", "appointment": False,
+                     "issued_at": called - dt.timedelta(minutes=9), "state": "no_show" if i % 7 == 3 else "served",
+                     "desk": (None, "1", "2")[i % 3], "called_at": None if i == 5 else called,
+                     "finished_at": called + dt.timedelta(seconds=61 * (i % 11) + 0.25)})
+    with engine.begin() as conn:
+        conn.execute(qt.insert(), rows)
+    now = t0 + dt.timedelta(days=2)  # 2 March ended (and 1 March); 3 March is today
+    ranges = [(dt.datetime(2026, 2, 28, 18, 30), dt.datetime(2026, 3, 3, 18, 30)),  # 1..3 March local
+              (dt.datetime(2026, 3, 1, 20, 0), dt.datetime(2026, 3, 2, 22, 0))]  # not on local midnights
+    for lo, hi in ranges:
+        fresh = desk_stats.figures(engine, lo, hi, now)
+        assert fresh["desks"] and fresh == desk_stats.figures(engine, lo, hi, now, zone)  # keeps the days
+        assert fresh == desk_stats.figures(engine, lo, hi, now, zone)  # reads them
+    with engine.connect() as conn:
+        kept = sorted(conn.execute(sa.select(rollup_desk_days.c.day)).scalars())
+    assert kept == ["2026-03-01", "2026-03-02"]

@@ -33,13 +33,18 @@ def upgrade() -> None:
                     sa.Column("appointments", sa.BigInteger(), nullable=False),
                     sa.Column("est_n", sa.BigInteger(), nullable=False),
                     sa.Column("est_sum", sa.Float(), nullable=False), sa.Column("est_max", sa.Float()))
+    op.create_table("rollup_waits", _key("day", Day), _key("hour", sa.SmallInteger()), _key("device_id"),
+                    sa.Column("n", sa.BigInteger(), nullable=False), sa.Column("est_sum", sa.Float(), nullable=False),
+                    sa.Column("real_sum", sa.Float(), nullable=False),
+                    sa.Column("within", sa.BigInteger(), nullable=False))
+    op.create_table("rollup_desk_days", _key("zone"), _key("day", Day))
+    op.create_table("rollup_desks", _key("zone"), _key("day", Day), _key("desk", sa.String(32)), _key("service"),
+                    sa.Column("no_shows", sa.BigInteger(), nullable=False),
+                    sa.Column("untimed", sa.BigInteger(), nullable=False),
+                    sa.Column("minutes", sa.LargeBinary(), nullable=False))
     op.create_table("rollup_meta", sa.Column("name", sa.String(32), primary_key=True),
                     sa.Column("value", sa.String(64), nullable=False))
-    # a year of queue tickets summed in SQL (central/waits.py, central/desk_stats.py) reads only these
-    have_wait = sa.text("real_wait_s IS NOT NULL AND est_low_min IS NOT NULL")
-    op.create_index("queue_tickets_waits", "queue_tickets",
-                    ["issued_at", "est_low_min", "est_high_min", "real_wait_s", "device_id"],
-                    postgresql_where=have_wait, sqlite_where=have_wait)
+    # the desk figures read finished queue tickets by time (central/desk_days.py): only these columns
     op.create_index("queue_tickets_finished", "queue_tickets", ["finished_at", "state", "desk", "service", "called_at"])
     from central import rollups
     rollups.rebuild(op.get_bind(), context.config.attributes.get("timezone") or rollups.DEFAULT_ZONE)
@@ -47,6 +52,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("queue_tickets_finished", "queue_tickets")
-    op.drop_index("queue_tickets_waits", "queue_tickets")
-    for t in ("rollup_meta", "rollup_tickets", "rollup_reasons", "rollup_feedback", "rollup_events"):
+    for t in ("rollup_meta", "rollup_desks", "rollup_desk_days", "rollup_waits", "rollup_tickets", "rollup_reasons", "rollup_feedback", "rollup_events"):
         op.drop_table(t)
