@@ -198,10 +198,12 @@ def bench_year(report) -> None:
             def get(path: str) -> None:
                 r = s.get(c.url + path, params=period, timeout=120)
                 assert r.status_code == 200, (path, r.status_code, r.text[:300])
-            pages = {}
+            pages, first = {}, {}
             for path in ("/dashboard", "/api/v1/stats/feedback", "/api/v1/stats/tickets", "/api/v1/stats/desks",
                          "/api/v1/stats/help"):
-                get(path)  # warm: the first request of each imports and plans
+                # the first request of each imports and plans; for desks it also keeps the year's closed
+                # days (central/desk_days.py, once): timed and noted, not in the figure
+                first[path] = _ms(lambda: get(path), 1)[0]
                 pages[path] = _ms(lambda: get(path))
         dash = pages.pop("/dashboard")
         samples = [v for vs in pages.values() for v in vs]
@@ -213,7 +215,8 @@ def bench_year(report) -> None:
                         f"{n_ev} events, {n_tk} queue tickets; baseline SELECT count(*) FROM events")
         report.add("central.stats_year_p95_ms", p95, "ms", baseline=baseline, target="<= 500 ms", met=p95 <= 500,
                    note=f"p95 of {len(samples)} requests to /api/v1/stats/{{feedback,tickets,desks,help}} for "
-                        f"{YEAR} ({each} ms); baseline SELECT count(*) FROM events")
+                        f"{YEAR} ({each} ms), after one first request each (desks, keeping {YEAR}'s days: "
+                        f"{first['/api/v1/stats/desks']:.0f} ms); baseline SELECT count(*) FROM events")
     finally:
         pg.stop()
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from fractions import Fraction
 
 import sqlalchemy as sa
 
@@ -63,18 +62,18 @@ class _Answers:
     def __init__(self):
         self.n = 0
         self.by: Counter = Counter()
-        self.score = Fraction(0)  # exact: the same in any order of adding up
+        self.score = 0  # exact, in 1/2520ths (2520 = lcm(1..9), every scale - 1): the same in any order
 
     def add(self, answer: int, scale: int, sentiment: str, n: int) -> None:
         self.n += n
         self.by[sentiment] += n
-        self.score += n * (1 + Fraction(4 * (answer - 1), scale - 1))  # 1..5 footing whatever the scale
+        self.score += n * (scale - 1 + 4 * (answer - 1)) * (2520 // (scale - 1))  # 1..5 footing whatever the scale
 
     def summary(self, suppressed: int) -> dict:
         n, by = self.n, self.by
         return {"answers": n, "positive": by["positive"], "neutral": by["neutral"], "negative": by["negative"],
                 "positive_share": round(by["positive"] / n, 4) if n else None,
-                "average_score": round(float(self.score / n), 3) if n else None,
+                "average_score": round(self.score / (2520 * n), 3) if n else None,
                 "suppressed": suppressed}
 
 

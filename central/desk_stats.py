@@ -94,18 +94,12 @@ def figures(engine: sa.Engine, lo: dt.datetime | None, hi: dt.datetime | None,
     `zone`: the zone of the local days asked for; whole closed days are then read from the
     kept figures (central/desk_days.py), which give the same numbers, only sooner."""
     now = now or utcnow()
-    visits = desk_days.visits(engine, lo, hi, zone, now)
+    groups = desk_days.groups(engine, lo, hi, zone, now)
     p = sa.select(dp.c.desk, dp.c.started_at, dp.c.ended_at)
     if lo is not None:
         p = p.where(sa.or_(dp.c.ended_at.is_(None), dp.c.ended_at > lo))
     if hi is not None:
         p = p.where(dp.c.started_at < hi)
-    groups: dict[tuple, list] = defaultdict(lambda: [0, 0, []])
-    for (desk, service), (no_shows, untimed, minutes) in visits.items():
-        for key in (("d", desk), ("s", service)):
-            g = groups[key]
-            g[0] += no_shows
-            g[2].extend(minutes)
     paused: dict[str, float] = defaultdict(float)
     with engine.connect() as conn:
         for desk, start, end in conn.execute(p):
@@ -115,16 +109,13 @@ def figures(engine: sa.Engine, lo: dt.datetime | None, hi: dt.datetime | None,
     keys = set(groups) | {("d", d) for d in paused}
     out: dict[str, dict] = {"desks": {}, "services": {}}
     for kind, name in sorted(keys):
-        missed, _, times = groups.get((kind, name), (0, 0, []))
-        out["desks" if kind == "d" else "services"][name] = _figures(
-            times, missed, paused.get(name, 0.0) if kind == "d" else 0.0)
+        g = groups.get((kind, name)) or desk_days.Group()
+        p90 = g.nearest_rank(0.9)
+        out["desks" if kind == "d" else "services"][name] = {
+            "served": g.served, "avg_service_min": round(g.total / g.served, 2) if g.served else None,
+            "p90_service_min": None if p90 is None else round(p90, 2), "no_shows": g.no_shows,
+            "paused_min": round((paused.get(name, 0.0) if kind == "d" else 0.0) / 60, 1)}
     return out
-
-
-def _figures(times: list[float], no_shows: int, paused_s: float) -> dict:
-    return {"served": len(times), "avg_service_min": round(sum(times) / len(times), 2) if times else None,
-            "p90_service_min": None if not times else round(percentile(times, 0.9), 2),
-            "no_shows": no_shows, "paused_min": round(paused_s / 60, 1)}
 
 
 router = APIRouter(tags=["stats"], dependencies=[Depends(require_role("analyst"))],

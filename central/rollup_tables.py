@@ -11,8 +11,9 @@ rollup_tickets   ticket.issued: local day, local hour, device, service -> ticket
 rollup_waits     queue tickets at their first call (central/calling.py): local day and hour of
                  issue, device -> tickets, sums of the estimate's middle and of the real wait
                  (minutes), how many waited within the estimate (central/waits.py)
-rollup_desks     desk figures of a closed local day (central/desk_days.py): per desk and service,
-                 no-shows and every service time (for the exact 90th percentile); rollup_desk_days
+rollup_desks     desk figures of a closed local day (central/desk_days.py): per desk and per service,
+                 no-shows, visits served, their minutes and every service time (for the exact 90th
+                 percentile); rollup_desk_days
                  lists the days kept
 rollup_meta      name -> value; "zone": the time zone the days and hours are in
 """
@@ -85,15 +86,16 @@ rollup_desk_days = sa.Table(  # the closed local days (in `zone`) whose desk fig
     sa.Column("day", Day, primary_key=True),
 )
 
-rollup_desks = sa.Table(  # central/desk_days.py: one closed day's visits per desk and service
+rollup_desks = sa.Table(  # central/desk_days.py: one closed day's visits per desk and per service
     "rollup_desks", metadata,
     sa.Column("zone", sa.String(64), primary_key=True),
     sa.Column("day", Day, primary_key=True),
-    sa.Column("desk", sa.String(32), primary_key=True),
-    sa.Column("service", sa.String(64), primary_key=True),
+    sa.Column("kind", sa.String(1), primary_key=True),  # d: a desk ("-": none), s: a service
+    sa.Column("name", sa.String(64), primary_key=True),
     sa.Column("no_shows", Count, nullable=False),
-    sa.Column("untimed", Count, nullable=False),  # served without a call time
-    sa.Column("minutes", sa.LargeBinary(), nullable=False),  # service minutes, sorted float64 (little-endian)
+    sa.Column("served", Count, nullable=False),  # with a service time
+    sa.Column("total_min", sa.Float(), nullable=False),
+    sa.Column("minutes", sa.LargeBinary(), nullable=False),  # every service time, sorted float64 (little-endian)
 )
 
 rollup_meta = sa.Table(

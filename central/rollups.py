@@ -164,7 +164,8 @@ def countable(type_: str, p) -> bool:
         return False
     if type_ == "feedback.given":
         reasons = p.get("reasons") or []
-        return (p.get("answer").__class__ is int and p.get("scale").__class__ is int and p["scale"] >= 2
+        return (p.get("answer").__class__ is int and p.get("scale").__class__ is int and 2 <= p["scale"] <= 10
+                and 1 <= p["answer"] <= p["scale"]
                 and p.get("sentiment") in ("positive", "neutral", "negative") and reasons.__class__ is list
                 and all(r.__class__ is str and 0 < len(r) <= 64 for r in reasons))
     w = p.get("estimated_wait_min")

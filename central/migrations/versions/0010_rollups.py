@@ -38,9 +38,10 @@ def upgrade() -> None:
                     sa.Column("real_sum", sa.Float(), nullable=False),
                     sa.Column("within", sa.BigInteger(), nullable=False))
     op.create_table("rollup_desk_days", _key("zone"), _key("day", Day))
-    op.create_table("rollup_desks", _key("zone"), _key("day", Day), _key("desk", sa.String(32)), _key("service"),
+    op.create_table("rollup_desks", _key("zone"), _key("day", Day), _key("kind", sa.String(1)), _key("name"),
                     sa.Column("no_shows", sa.BigInteger(), nullable=False),
-                    sa.Column("untimed", sa.BigInteger(), nullable=False),
+                    sa.Column("served", sa.BigInteger(), nullable=False),
+                    sa.Column("total_min", sa.Float(), nullable=False),
                     sa.Column("minutes", sa.LargeBinary(), nullable=False))
     op.create_table("rollup_meta", sa.Column("name", sa.String(32), primary_key=True),
                     sa.Column("value", sa.String(64), nullable=False))
