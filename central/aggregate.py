@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from central import waits as wait_stats
 from central.db import devices, events, utcnow
 from central.filters import Filters
-from central.rollup_tables import rollup_events as re_, rollup_feedback as rf, rollup_reasons as rr, \
-    rollup_tickets as rt
+from central.rollup_tables import in_period, rollup_events as re_, rollup_feedback as rf, \
+    rollup_reasons as rr, rollup_tickets as rt
 
 
 def fetch(engine: sa.Engine, types: list[str], f: Filters) -> list[tuple[dt.datetime, str, str, dict]]:
@@ -39,17 +39,6 @@ def _local(f: Filters, when: dt.datetime) -> dt.datetime:
 def _week(day: dt.date) -> str:
     y, w, _ = day.isocalendar()
     return f"{y}-W{w:02d}"
-
-
-def _where(q, table: sa.Table, f: Filters):
-    """The filters on a roll-up: local days (the roll-ups' own), the device."""
-    if f.start:
-        q = q.where(table.c.day >= f.start.isoformat())
-    if f.end:
-        q = q.where(table.c.day <= f.end.isoformat())
-    if f.device:
-        q = q.where(table.c.device_id == f.device)
-    return q
 
 
 def _sum(col) -> sa.ColumnElement:
@@ -78,9 +67,9 @@ class _Answers:
 
 
 def feedback_stats(engine: sa.Engine, f: Filters) -> dict:
-    qa = _where(sa.select(rf.c.day, rf.c.answer, rf.c.scale, rf.c.sentiment, rf.c.ended_by, _sum(rf.c.n)), rf, f)
-    qs = _where(sa.select(re_.c.day, _sum(re_.c.n)).where(re_.c.type == "feedback.suppressed"), re_, f)
-    qr = _where(sa.select(rr.c.answer, rr.c.sentiment, rr.c.reason, _sum(rr.c.n)), rr, f)
+    qa = in_period(sa.select(rf.c.day, rf.c.answer, rf.c.scale, rf.c.sentiment, rf.c.ended_by, _sum(rf.c.n)), rf, f)
+    qs = in_period(sa.select(re_.c.day, _sum(re_.c.n)).where(re_.c.type == "feedback.suppressed"), re_, f)
+    qr = in_period(sa.select(rr.c.answer, rr.c.sentiment, rr.c.reason, _sum(rr.c.n)), rr, f)
     with engine.connect() as conn:
         answer_rows = conn.execute(qa.group_by(rf.c.day, rf.c.answer, rf.c.scale, rf.c.sentiment,
                                                rf.c.ended_by)).all()
@@ -121,9 +110,9 @@ def feedback_stats(engine: sa.Engine, f: Filters) -> dict:
 
 
 def ticket_stats(engine: sa.Engine, f: Filters) -> dict:
-    qt = _where(sa.select(rt.c.day, rt.c.hour, rt.c.service, _sum(rt.c.tickets), _sum(rt.c.appointments),
+    qt = in_period(sa.select(rt.c.day, rt.c.hour, rt.c.service, _sum(rt.c.tickets), _sum(rt.c.appointments),
                           _sum(rt.c.est_n), sa.func.sum(rt.c.est_sum), sa.func.max(rt.c.est_max)), rt, f)
-    qp = _where(sa.select(re_.c.type, _sum(re_.c.n)).where(re_.c.type.in_(("ticket.printed", "ticket.print_failed"))),
+    qp = in_period(sa.select(re_.c.type, _sum(re_.c.n)).where(re_.c.type.in_(("ticket.printed", "ticket.print_failed"))),
                 re_, f)
     with engine.connect() as conn:
         rows = conn.execute(qt.group_by(rt.c.day, rt.c.hour, rt.c.service)).all()

@@ -105,3 +105,14 @@ rollup_meta = sa.Table(
 )
 
 TABLES = (rollup_events, rollup_feedback, rollup_reasons, rollup_tickets, rollup_waits)
+
+
+def in_period(q, table: sa.Table, f):
+    """`q` limited to the local days (the roll-ups' own) and the device of a central.filters.Filters."""
+    if f.start:
+        q = q.where(table.c.day >= f.start.isoformat())
+    if f.end:
+        q = q.where(table.c.day <= f.end.isoformat())
+    if f.device:
+        q = q.where(table.c.device_id == f.device)
+    return q

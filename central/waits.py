@@ -10,18 +10,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from central.filters import Filters
-from central.rollup_tables import rollup_waits as rw
+from central.rollup_tables import in_period, rollup_waits as rw
 
 
 def wait_by_hour(engine: sa.Engine, f: Filters) -> list[dict]:
     q = sa.select(rw.c.hour, sa.cast(sa.func.sum(rw.c.n), sa.BigInteger), sa.func.sum(rw.c.est_sum),
                   sa.func.sum(rw.c.real_sum), sa.cast(sa.func.sum(rw.c.within), sa.BigInteger))
-    if f.start:
-        q = q.where(rw.c.day >= f.start.isoformat())
-    if f.end:
-        q = q.where(rw.c.day <= f.end.isoformat())
-    if f.device:
-        q = q.where(rw.c.device_id == f.device)
+    q = in_period(q, rw, f)
     with engine.connect() as conn:
         rows = conn.execute(q.group_by(rw.c.hour).order_by(rw.c.hour)).all()
     return [{"hour": h, "tickets": n, "avg_estimated_wait_min": round(est / n, 1),
