@@ -1,5 +1,8 @@
-"""Stats from stored events, computed in Python from one indexed range query per type,
-so SQLite and PostgreSQL give identical answers. Days are local days in the site zone."""
+"""Stats read from the roll-ups (central/rollup_tables.py, kept up to date at ingest by
+central/rollups.py), so a year of events answers at once and SQLite and PostgreSQL give
+identical answers (counts are summed in SQL, scores and shares worked out in Python).
+Days are local days in the site zone (the roll-ups' zone, settings.timezone).
+Ties (reasons of an answer with the same count, ended_by) are listed by name."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,9 +13,12 @@ import sqlalchemy as sa
 from central import waits as wait_stats
 from central.db import devices, events, utcnow
 from central.filters import Filters
+from central.rollup_tables import in_period, rollup_events as re_, rollup_feedback as rf, \
+    rollup_reasons as rr, rollup_tickets as rt
 
 
 def fetch(engine: sa.Engine, types: list[str], f: Filters) -> list[tuple[dt.datetime, str, str, dict]]:
+    """The raw events of `types` in the period (oldest first); the stats read the roll-ups."""
     lo, hi = f.utc_bounds()
     q = sa.select(events.c.effective_at, events.c.device_id, events.c.type, events.c.payload).where(
         events.c.type.in_(types))
@@ -35,97 +41,115 @@ def _week(day: dt.date) -> str:
     return f"{y}-W{w:02d}"
 
 
-def _score(p: dict) -> float:
-    """Answer on a 1..5 footing whatever the scale (1 = worst)."""
-    return 1 + 4 * (p["answer"] - 1) / (p["scale"] - 1)
+def _sum(col) -> sa.ColumnElement:
+    return sa.cast(sa.func.sum(col), sa.BigInteger)  # PostgreSQL's sum of bigint is numeric
 
 
-def _summary(answers: list[dict], suppressed: int) -> dict:
-    n = len(answers)
-    by = Counter(a["sentiment"] for a in answers)
-    return {"answers": n, "positive": by["positive"], "neutral": by["neutral"], "negative": by["negative"],
-            "positive_share": round(by["positive"] / n, 4) if n else None,
-            "average_score": round(sum(_score(a) for a in answers) / n, 3) if n else None,
-            "suppressed": suppressed}
+class _Answers:
+    """Answers counted by (answer, scale, sentiment): the summary of a day, a week or all."""
+
+    def __init__(self):
+        self.n = 0
+        self.by: Counter = Counter()
+        self.score = 0  # exact, in 1/2520ths (2520 = lcm(1..9), every scale - 1): the same in any order
+
+    def add(self, answer: int, scale: int, sentiment: str, n: int) -> None:
+        self.n += n
+        self.by[sentiment] += n
+        self.score += n * (scale - 1 + 4 * (answer - 1)) * (2520 // (scale - 1))  # 1..5 footing whatever the scale
+
+    def summary(self, suppressed: int) -> dict:
+        n, by = self.n, self.by
+        return {"answers": n, "positive": by["positive"], "neutral": by["neutral"], "negative": by["negative"],
+                "positive_share": round(by["positive"] / n, 4) if n else None,
+                "average_score": round(self.score / (2520 * n), 3) if n else None,
+                "suppressed": suppressed}
 
 
 def feedback_stats(engine: sa.Engine, f: Filters) -> dict:
-    rows = fetch(engine, ["feedback.given", "feedback.suppressed"], f)
-    per_day: dict[dt.date, list[dict]] = defaultdict(list)
-    supp_day: Counter = Counter()
-    reasons: Counter = Counter()
-    per_answer: dict[int, Counter] = defaultdict(Counter)
+    qa = in_period(sa.select(rf.c.day, rf.c.answer, rf.c.scale, rf.c.sentiment, rf.c.ended_by, _sum(rf.c.n)), rf, f)
+    qs = in_period(sa.select(re_.c.day, _sum(re_.c.n)).where(re_.c.type == "feedback.suppressed"), re_, f)
+    qr = in_period(sa.select(rr.c.answer, rr.c.sentiment, rr.c.reason, _sum(rr.c.n)), rr, f)
+    with engine.connect() as conn:
+        answer_rows = conn.execute(qa.group_by(rf.c.day, rf.c.answer, rf.c.scale, rf.c.sentiment,
+                                               rf.c.ended_by)).all()
+        supp_day = {d: n for d, n in conn.execute(qs.group_by(re_.c.day))}
+        reason_rows = conn.execute(qr.group_by(rr.c.answer, rr.c.sentiment, rr.c.reason)).all()
+    per_day: dict[str, _Answers] = defaultdict(_Answers)
+    weeks: dict[str, _Answers] = defaultdict(_Answers)
+    total = _Answers()
     answer_count: Counter = Counter()
     ended: Counter = Counter()
-    for when, _dev, type_, p in rows:
-        day = _local(f, when).date()
-        if type_ == "feedback.suppressed":
-            supp_day[day] += 1
-            continue
-        per_day[day].append(p)
-        answer_count[p["answer"]] += 1
-        ended[str(p.get("ended_by", "unknown"))] += 1
-        for r in p.get("reasons") or []:
-            reasons[(p["sentiment"], r)] += 1
-            per_answer[p["answer"]][r] += 1
-    days = sorted(set(per_day) | set(supp_day))
-    weeks: dict[str, list] = defaultdict(list)
+    for day, answer, scale, sentiment, ended_by, n in answer_rows:
+        for acc in (per_day[day], weeks[_week(dt.date.fromisoformat(day))], total):
+            acc.add(answer, scale, sentiment, n)
+        answer_count[answer] += n
+        ended[ended_by] += n
     week_supp: Counter = Counter()
-    for d in days:
-        weeks[_week(d)].extend(per_day.get(d, []))
-        week_supp[_week(d)] += supp_day.get(d, 0)
-    all_answers = [a for d in days for a in per_day.get(d, [])]
+    for d, n in supp_day.items():
+        week_supp[_week(dt.date.fromisoformat(d))] += n
+        weeks[_week(dt.date.fromisoformat(d))]  # noqa: B018 - a week with suppressed answers only
+    reasons: Counter = Counter()
+    per_answer: dict[int, Counter] = defaultdict(Counter)
+    for answer, sentiment, reason, n in reason_rows:
+        reasons[(sentiment, reason)] += n
+        per_answer[answer][reason] += n
+    days = sorted(set(per_day) | set(supp_day))
     return {
         "filters": _filters(f),
-        "total": _summary(all_answers, sum(supp_day.values())),
-        "days": [{"day": d.isoformat(), **_summary(per_day.get(d, []), supp_day.get(d, 0))} for d in days],
-        "weeks": [{"week": w, **_summary(weeks[w], week_supp[w])} for w in sorted(weeks)],
+        "total": total.summary(sum(supp_day.values())),
+        "days": [{"day": d, **per_day[d].summary(supp_day.get(d, 0))} for d in days],
+        "weeks": [{"week": w, **weeks[w].summary(week_supp[w])} for w in sorted(weeks)],
         "answers": [{"answer": a, "count": answer_count[a],
-                     "reasons": dict(per_answer[a].most_common())} for a in sorted(answer_count)],
+                     "reasons": dict(sorted(per_answer[a].items(), key=lambda kv: (-kv[1], kv[0])))}
+                    for a in sorted(answer_count)],
         "reasons": [{"sentiment": s, "reason": r, "count": n}
                     for (s, r), n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))],
-        "ended_by": dict(ended),
+        "ended_by": dict(sorted(ended.items())),
     }
 
 
 def ticket_stats(engine: sa.Engine, f: Filters) -> dict:
-    rows = fetch(engine, ["ticket.issued", "ticket.printed", "ticket.print_failed"], f)
+    qt = in_period(sa.select(rt.c.day, rt.c.hour, rt.c.service, _sum(rt.c.tickets), _sum(rt.c.appointments),
+                          _sum(rt.c.est_n), sa.func.sum(rt.c.est_sum), sa.func.max(rt.c.est_max)), rt, f)
+    qp = in_period(sa.select(re_.c.type, _sum(re_.c.n)).where(re_.c.type.in_(("ticket.printed", "ticket.print_failed"))),
+                re_, f)
+    with engine.connect() as conn:
+        rows = conn.execute(qt.group_by(rt.c.day, rt.c.hour, rt.c.service)).all()
+        prints = dict(conn.execute(qp.group_by(re_.c.type)).all())
     services: dict[str, dict] = {}
     hours: Counter = Counter()
     days: Counter = Counter()
-    printed = failed = 0
-    for when, _dev, type_, p in rows:
-        if type_ == "ticket.printed":
-            printed += 1
-            continue
-        if type_ == "ticket.print_failed":
-            failed += 1
-            continue
-        local = _local(f, when)
-        svc = p["service"]
-        s = services.setdefault(svc, {"service": svc, "tickets": 0, "appointments": 0, "waits": []})
-        s["tickets"] += 1
-        s["appointments"] += 1 if p.get("appointment") is True else 0
-        if p.get("estimated_wait_min"):
-            s["waits"].append(sum(p["estimated_wait_min"]) / 2)
-        hours[(local.date(), local.hour, svc)] += 1
-        days[(local.date(), svc)] += 1
+    busiest: Counter = Counter()
+    for day, hour, svc, n, appts, est_n, est_sum, est_max in rows:
+        s = services.setdefault(svc, {"service": svc, "tickets": 0, "appointments": 0, "est": [0, 0.0, None]})
+        s["tickets"] += n
+        s["appointments"] += appts
+        e = s["est"]
+        e[0] += est_n
+        e[1] += est_sum or 0.0
+        if est_max is not None and (e[2] is None or est_max > e[2]):
+            e[2] = est_max
+        hours[(day, hour, svc)] += n
+        days[(day, svc)] += n
+        busiest[(dt.date.fromisoformat(day).isoweekday(), hour)] += n
     out_services = []
     for svc in sorted(services):
         s = services[svc]
-        waits = s.pop("waits")
-        s["avg_estimated_wait_min"] = round(sum(waits) / len(waits), 1) if waits else None
-        s["max_estimated_wait_min"] = max(waits) if waits else None
+        est_n, est_sum, est_max = s.pop("est")
+        s["avg_estimated_wait_min"] = round(est_sum / est_n, 1) if est_n else None
+        s["max_estimated_wait_min"] = est_max if est_n else None
         out_services.append(s)
     return {
         "filters": _filters(f),
-        "total": {"tickets": sum(s["tickets"] for s in out_services), "printed": printed,
-                  "print_failed": failed},
+        "total": {"tickets": sum(s["tickets"] for s in out_services), "printed": prints.get("ticket.printed", 0),
+                  "print_failed": prints.get("ticket.print_failed", 0)},
         "services": out_services,
-        "days": [{"day": d.isoformat(), "service": s, "tickets": n} for (d, s), n in sorted(days.items())],
-        "hours": [{"day": d.isoformat(), "hour": h, "service": s, "tickets": n}
-                  for (d, h, s), n in sorted(hours.items())],
+        "days": [{"day": d, "service": s, "tickets": n} for (d, s), n in sorted(days.items())],
+        "hours": [{"day": d, "hour": h, "service": s, "tickets": n} for (d, h, s), n in sorted(hours.items())],
         "wait_by_hour": wait_stats.wait_by_hour(engine, f),
+        # the heat map: tickets issued per ISO weekday (1 = Monday) and local hour, over the period
+        "busiest_hours": [{"weekday": w, "hour": h, "tickets": n} for (w, h), n in sorted(busiest.items())],
     }
 
 

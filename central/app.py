@@ -23,9 +23,19 @@ from central.settings import CentralSettings
 log = logging.getLogger("central")
 
 
+def _check_rollup_zone(engine: sa.Engine, zone: str) -> None:
+    from central import rollups
+    with engine.connect() as conn:
+        counted = rollups.stored_zone(conn)
+    if counted and counted != zone:
+        log.warning("the stats' roll-ups were counted in %s, the site's timezone is now %s: run "
+                    "`kiosk-central rollups rebuild`", counted, zone)
+
+
 def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> FastAPI:
     engine = engine or db.make_engine(settings.db_url())
-    db.upgrade(engine)
+    db.upgrade(engine, settings.timezone)
+    _check_rollup_zone(engine, settings.timezone)
     from central import accounts, audit
     accounts.adopt_admin(engine, settings.admin_password_hash, settings.admin_user)  # older installs' one login
     audit.purge(engine, settings.audit_days)

@@ -26,7 +26,7 @@ from typing import Iterator
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from central import live, queue
+from central import live, queue, rollups
 from central.db import desk_pauses, queue_calls as qc, queue_desks, queue_tickets as qt, utcnow
 from central.settings import QueueSettings
 
@@ -192,6 +192,8 @@ def _call(conn: sa.Connection, entry_id: int, desk: str, now: dt.datetime, recal
     if not done:
         raise Conflict(_wrong_state(row.label, row.state if row.state != expect else "changed",
                                     "recalled" if recall else "called", expect))
+    if row.first_called_at is None:  # the real wait, for the stats (central/rollups.py)
+        rollups.first_call(conn, row, values["real_wait_s"])
     call_id = conn.execute(qc.insert().values(ticket_id=entry_id, desk=desk, service=row.service,
                                               label=row.label, lang=row.lang, called_at=now, recall=recall)
                            .returning(qc.c.id)).scalar_one()

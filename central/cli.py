@@ -13,6 +13,8 @@
   kiosk-central user list                           (name, role, disabled, last login)
   kiosk-central admin hash-password                 (older installs: reads the password from stdin)
   kiosk-central db upgrade [--db URL]
+  kiosk-central rollups rebuild [--db URL]          (count the stats' roll-ups again from the events,
+                                                    in settings.timezone: needed after changing it)
 
 No traceback reaches the user: problems are one line and exit code 2.
 """
@@ -45,7 +47,7 @@ def _engine(cfg, upgrade: bool = True):
     from central import db
     engine = db.make_engine(cfg.db_url())
     if upgrade:
-        db.upgrade(engine)
+        db.upgrade(engine, cfg.timezone)
     return engine
 
 
@@ -222,6 +224,21 @@ def cmd_db_upgrade(args) -> int:
     return 0
 
 
+def cmd_rollups_rebuild(args) -> int:
+    import time
+
+    from central import rollups
+    cfg = _settings(args)
+    engine = _engine(cfg)
+    t0 = time.monotonic()
+    with engine.begin() as conn:
+        before = rollups.stored_zone(conn)
+        n = rollups.rebuild(conn, cfg.timezone)
+    print(f"roll-ups counted again from {n} events in {cfg.timezone} (were in {before or 'no zone'}), "
+          f"{time.monotonic() - t0:.1f} s")
+    return 0
+
+
 def _version() -> str:
     from central import __version__
     return __version__
@@ -283,6 +300,11 @@ def build_parser() -> argparse.ArgumentParser:
     dbsub = dbp.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     u = dbsub.add_parser("upgrade", parents=[common], help="apply schema migrations")
     u.set_defaults(func=cmd_db_upgrade)
+    ro = sub.add_parser("rollups", help="the statistics' daily roll-ups")
+    rosub = ro.add_subparsers(dest="rollups_command", metavar="ACTION", required=True)
+    rb = rosub.add_parser("rebuild", parents=[common], help="count them again from the stored events, in "
+                          "settings.timezone (after changing the time zone)")
+    rb.set_defaults(func=cmd_rollups_rebuild)
     return p
 
 

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from starlette.exceptions import HTTPException
 
-from central import accounts, aggregate, login as login_flow, pages, svg
+from central import accounts, aggregate, heatmap, login as login_flow, pages, svg
 from central.i18n import choose, remember, t
 from central.staff import COOKIE, client_address, page_user
 from central.stats import filters
@@ -95,6 +95,8 @@ async def dashboard(request: Request, start: str | None = Query(None, alias="fro
         f.start, f.end = today - dt.timedelta(days=27), today
     engine, settings = request.app.state.engine, request.app.state.settings
     fb = await run_in_threadpool(aggregate.feedback_stats, engine, f)
+    before = _previous(f)  # the trend (issue #17)
+    prev = None if before is None else await run_in_threadpool(aggregate.feedback_stats, engine, before)
     tk = await run_in_threadpool(aggregate.ticket_stats, engine, f)
     devs = await run_in_threadpool(aggregate.device_table, engine, settings.stale_after_min)
     from central import help_stats  # help calls (issue #18): templates/_help_dash.html
@@ -102,13 +104,27 @@ async def dashboard(request: Request, start: str | None = Query(None, alias="fro
     from central import wait_bands  # satisfaction against the real wait (issue #17): templates/_wait_bands.html
     wb = await run_in_threadpool(wait_bands.wait_band_stats, engine, f, settings.feedback.min_answers, fb["total"])
     return remember(request, pages.html("dashboard.html", error=False, **pages.staff_context(request, lang),
-                                        **context(f, fb, tk, devs, lang), help=hs, bands=wb))
+                                        **context(f, fb, tk, devs, lang, prev), help=hs, bands=wb))
 
 
-def context(f: aggregate.Filters, fb: dict, tk: dict, devs: list[dict], lang: str = "nl") -> dict:
+def _previous(f: aggregate.Filters) -> aggregate.Filters | None:
+    """The period of equal length just before f's (f has both ends here); None before the year 1."""
+    days = (f.end - f.start).days + 1
+    try:
+        return aggregate.Filters(f.start - dt.timedelta(days=days), f.start - dt.timedelta(days=1), f.device, f.tz)
+    except OverflowError:
+        return None
+
+
+def context(f: aggregate.Filters, fb: dict, tk: dict, devs: list[dict], lang: str = "nl",
+            prev: dict | None = None) -> dict:
     """What templates/dashboard.html shows: the figures, the table rows and the charts (SVG, drawn
-    by central/svg.py, which escapes its texts)."""
+    by central/svg.py, which escapes its texts). `prev`: the feedback of the period before, for
+    the trend of the positive share (percentage points)."""
     tot = fb["total"]
+    before = (prev or {}).get("total", {}).get("positive_share")
+    trend = "-" if before is None or tot["positive_share"] is None else \
+        t(lang, "dash.kpi.trend.points", points=f"{100 * (tot['positive_share'] - before):+.0f}")
     days, weeks = fb["days"], fb["weeks"]
     charts = {
         "days": svg.bars([d["day"][5:] for d in days], [None if d["positive_share"] is None else
@@ -131,7 +147,8 @@ def context(f: aggregate.Filters, fb: dict, tk: dict, devs: list[dict], lang: st
             "period": urlencode({"from": f.start, "to": f.end}), "total": tot,
             "share": "-" if tot["positive_share"] is None else f"{100 * tot['positive_share']:.0f}%",
             "average": "-" if tot["average_score"] is None else f"{tot['average_score']:.2f} / 5",
-            "tickets_total": tk["total"]["tickets"],
+            "tickets_total": tk["total"]["tickets"], "trend": trend,
+            "heat": heatmap.table(tk.get("busiest_hours", []), lang),
             "answers": [{"answer": a["answer"], "count": a["count"],
                          "reasons": ", ".join(f"{r} ({n})" for r, n in a["reasons"].items())} for a in fb["answers"]],
             "services": tk["services"], "waits": tk["wait_by_hour"], "devices": devs,

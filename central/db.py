@@ -187,8 +187,9 @@ def make_engine(url: str) -> sa.Engine:
     return sa.create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
 
 
-def upgrade(engine: sa.Engine) -> None:
-    """Bring the schema to the newest Alembic revision (safe to run from several processes)."""
+def upgrade(engine: sa.Engine, timezone: str | None = None) -> None:
+    """Bring the schema to the newest Alembic revision (safe to run from several processes).
+    `timezone`: the site's (settings.timezone), for the roll-ups a migration counts (0010)."""
     from alembic import command
     from alembic.config import Config
 
@@ -198,6 +199,7 @@ def upgrade(engine: sa.Engine) -> None:
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(742117)"))
         cfg.attributes["connection"] = conn
+        cfg.attributes["timezone"] = timezone
         command.upgrade(cfg, "head")
 
 

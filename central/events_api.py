@@ -61,7 +61,7 @@ async def post_events(request: Request, engine: sa.Engine, settings, rate: devic
     def store() -> ingest.Outcome:
         with engine.begin() as conn:
             return ingest.store_batch_on(conn, device.id, batch, settings.max_payload_bytes, clock, device.role,
-                                  dt.timedelta(minutes=settings.help.missed_after_min))
+                                  dt.timedelta(minutes=settings.help.missed_after_min), settings.timezone)
     try:
         return await run_in_threadpool(db.retrying, store)
     except db.Contended as e:

@@ -70,7 +70,7 @@ async def help_json(request: Request, start: str | None = Query(None, alias="fro
                     end: str | None = Query(None, alias="to", description=stats.TO_DOC),
                     device: str | None = Query(None, description=stats.DEVICE_DOC)) -> dict:
     f = stats.filters(request, start, end, device)
-    return await run_in_threadpool(help_stats, request.app.state.engine, f)
+    return stats.json_response(await run_in_threadpool(help_stats, request.app.state.engine, f))
 
 
 CSV_HEAD = ["call_id", "device_id", "place", "screen", "lang", "offline", "requested_at", "state", "host",

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import orjson
 import sqlalchemy as sa
 
-from central import device_roles, help_calls, live, queue, ticket_fields
+from central import device_roles, help_calls, live, queue, rollups, ticket_fields
 from central.db import devices, events, utcnow
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
@@ -225,12 +225,12 @@ PG_INSERT = (
     "t.effective_at, %b::timestamp, t.boot_id, t.monotonic, t.payload::jsonb FROM unnest("
     "%b::varchar[], %b::bigint[], %b::varchar[], %b::timestamp[], %b::timestamp[], "
     "%b::varchar[], %b::float8[], %b::text[]) "
-    f"AS t({', '.join(_PER_ROW)}) ON CONFLICT (id) DO NOTHING")
+    f"AS t({', '.join(_PER_ROW)}) ON CONFLICT (id) DO NOTHING RETURNING id")
 SQLITE_CHUNK = 1000  # rows per statement: 10 parameters each, well under SQLite's limit
 
 
-def _insert_rows(conn: sa.Connection, rows: list[dict]) -> int:
-    """INSERT ... ON CONFLICT (id) DO NOTHING for a whole batch; returns how many were new.
+def _insert_rows(conn: sa.Connection, rows: list[dict]) -> list[str]:
+    """INSERT ... ON CONFLICT (id) DO NOTHING for a whole batch; returns the ids that were new.
 
     Written at the driver level because SQLAlchemy's per-value type processing cost more
     than the database did (see bench/bench_sync.py). Values always go as parameters:
@@ -243,8 +243,8 @@ def _insert_rows(conn: sa.Connection, rows: list[dict]) -> int:
         with raw.cursor() as cur:  # %b: parameters in binary format
             cur.execute(PG_INSERT, (rows[0]["device_id"], rows[0]["received_at"],
                                     *(list(c) for c in cols)))
-            return cur.rowcount
-    inserted = 0
+            return [r[0] for r in cur.fetchall()]
+    inserted: list[str] = []
     for i in range(0, len(rows), SQLITE_CHUNK):
         chunk = rows[i:i + SQLITE_CHUNK]
         params: list = []
@@ -255,8 +255,8 @@ def _insert_rows(conn: sa.Connection, rows: list[dict]) -> int:
                            r["received_at"].isoformat(" ", "microseconds"), r["boot_id"], r["monotonic"],
                            r["payload_text"]))
         sql = (f"INSERT INTO events ({', '.join(COLUMNS)}) VALUES "
-               + ", ".join(["(" + ", ".join("?" * len(COLUMNS)) + ")"] * len(chunk)) + " ON CONFLICT (id) DO NOTHING")
-        inserted += conn.exec_driver_sql(sql, tuple(params)).rowcount
+               + ", ".join(["(" + ", ".join("?" * len(COLUMNS)) + ")"] * len(chunk)) + " ON CONFLICT (id) DO NOTHING RETURNING id")
+        inserted.extend(conn.exec_driver_sql(sql, tuple(params)).scalars())
     return inserted
 
 
@@ -265,17 +265,19 @@ HELP_MISSED_AFTER = dt.timedelta(minutes=10)  # settings.help.missed_after_min's
 
 def store_batch(engine: sa.Engine, device_id: str, batch: list, max_payload: int,
                 clock: DeviceClock | None = None, role: str | None = None,
-                help_missed_after: dt.timedelta = HELP_MISSED_AFTER) -> Outcome:
+                help_missed_after: dt.timedelta = HELP_MISSED_AFTER, timezone: str = rollups.DEFAULT_ZONE) -> Outcome:
     """Check every event, store the good ones once, report the rest. Raises Forbidden."""
     with engine.begin() as conn:
-        return store_batch_on(conn, device_id, batch, max_payload, clock, role, help_missed_after)
+        return store_batch_on(conn, device_id, batch, max_payload, clock, role, help_missed_after, timezone)
 
 
 def store_batch_on(conn: sa.Connection, device_id: str, batch: list, max_payload: int,
                    clock: DeviceClock | None = None, role: str | None = None,
-                   help_missed_after: dt.timedelta = HELP_MISSED_AFTER) -> Outcome:
+                   help_missed_after: dt.timedelta = HELP_MISSED_AFTER,
+                   timezone: str = rollups.DEFAULT_ZONE) -> Outcome:
     """store_batch inside the caller's transaction. `role`: only the event types that role
-    produces are stored (central.device_roles); None: any type (tools and tests)."""
+    produces are stored (central.device_roles); None: any type (tools and tests). The events
+    actually inserted are counted into the roll-ups (central.rollups), days in `timezone`."""
     now = utcnow()
     allowed = None if role is None else device_roles.allowed_types(role)
     out = Outcome()
@@ -298,7 +300,9 @@ def store_batch_on(conn: sa.Connection, device_id: str, batch: list, max_payload
     if rows:
         # in id order: two transactions with overlapping batches take row locks in the same order
         ordered = [rows[k] for k in sorted(rows)]
-        out.accepted = _insert_rows(conn, ordered)
+        new = _insert_rows(conn, ordered)
+        out.accepted = len(new)
+        rollups.add(conn, (rows[i] for i in sorted(new)), timezone)  # only these: a duplicate never counts twice
         if out.accepted < len(rows):
             foreign = set(_foreign(conn, device_id, list(rows)))
             for ev_id in foreign:

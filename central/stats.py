@@ -7,10 +7,11 @@ import io
 import json
 from typing import Iterator
 
+import orjson
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from starlette.exceptions import HTTPException
 
 from central import aggregate, audit
@@ -45,12 +46,18 @@ def filters(request: Request, start: str | None, end: str | None, device: str | 
     return f
 
 
+def json_response(doc: dict) -> Response:
+    """A stats document as JSON, written by orjson: a year's tickets per day and hour are some
+    10,000 objects, which FastAPI's own encoding walked for longer than the stats took."""
+    return Response(orjson.dumps(doc), media_type="application/json")
+
+
 @router.get("/api/v1/stats/feedback", summary="Satisfaction per day, week, answer and reason")
 async def feedback(request: Request, start: str | None = Query(None, alias="from", description=FROM_DOC),
                    end: str | None = Query(None, alias="to", description=TO_DOC),
                    device: str | None = Query(None, description=DEVICE_DOC)) -> dict:
     f = filters(request, start, end, device)
-    return await run_in_threadpool(aggregate.feedback_stats, request.app.state.engine, f)
+    return json_response(await run_in_threadpool(aggregate.feedback_stats, request.app.state.engine, f))
 
 
 @router.get("/api/v1/stats/tickets", summary="Tickets per service, day and hour; estimated waits")
@@ -58,7 +65,7 @@ async def tickets(request: Request, start: str | None = Query(None, alias="from"
                   end: str | None = Query(None, alias="to", description=TO_DOC),
                   device: str | None = Query(None, description=DEVICE_DOC)) -> dict:
     f = filters(request, start, end, device)
-    return await run_in_threadpool(aggregate.ticket_stats, request.app.state.engine, f)
+    return json_response(await run_in_threadpool(aggregate.ticket_stats, request.app.state.engine, f))
 
 
 @router.get("/api/v1/devices", summary="Devices with their last heartbeat")

@@ -1,40 +1,24 @@
 """Estimated against real wait, per local hour of the day the ticket was issued.
 
 Each queue entry keeps the estimate the visitor was shown ([low, high] minutes) and its
-real wait (first call - issue time). Only tickets with both are compared.
+real wait (first call - issue time). Only tickets with both are compared. Read from the
+roll-up `rollup_waits` (counted at each ticket's first call, central/rollups.py), so a year
+of tickets answers at once and SQLite and PostgreSQL agree.
 """
 from __future__ import annotations
 
-import datetime as dt
-from collections import defaultdict
-
 import sqlalchemy as sa
 
-from central.db import queue_tickets as qt
 from central.filters import Filters
+from central.rollup_tables import in_period, rollup_waits as rw
 
 
 def wait_by_hour(engine: sa.Engine, f: Filters) -> list[dict]:
-    lo, hi = f.utc_bounds()
-    q = sa.select(qt.c.issued_at, qt.c.est_low_min, qt.c.est_high_min, qt.c.real_wait_s).where(
-        qt.c.est_low_min.is_not(None), qt.c.real_wait_s.is_not(None))
-    if lo:
-        q = q.where(qt.c.issued_at >= lo)
-    if hi:
-        q = q.where(qt.c.issued_at < hi)
-    if f.device:
-        q = q.where(qt.c.device_id == f.device)
-    hours: dict[int, list[tuple[float, float, float]]] = defaultdict(list)
+    q = sa.select(rw.c.hour, sa.cast(sa.func.sum(rw.c.n), sa.BigInteger), sa.func.sum(rw.c.est_sum),
+                  sa.func.sum(rw.c.real_sum), sa.cast(sa.func.sum(rw.c.within), sa.BigInteger))
+    q = in_period(q, rw, f)
     with engine.connect() as conn:
-        for issued, low, high, real_s in conn.execute(q):
-            local = issued.replace(tzinfo=dt.timezone.utc).astimezone(f.zone)
-            hours[local.hour].append((low, high, real_s / 60))
-    out = []
-    for h in sorted(hours):
-        rows = hours[h]
-        n = len(rows)
-        out.append({"hour": h, "tickets": n,
-                    "avg_estimated_wait_min": round(sum((lo_ + hi_) / 2 for lo_, hi_, _ in rows) / n, 1),
-                    "avg_real_wait_min": round(sum(r for _, _, r in rows) / n, 1),
-                    "within_estimate_share": round(sum(lo_ <= r <= hi_ for lo_, hi_, r in rows) / n, 4)})
-    return out
+        rows = conn.execute(q.group_by(rw.c.hour).order_by(rw.c.hour)).all()
+    return [{"hour": h, "tickets": n, "avg_estimated_wait_min": round(est / n, 1),
+             "avg_real_wait_min": round(real / n, 1), "within_estimate_share": round(within / n, 4)}
+            for h, n, est, real, within in rows if n]

@@ -174,7 +174,7 @@ def test_heartbeat_updates_the_device_row(client, device, engine):
 
 def test_healthz_and_openapi(client):
     r = client.get("/healthz")
-    assert r.status_code == 200 and r.json()["status"] == "ok" and r.json()["revision"] == "0009_insight"
+    assert r.status_code == 200 and r.json()["status"] == "ok" and r.json()["revision"] == "0010_rollups"
     doc = client.get("/openapi.json").json()
     for path in ["/api/v1/events", "/api/v1/stats/feedback", "/api/v1/stats/tickets", "/healthz",
                  "/dashboard", "/api/v1/export/events.csv", "/api/v1/export/daily.csv",

@@ -1,5 +1,6 @@
 """The dashboard in real headless Chromium (Debian's chromium), driven by Playwright: log in
-through the form, see the charts drawn with data, save a screenshot to build/dashboard.png.
+through the form, see the charts drawn with data, the busiest hours in Dutch, save a screenshot to
+build/dashboard.png.
 No console error and no Content-Security-Policy violation on the way (the `browser` fixture)."""
 from __future__ import annotations
 
@@ -92,6 +93,14 @@ def test_dashboard_in_headless_chromium(browser, tmp_path):
             waitRows: [...document.querySelectorAll('#wait-by-hour tr')].slice(1).map(r => +r.cells[1].textContent),
             filterWidth: document.querySelector('form.filters input[name=from]').getBoundingClientRect().width,
             height: document.body.scrollHeight})""")
+        page.click("a.lang-switch")  # Dutch: the busiest hours as a weekday x hour table (issue #17)
+        page.wait_for_url(re.compile(r"lang=nl"))
+        heat = page.evaluate("""() => ({
+            heading: document.getElementById('busiest').textContent,
+            days: [...document.querySelectorAll('#heat-map tr')].slice(1).map(r => r.cells[0].textContent),
+            total: [...document.querySelectorAll('#heat-map td')].reduce((s, c) => s + +c.textContent, 0),
+            darkest: getComputedStyle(document.querySelector('#heat-map td.heat-5')).backgroundColor,
+            ink: getComputedStyle(document.querySelector('#heat-map td.heat-5')).color})""")
         out = ROOT / "build" / "dashboard.png"
         out.parent.mkdir(exist_ok=True)
         page.screenshot(path=str(out), full_page=True)
@@ -102,5 +111,8 @@ def test_dashboard_in_headless_chromium(browser, tmp_path):
     assert facts["width"] > 500 and facts["filterWidth"] < 400  # staff.css applied (not blocked by the CSP)
     # estimated against real wait per hour, for the tickets desk 4 called today
     assert called == 8 and facts["waitChart"] and sum(facts["waitRows"]) == called
+    assert heat["heading"] == "Drukste uren" and heat["days"] == ["maandag", "dinsdag", "woensdag", "donderdag",
+                                                                 "vrijdag", "zaterdag", "zondag"]
+    assert heat["total"] == 120 and (heat["darkest"], heat["ink"]) == ("rgb(11, 61, 110)", "rgb(255, 255, 255)")
     png = out.read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20000

@@ -71,7 +71,7 @@ def test_upgrade_projects_tickets_stored_before_it(db_url):
     with engine.begin() as conn:
         conn.execute(db.events.insert(), rows)
     db.upgrade(engine)
-    assert db.current_revision(engine) == "0009_insight"
+    assert db.current_revision(engine) == "0010_rollups"
     with engine.connect() as conn:
         got = conn.execute(sa.select(queue_tickets.c.label, queue_tickets.c.service, queue_tickets.c.appointment,
                                      queue_tickets.c.state, queue_tickets.c.issued_at)
