@@ -4,8 +4,9 @@ by its own name, as big buttons. Choosing one closes the list.
 The list is built once per app and kept (its buttons' label textures with it): each
 language's name is in that language, so nothing in it changes with the language shown, and
 opening it again renders nothing. Choosing switches the language and closes the list in the
-same frame (issue #19: a closing animation drew the dimmed overlay over the whole window for
-~6 more frames, each a full-window blend on a software renderer)."""
+same frame (issue #19: the 0.1 s closing animation drew the dimmed overlay over the whole
+window for more frames, up to 6 at 60 frames/s, each a full-window blend on a software
+renderer)."""
 from __future__ import annotations
 
 from kivy.uix.modalview import ModalView

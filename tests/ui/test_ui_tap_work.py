@@ -105,7 +105,7 @@ def test_a_language_switch_renders_the_screen_in_view_not_the_hidden_ones(ui, mo
 def test_the_language_list_comes_back_rendered_and_a_choice_draws_one_frame(ui, monkeypatch):
     """The list is kept with its label textures: opened again, it renders no label and builds
     no widget. A language chosen shows the screen in it, list gone, in the first frame drawn
-    (it faded out over ~6 more frames of full-window blending)."""
+    (it faded out for 0.1 s: more frames of full-window blending)."""
     from kivy.core.window import Window
     from kivy.tests.common import UnitTestTouch
     from kivy.uix.widget import Widget
