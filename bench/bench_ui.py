@@ -19,7 +19,7 @@ from bench.report import ROOT
 TARGET_RATIO = 3.0
 TARGET_MS = 50.0
 PATHS = ("smiley_to_reasons", "reasons_to_thanks", "service_to_ticket_printed",
-         "service_to_ticket_fallback", "destination_to_route", "language_switch",
+         "service_to_ticket_fallback", "destination_to_route", "language_list", "language_switch",
          "large_text_toggle", "idle_reset")
 
 

@@ -63,6 +63,9 @@ def site(printer: str) -> dict:
     cfg = tomllib.loads((ROOT / "config" / "example-site.toml").read_text(encoding="utf-8"))
     cfg = merge(cfg, tomllib.loads((ROOT / "config" / "example-floorplan.toml").read_text(encoding="utf-8")))
     cfg["device"] = {**cfg.get("device", {}), "role": "home"}
+    # the QR a kiosk with a central service prints and shows (without one there is none: the
+    # example site has no [sync] url); a fixed pattern, so no sync worker runs in the bench
+    cfg["tickets"] = {**cfg.get("tickets", {}), "qr_url": "https://kiosk.example.org/t/{token}"}
     cfg["devices"] = {"printer": {"url": printer}, "speech": {"url": "dummy://"},
                       "scanner": {"url": "sim://"}, "buttons": {"url": ""}}
     return cfg
@@ -188,13 +191,25 @@ class AppPaths:
         self.go("ticket_services")
         bar = next(w for w in self.app.screen("ticket_services").walk() if isinstance(w, TopBar))
         for _ in range(2):   # there and back: the other paths stay in Dutch, normal text
+            # more than two languages: the bar's button opens the list, a tap in it switches
+            r = self.m.tap(bar.ids.lang_button, lambda: self.chooser() is not None, "language_list")
+            self.record("language_list", r, "ticket_services")
             want = "en" if self.app.lang == "nl" else "nl"
-            r = self.m.tap(bar.ids.lang_button, lambda: self.app.lang == want, "language_switch")
+            choice = next(b for b in self.chooser().buttons if b.lang_code == want)
+            r = self.m.tap(choice, lambda: self.app.lang == want and self.chooser() is None,
+                           "language_switch")
             self.record("language_switch", r, "ticket_services")
         for _ in range(2):
             large = not self.app.accessible
             r = self.m.tap(bar.ids.large_text, lambda: self.app.accessible == large, "large_text_toggle")
             self.record("large_text_toggle", r, "ticket_services")
+
+    @staticmethod
+    def chooser():
+        """The language list when it is open."""
+        from kivy.core.window import Window
+        from screens.language_chooser import LanguageChooser
+        return next((w for w in Window.children if isinstance(w, LanguageChooser)), None)
 
     def idle_reset(self, i: int) -> None:
         """From the app's idle tick that finds the visitor gone to the start screen shown."""

@@ -1,5 +1,12 @@
 """The language list, for devices that offer more than two languages: each language
-by its own name, as big buttons. Choosing one closes the list."""
+by its own name, as big buttons. Choosing one closes the list.
+
+The list is built once per app and kept (its buttons' label textures with it): each
+language's name is in that language, so nothing in it changes with the language shown, and
+opening it again renders nothing. Choosing switches the language and closes the list in the
+same frame (issue #19: the 0.1 s closing animation drew the dimmed overlay over the whole
+window for more frames, up to 6 at 60 frames/s, each a full-window blend on a software
+renderer)."""
 from __future__ import annotations
 
 from kivy.uix.modalview import ModalView
@@ -22,9 +29,16 @@ class LanguageChooser(ModalView):
             self.ids.list.add_widget(btn)
             self.buttons.append(btn)
 
+    def open(self, *args, **kwargs):
+        # ModalView.open binds its centring to center and size on every open and no close
+        # unbinds it: a list kept and opened again would gather one more pair each time
+        self.funbind("center", self._align_center)
+        self.funbind("size", self._align_center)
+        super().open(*args, **kwargs)
+
     def _chosen(self, btn):
-        self.dismiss()
         self.app.set_language(btn.lang_code)
+        self.dismiss(animation=False)   # the next frame shows the screen in the new language
 
     def audio_view(self):
         from kiosk.audio.focus import FocusItem
@@ -34,11 +48,16 @@ class LanguageChooser(ModalView):
         return AudioView(self.app.tr("common.language"), "", items, on_back=self.dismiss)
 
 
-def open_chooser(app, langs: list[str]) -> LanguageChooser:
+def _made(app, langs: list[str]) -> LanguageChooser:
     view = LanguageChooser(app, langs)
-    if app.kcfg.ui.layout == "low":
-        view.pos_hint = {"center_x": 0.5, "y": 0.04}   # within reach (screens/low_reach.py)
     view.bind(on_dismiss=lambda v: app.audio.uncover(v))
+    return view
+
+
+def open_chooser(app, langs: list[str]) -> LanguageChooser:
+    view = app.shared(f"language_chooser:{','.join(langs)}", lambda: _made(app, langs))
+    # within reach on a low kiosk (screens/low_reach.py); staff may change the layout
+    view.pos_hint = {"center_x": 0.5, "y": 0.04} if app.kcfg.ui.layout == "low" else {}
     view.open(animation=False)
     app.audio.cover(view)
     return view

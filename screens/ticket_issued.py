@@ -33,6 +33,7 @@ class TicketIssuedScreen(Screen):
         super().__init__(**kw)
         self._speech_ev = None
         self._said_status = ""
+        self._qr_of = None   # the PNG the QR's texture was made from
         self.ctl.bind(result=lambda *_: self.refresh(), print_status=lambda *_: self._status(),
                       qr_png=lambda *_: self._qr())
         self.app.bind(lang=lambda *_: self.refresh())
@@ -61,7 +62,14 @@ class TicketIssuedScreen(Screen):
             self.ctl.service.done()
 
     def _qr(self):
-        self.ids.qr.texture = png_texture(self.ctl.qr_png) if self.ctl.qr_png else None
+        """The QR's texture, decoded once per ticket: the new QR arrives (qr_png) and the
+        screen enters (on_pre_enter) in the same tap; a second decode of the same PNG on the
+        Kivy thread was work for nothing (issue #19)."""
+        png = self.ctl.qr_png
+        if png is self._qr_of and (png is None or self.ids.qr.texture is not None):
+            return
+        self._qr_of = png
+        self.ids.qr.texture = png_texture(png) if png else None
 
     def refresh(self):
         r = self.ctl.result

@@ -184,6 +184,10 @@ class WayfindingMapScreen(Screen):
             self._floor_buttons[fid] = btn
             self.ids.floors.add_widget(btn)
         self.ids.map.provider = self.floor_drawing
+        # the step buttons the longest route needs, made with the screen (built ahead, while
+        # nobody waits) rather than on the tap that shows the first route (issue #19)
+        while len(self._step_pool) < self._most_steps():
+            self._step_pool.append(self._step_button())
         self._speak_button = self.ids.speak.__self__
         self.app.bind(lang=lambda *_: self._refresh(), accessible=lambda *_: self._redraw_later())
         self.bind(floor=lambda *_: self._redraw_later())
@@ -278,13 +282,28 @@ class WayfindingMapScreen(Screen):
         if record:
             self._record(d)
 
+    def _most_steps(self) -> int:
+        """The number of steps of the longest route from this kiosk, either mode (~0.3 ms a
+        route)."""
+        if self.plan.here_node not in self.plan.nodes:
+            return 1
+        router, most = router_for(self.plan), 1
+        for place in self.plan.places:
+            for step_free in (False, True):
+                d = get_directions(self.plan, "here", place, self.app.lang, step_free, router)
+                most = max(most, len(d.lines) - 1 if d else 1)
+        return most
+
+    def _step_button(self) -> StepButton:
+        btn = StepButton()
+        btn.bind(on_release=lambda b: b.floor_id and self.set_floor(b.floor_id))
+        return btn
+
     def _fill_steps(self, lines: list[str], floors: list[str]):
         box = self.ids.steps
         box.clear_widgets()
         while len(self._step_pool) < len(lines):
-            btn = StepButton()
-            btn.bind(on_release=lambda b: b.floor_id and self.set_floor(b.floor_id))
-            self._step_pool.append(btn)
+            self._step_pool.append(self._step_button())
         for i, (text, fid) in enumerate(zip(lines, floors)):
             btn = self._step_pool[i]
             btn.width = box.width   # the width it will have: its text is laid out once, not twice

@@ -98,3 +98,47 @@ def test_a_language_switch_renders_the_screen_in_view_not_the_hidden_ones(ui, mo
     assert ui.current == "ticket_services"
     title = next(w for w in services.walk() if isinstance(w, Label) and w.text == "What are you here for?")
     assert title._label.text == title.text and title.texture_size[0] > 0   # rendered, not stale
+
+
+@pytest.mark.parametrize("ui", [{"ui": {"languages": ["nl", "en", "pl", "tr", "ar", "uk"]}}],
+                         indirect=True, ids=["six"])
+def test_the_language_list_comes_back_rendered_and_a_choice_draws_one_frame(ui, monkeypatch):
+    """The list is kept with its label textures: opened again, it renders no label and builds
+    no widget. A language chosen shows the screen in it, list gone, in the first frame drawn
+    (it faded out for 0.1 s: more frames of full-window blending)."""
+    from kivy.core.window import Window
+    from kivy.tests.common import UnitTestTouch
+    from kivy.uix.widget import Widget
+
+    from screens.language_chooser import LanguageChooser
+
+    def chooser():
+        return next((w for w in Window.children if isinstance(w, LanguageChooser)), None)
+    bar = next(w for w in ui.screen().walk() if type(w).__name__ == "TopBar")
+    ui.tap(bar.ids.lang_button)
+    first = chooser()
+    assert first is not None
+    ui.tap(next(b for b in first.buttons if b.lang_code == "en"))
+    assert ui.app.lang == "en" and chooser() is None
+
+    renders, built = [], []
+    _spy(monkeypatch, LabelBase, "_render_real", lambda s, _n: renders.append(s.text))
+    _spy(monkeypatch, Widget, "__init__", lambda s, _n: built.append(type(s).__name__))
+    ui.tap(bar.ids.lang_button)
+    assert chooser() is first
+    assert renders == [] and built == [], (renders, built)
+
+    x, y = ui._stable_center(next(b for b in first.buttons if b.lang_code == "nl"))
+    shown = []
+    record = lambda *_: shown.append((ui.app.lang, chooser() is None))  # noqa: E731
+    touch = UnitTestTouch(x, y)
+    touch.touch_down()
+    ui.frames(2)
+    Window.bind(on_flip=record)
+    try:
+        touch.touch_up()
+        ui.frames(8)
+    finally:
+        Window.unbind(on_flip=record)
+    assert shown and shown[0] == ("nl", True), shown   # Dutch, the list gone, from the first frame
+    assert len(shown) == 1, f"{len(shown)} frames drawn for one choice"
