@@ -99,8 +99,10 @@ async def dashboard(request: Request, start: str | None = Query(None, alias="fro
     devs = await run_in_threadpool(aggregate.device_table, engine, settings.stale_after_min)
     from central import help_stats  # help calls (issue #18): templates/_help_dash.html
     hs = await run_in_threadpool(help_stats.help_stats, engine, f)
+    from central.alerts import web as alerts_web  # alerts (issue #17): templates/_alerts_dash.html
+    al = await run_in_threadpool(alerts_web.dash_context, request, lang)
     return remember(request, pages.html("dashboard.html", error=False, **pages.staff_context(request, lang),
-                                        **context(f, fb, tk, devs, lang), help=hs))
+                                        **context(f, fb, tk, devs, lang), help=hs, **al))
 
 
 def context(f: aggregate.Filters, fb: dict, tk: dict, devs: list[dict], lang: str = "nl") -> dict:
