@@ -41,7 +41,8 @@ OPERATIONS = [
     "POST /api/v1/help/{call_id}/done", "GET /api/v1/stats/help", "GET /api/v1/export/help.csv",
     "GET /admin/audit.csv", "POST /logout",
     "POST /api/v1/desk/tickets/{entry_id}/priority", "POST /api/v1/desk/transfer", "POST /api/v1/desk/pause",
-    "POST /api/v1/desk/resume", "GET /api/v1/stats/desks"]
+    "POST /api/v1/desk/resume", "GET /api/v1/stats/desks",
+    "GET /api/v1/alerts", "POST /api/v1/alerts/{alert_id}/acknowledge", "POST /api/v1/alerts/{alert_id}/comment"]
 KNOWN = [  # (database or None for both, operation, query): answered 500 once
     (None, "GET /api/v1/queue", {"since": "\u00b2"}),  # central/hall.py parse_since: '²'.isdigit(), int() fails
     (None, "GET /api/v1/queue/stream", {"since": "\u00b2"}),
