@@ -8,8 +8,8 @@
          forms (form field `comment`), answered with a redirect back to /dashboard#alerts
 
 All need the analyst (or admin) role. Cross-site requests: the session cookie is SameSite=Lax
-(a browser does not send it with another site's POST), and a POST here whose Origin (or
-Sec-Fetch-Site) names another site is refused with 403 as well.
+(a browser does not send it with another site's POST), and a POST here that a browser marks as
+coming from another site (Sec-Fetch-Site, else Origin) is refused with 403 as well.
 """
 from __future__ import annotations
 
@@ -32,11 +32,17 @@ from central.staff import client_address, page_user, require_role
 
 
 def same_site(request: Request) -> None:
-    """403 for a POST a browser made from another site's page."""
+    """403 for a POST a browser made from another site's page. Browsers send Sec-Fetch-Site (a
+    header no page can set): it must say same-origin. Without it, an Origin must be this
+    service's (the pages' Referrer-Policy no-referrer makes browsers send `Origin: null` on a form
+    post; with Sec-Fetch-Site that does not matter). A client sending neither is not a browser."""
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        if fetch_site not in ("same-origin", "none"):
+            raise HTTPException(403, f"refused: a request from another site's page (Sec-Fetch-Site: {fetch_site[:30]})")
+        return
     origin = request.headers.get("origin")
     if origin is None:
-        if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
-            raise HTTPException(403, "refused: this request came from another site's page")
         return
     mine = {f"{request.url.scheme}://{request.headers.get('host', '')}"}
     public = request.app.state.settings.public_url
