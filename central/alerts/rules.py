@@ -109,8 +109,11 @@ def long_waits(engine: sa.Engine, cfg: CentralSettings, now: dt.datetime) -> lis
     longest: dict[str, float] = {}
     with engine.connect() as conn:
         for svc, state, issued, called in conn.execute(q):
-            end = called if called is not None else now if state == "waiting" else None
-            if end is None or end > now:
+            if called is not None:  # its real wait ended at the first call (counted for 30 minutes)
+                end = called if now - CALLED_WITHIN <= called <= now else None
+            else:
+                end = now if state == "waiting" else None
+            if end is None:
                 continue
             longest[svc] = max(longest.get(svc, 0.0), (end - issued).total_seconds() / 60)
     return [Condition("wait", svc, {"wait": f"{m:.0f}", "max": f"{a.wait_max_min:g}"})

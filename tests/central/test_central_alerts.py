@@ -119,6 +119,7 @@ def test_each_rule(engine, smtp, hook):
     add_ticket(engine, "waste", now - 70 * MIN, now - 20 * MIN)  # waited 50, called 20 minutes ago
     add_ticket(engine, "permits", now - 100 * MIN, now - 40 * MIN)  # waited 60, called 40 minutes ago
     add_ticket(engine, "passport", now - 24 * 60 * MIN)  # yesterday's: not today's queue
+    add_ticket(engine, "permits", now - 120 * MIN, now - 45 * MIN, state="waiting")  # put back after its call
     heartbeat(engine, "pillar-a", now - 30 * MIN)  # stale (15 minutes)
     heartbeat(engine, "tickets-b", now - MIN, printer_state="paper_out")
     heartbeat(engine, "display-c", now - 2 * MIN)
@@ -199,6 +200,8 @@ def test_analysts_acknowledge_and_comment_and_the_audit_log_has_it(client, engin
     # the dashboard's forms: a redirect back, or back with the error shown
     r = client.post(f"/dashboard/alerts/{alert_id}/comment", data={"comment": ""}, follow_redirects=False)
     assert r.status_code == 303 and "alert_error" in r.headers["location"]
+    page = client.get(r.headers["location"].split("#")[0]).text
+    assert "De opmerking is niet opgeslagen: schrijf 1 tot 1000 tekens." in page and 'id="alert-error"' in page
     assert client.post("/dashboard/alerts/999/acknowledge", follow_redirects=False).status_code == 404
     r = client.post(f"/dashboard/alerts/{alert_id}/acknowledge", headers={"Sec-Fetch-Site": "cross-site"},
                     follow_redirects=False)
