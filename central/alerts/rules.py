@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from central import i18n
 from central.db import devices, events, queue_tickets as qt
 from central.insight_tables import phone_feedback
+from central.queue import today
 from central.settings import CentralSettings
 
 RULES = ("negative_share", "average_low", "wait", "device_offline", "paper_out")
@@ -101,7 +102,6 @@ def long_waits(engine: sa.Engine, cfg: CentralSettings, now: dt.datetime) -> lis
     a = cfg.alerts
     if a.wait_max_min <= 0:
         return []
-    from central.queue import today
     _day, lo, hi = today(cfg.queue.timezone, now)
     q = sa.select(qt.c.service, qt.c.state, qt.c.issued_at, qt.c.first_called_at).where(
         qt.c.issued_at >= lo, qt.c.issued_at < hi,
