@@ -37,12 +37,13 @@ def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> Fa
     db.upgrade(engine, settings.timezone)
     _check_rollup_zone(engine, settings.timezone)
     from central import accounts, audit
+    from central.alerts import engine as alert_engine  # the alert loop runs in the app's lifespan
     accounts.adopt_admin(engine, settings.admin_password_hash, settings.admin_user)  # older installs' one login
     audit.purge(engine, settings.audit_days)
     app = FastAPI(title="Public-hall kiosk central service", version=__version__,
                   description="Devices post their events and read the hall's queue; staff read stats, CSV and the "
                               "dashboard, and call tickets on the desk page.",
-                  docs_url=None, redoc_url=None)  # those pages load scripts from a CDN; the service is offline
+                  docs_url=None, redoc_url=None, lifespan=alert_engine.lifespan)  # those pages load scripts from a CDN; the service is offline
     app.state.settings = settings
     app.state.engine = engine
     app.state.queue_bus = bus = live.QueueBus(engine)
@@ -112,6 +113,9 @@ def create_app(settings: CentralSettings, engine: sa.Engine | None = None) -> Fa
     app.include_router(help_stats.router)
     from central import wait_bands  # satisfaction against the real wait (issue #17): JSON and CSV
     app.include_router(wait_bands.router)
+    from central.alerts import web as alerts_web  # alerts (issue #17): /api/v1/alerts, the dashboard's forms
+    app.include_router(alerts_web.router)
+    app.include_router(alerts_web.page_router)
     # make EventBatch appear in components/schemas for the $ref above
     app.openapi_schema = None
     _orig = app.openapi

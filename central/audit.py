@@ -21,7 +21,8 @@ ACTIONS = ("login", "login.failed", "login.locked", "login.refused", "logout", "
            "export",
            "desk.call-next", "desk.call", "desk.recall", "desk.served", "desk.no-show", "desk.put-back",
            "help.coming", "help.done",
-           "desk.transfer", "desk.priority", "desk.pause", "desk.resume")
+           "desk.transfer", "desk.priority", "desk.pause", "desk.resume",
+           "alert.acknowledge", "alert.comment")
 DAY_S = 86400.0
 _next_purge = 0.0  # monotonic time of the next purge in this process
 

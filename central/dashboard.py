@@ -103,8 +103,10 @@ async def dashboard(request: Request, start: str | None = Query(None, alias="fro
     hs = await run_in_threadpool(help_stats.help_stats, engine, f)
     from central import wait_bands  # satisfaction against the real wait (issue #17): templates/_wait_bands.html
     wb = await run_in_threadpool(wait_bands.wait_band_stats, engine, f, settings.feedback.min_answers, fb["total"])
+    from central.alerts import web as alerts_web  # alerts (issue #17): templates/_alerts_dash.html
+    al = await run_in_threadpool(alerts_web.dash_context, request, lang)
     return remember(request, pages.html("dashboard.html", error=False, **pages.staff_context(request, lang),
-                                        **context(f, fb, tk, devs, lang, prev), help=hs, bands=wb))
+                                        **context(f, fb, tk, devs, lang, prev), help=hs, bands=wb, **al))
 
 
 def _previous(f: aggregate.Filters) -> aggregate.Filters | None:

@@ -42,7 +42,8 @@ OPERATIONS = [
     "GET /admin/audit.csv", "POST /logout",
     "POST /api/v1/desk/tickets/{entry_id}/priority", "POST /api/v1/desk/transfer", "POST /api/v1/desk/pause",
     "POST /api/v1/desk/resume", "GET /api/v1/stats/desks",
-    "POST /t/{token}/feedback", "GET /api/v1/stats/wait-bands", "GET /api/v1/export/wait_bands.csv"]  # issue 17
+    "POST /t/{token}/feedback", "GET /api/v1/stats/wait-bands", "GET /api/v1/export/wait_bands.csv",
+    "GET /api/v1/alerts", "POST /api/v1/alerts/{alert_id}/acknowledge", "POST /api/v1/alerts/{alert_id}/comment"]  # issue 17
 KNOWN = [  # (database or None for both, operation, query): answered 500 once
     (None, "GET /api/v1/queue", {"since": "\u00b2"}),  # central/hall.py parse_since: '²'.isdigit(), int() fails
     (None, "GET /api/v1/queue/stream", {"since": "\u00b2"}),
