@@ -5,6 +5,7 @@ under tests/)."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -211,6 +212,17 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 # this makes each violation one clear line with its directive and what was blocked.
 _CSP_REPORTER = """document.addEventListener('securitypolicyviolation', (e) =>
   console.error('Content Security Policy violation: ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline')));"""
+
+
+def log_in(page, url: str, where: str, user: str, password: str) -> None:
+    """Open `where` on the central service at `url`, be sent to the login form, log in as `user`
+    and be back at `where` (the way staff meet it in a browser)."""
+    page.goto(url + where)
+    page.wait_for_url(re.compile(r"/login\?next="))
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", password)
+    page.click("form.login button[type=submit]")
+    page.wait_for_url("**" + where)
 
 
 class Browser:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import requests
 
-from central_kit import Browser, midday_zone, staff_session, wait_for
+from central_kit import Browser, log_in, midday_zone, staff_session, wait_for
 from kiosk.config.local import dumps
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "appliance"))
@@ -89,12 +89,7 @@ def test_make_run_desk_page_kiosk_ticket_and_hall_display(tmp_path):
         # 2. the desk page with the printed login: the ticket is there
         browser = Browser(window="1280,1400").start()
         b = browser.page
-        b.goto(desk_url)
-        b.wait_for_url(re.compile(r"/login\?next="))
-        b.fill("input[name=username]", user)
-        b.fill("input[name=password]", password)
-        b.click("form.login button[type=submit]")
-        b.wait_for_url("**/desk")
+        log_in(b, base, "/desk", user, password)
         b.locator("#svc-passport").wait_for(timeout=30_000)
         b.fill("#desk-name", "4")
         b.check("#svc-passport")

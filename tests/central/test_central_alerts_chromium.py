@@ -5,14 +5,13 @@ acknowledged and the comment, and the audit log has both. No console error and n
 (the `browser` fixture). Screenshot: build/dashboard-alerts.png."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from alert_kit import TUESDAY_10, heartbeat
 from central import audit, db
 from central.alerts.engine import check
 from central.settings import AlertSettings, CentralSettings
-from central_kit import CentralProcess, add_users
+from central_kit import CentralProcess, add_users, log_in
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "an analyst password here"
@@ -29,12 +28,7 @@ def test_dutch_dashboard_acknowledge_and_comment_an_alert(browser, tmp_path):
         (alert_id,) = check(engine, CentralSettings(alerts=AlertSettings()), TUESDAY_10).opened
         with CentralProcess(url, env=ENV, log_path=tmp_path / "central.log") as central:
             page = browser.page
-            page.goto(central.url + "/dashboard")
-            page.wait_for_url(re.compile(r"/login\?next="))
-            page.fill("input[name=username]", "anna")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("form.login button[type=submit]")
-            page.wait_for_url("**/dashboard")
+            log_in(page, central.url, "/dashboard", "anna", PASSWORD)
             row = page.locator(f"#alert-{alert_id}")
             assert page.evaluate("document.documentElement.lang") == "nl"
             assert page.locator("#alerts").text_content() == "Meldingen"

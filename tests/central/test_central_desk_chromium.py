@@ -5,12 +5,11 @@ Driven by Playwright; no console error and no CSP violation on the way. Screensh
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import requests
 
-from central_kit import (CentralProcess, device_add, issued_payload, make_event, midday_zone,
+from central_kit import (CentralProcess, log_in, device_add, issued_payload, make_event, midday_zone,
                              rfc3339, wait_for)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,12 +70,7 @@ def test_desk_page_in_headless_chromium(browser, tmp_path):
     with CentralProcess(db, users=STAFF, env=env, log_path=tmp_path / "central.log") as central:
         token = seed(db, central.url)
         b = browser.page
-        b.goto(central.url + "/desk")
-        b.wait_for_url(re.compile(r"/login\?next="))
-        b.fill("input[name=username]", "dora")
-        b.fill("input[name=password]", PASSWORD)
-        b.click("form.login button[type=submit]")
-        b.wait_for_url("**/desk")
+        log_in(b, central.url, "/desk", "dora", PASSWORD)
         # first visit: the setup form, with the services seen today
         wait_for(lambda: js(b, "document.querySelectorAll('#service-list input').length") == 2, 20, "services")
         click(b, "save-desk")  # nothing filled in yet: a clear message, nothing saved

@@ -6,13 +6,12 @@ Screenshot: build/host.png (a phone-sized window)."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from pathlib import Path
 
 import requests
 
-from central_kit import CentralProcess, device_add, make_event, midday_zone, rfc3339, wait_for
+from central_kit import CentralProcess, log_in, device_add, make_event, midday_zone, rfc3339, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a host password for tests"
@@ -32,22 +31,13 @@ def ask(url: str, token: str, device: str, seq: int, ago_s: float = 0.0) -> str:
     return call_id
 
 
-def log_in(page, url: str, where: str) -> None:
-    page.goto(url + where)
-    page.wait_for_url(re.compile(r"/login\?next="))
-    page.fill("input[name=username]", "henk")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.login button[type=submit]")
-    page.wait_for_url("**" + where)
-
-
 def test_host_page_shows_a_call_live_and_coming_reaches_the_queue(browser, tmp_path):
     db = f"sqlite:///{tmp_path / 'central.sqlite3'}"
     env = {"KIOSK_CENTRAL_QUEUE_TIMEZONE": midday_zone(), "KIOSK_CENTRAL_HELP_PROMINENT_AFTER_S": "60"}
     with CentralProcess(db, users=STAFF, env=env, log_path=tmp_path / "central.log") as central:
         token = device_add(db, "kiosk-hal")
         page = browser.page
-        log_in(page, central.url, "/host")
+        log_in(page, central.url, "/host", "henk", PASSWORD)
         page.wait_for_selector("#help-live:has-text('live bijgewerkt')")
         assert page.is_visible("#help-none")
         old = ask(central.url, token, "kiosk-hal", 1, ago_s=90)      # waiting longer than 60 s
@@ -68,7 +58,7 @@ def test_host_page_shows_a_call_live_and_coming_reaches_the_queue(browser, tmp_p
         assert {"id": new, "device": "kiosk-hal", "state": "coming", "host": "Henk"} in q["help"]
 
         desk = browser.new_page()                                      # the desk page lists them too
-        log_in(desk, central.url, "/desk")
+        log_in(desk, central.url, "/desk", "henk", PASSWORD)
         desk.wait_for_selector(f"#help-{old} button.coming")
 
         page.click(f"#help-{new} button.done")

@@ -4,7 +4,6 @@ hosts' page in headless Chromium. The visitor presses help on the services scree
 appears on /host without a reload; the host clicks "Ik kom eraan"; the kiosk's help screen
 shows and says that someone is coming, with the host's name. Screenshots: build/screenshots/
 (the kiosk) and build/host-e2e.png (the host's page)."""
-import re
 import sys
 import time
 from pathlib import Path
@@ -16,7 +15,7 @@ from test_ui_tickets import drain, site, top_bar
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
-from central_kit import Browser, CentralProcess, device_add, midday_zone  # noqa: E402
+from central_kit import Browser, CentralProcess, device_add, log_in, midday_zone  # noqa: E402
 from ui_helpers import UiDriver  # noqa: E402
 
 PASSWORD = "a host password for tests"
@@ -67,12 +66,7 @@ def hall(tmp_path, kivy_time, request):
 def test_help_pressed_on_the_kiosk_reaches_the_host_and_coming_comes_back(hall):
     ui, central, browser = hall
     page = browser.page
-    page.goto(central.url + "/host")
-    page.wait_for_url(re.compile(r"/login\?next="))
-    page.fill("input[name=username]", "anna")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.login button[type=submit]")
-    page.wait_for_url("**/host")
+    log_in(page, central.url, "/host", "anna", PASSWORD)
     page.wait_for_selector("#help-live:has-text('live bijgewerkt')")
 
     drain(ui)
