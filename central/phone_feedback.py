@@ -45,6 +45,12 @@ def sentiment(answer: int, scale: int) -> str:
     return "positive" if word in ("good", "very_good") else "neutral" if word == "neutral" else "negative"
 
 
+def score(answer: int, scale: int) -> float:
+    """An answer on the 1..5 footing whatever the scale (1 = worst), as the dashboard's figures
+    (central/aggregate.py counts the same exactly, in integers)."""
+    return 1 + 4 * (answer - 1) / (scale - 1)
+
+
 def reasons_for(fs: FeedbackSettings, kind: str) -> list[str]:
     return list(getattr(fs.reasons, kind))
 

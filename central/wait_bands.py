@@ -24,6 +24,7 @@ from fastapi.concurrency import run_in_threadpool
 from central import aggregate, audit, stats
 from central.filters import Filters
 from central.insight_tables import phone_feedback as pf
+from central.phone_feedback import score
 from central.staff import require_role
 
 router = APIRouter(tags=["stats"], dependencies=[Depends(require_role("analyst"))],
@@ -39,11 +40,6 @@ def band_of(wait_min: float | None) -> str | None:
     if wait_min is None:
         return None
     return next(key for key, _, hi in BANDS if hi is None or wait_min < hi)
-
-
-def score(answer: int, scale: int) -> float:
-    """An answer on the 1..5 footing whatever the scale (1 = worst), as the pillar's figures."""
-    return 1 + 4 * (answer - 1) / (scale - 1)
 
 
 def fetch(engine: sa.Engine, f: Filters) -> list:

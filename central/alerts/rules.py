@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from central import i18n
 from central.db import devices, events, queue_tickets as qt
 from central.insight_tables import phone_feedback
+from central.phone_feedback import score
 from central.queue import today
 from central.settings import CentralSettings
 
@@ -46,11 +47,6 @@ def text(lang: str, rule: str, subject: str, detail: dict) -> str:
     reasons = ", ".join(f"{r} ({n})" for r, n in detail.get("top_reasons", [])) or "-"
     return i18n.t(lang, f"alerts.msg.{rule}", subject=subject, reasons=reasons,
                   **{k: v for k, v in detail.items() if k != "top_reasons"})
-
-
-def _score(answer: int, scale: int) -> float:
-    """An answer on a 1..5 footing whatever the scale (1 = worst), as the dashboard counts."""
-    return 1 + 4 * (answer - 1) / (scale - 1)
 
 
 def answers(engine: sa.Engine, since: dt.datetime, until: dt.datetime) -> list[tuple[int, int, str, list]]:
@@ -91,7 +87,7 @@ def average_low(engine: sa.Engine, cfg: CentralSettings, now: dt.datetime) -> li
     got = [x for x in answers(engine, now - dt.timedelta(minutes=a.average_window_min), now) if x[1] > 1]
     if len(got) < a.min_answers:
         return []
-    avg = sum(_score(x[0], x[1]) for x in got) / len(got)
+    avg = sum(score(x[0], x[1]) for x in got) / len(got)
     if avg >= a.average_min:
         return []
     return [Condition("average_low", "all", {"average": f"{avg:.2f}", "answers": len(got),
