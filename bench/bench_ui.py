@@ -5,6 +5,12 @@ how). Target per path: ratio <= 3 and <= 50 ms. Run twice: on the machine's core
 one core (`..._one_core`, a stand-in for a Raspberry Pi, which has about a quarter of this
 machine's single-core speed; no absolute target there, the ratio <= 3 holds).
 
+The times are the Kivy thread's: the software rasterizer's fill of each frame (glFinish, 35-55 ms
+for a full 1080x1920 frame on this machine, as long for the bare switch as for the app; a GPU's
+work on a Pi) is left out, and given in each line's note as the wall time ("with the fill").
+Counted with it, the bare switch alone takes ~50 ms, so the 50 ms bound could not be met by any
+screen switch here; the issue's own figure for the bare switch (1-2 ms) is the Kivy thread's.
+
 `ui.tap_to_frame_p95` itself is the slowest path's p95 (and its ratio), so one line says whether
 every path is met."""
 from __future__ import annotations
@@ -48,7 +54,8 @@ def _report(report, data: dict, suffix: str, absolute: bool) -> None:
         report.add(f"ui.tap_to_frame_p95{suffix}.{name}", p["p95"], "ms", baseline=base, target=target,
                    met=met, note=f"p50 {p['p50']:.1f} ms, {p['n']} taps, next screen {p['labels']} labels, "
                                  f"{p['renders']:.1f} label renders a tap; baseline p50 "
-                                 f"{p['baseline']['p50']:.1f} ms")
+                                 f"{p['baseline']['p50']:.1f} ms; with the fill: p95 {p['wall_p95']:.0f} ms, "
+                                 f"baseline {p['baseline']['wall_p95']:.0f} ms")
         rows.append((name, p["p95"], ratio, base, met))
     name, p95, _ratio, base, _met = max(rows, key=lambda r: (not r[4], r[2]))  # a missed one first
     all_met = all(r[4] for r in rows)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.uix.screenmanager import Screen
 
-from kiosk.feedback.flow import ANSWER_WORDS, Outcome
+from kiosk.feedback.flow import ANSWER_WORDS, Outcome, sentiment
 from screens.kvload import load_kv_for
 from screens.widgets import SmileyButton
 
@@ -35,7 +35,7 @@ class FeedbackQuestionScreen(Screen):
                 values.reverse()
             for v in values:
                 btn = SmileyButton(value=v, word=ANSWER_WORDS[scale][v - 1])
-                btn.bind(on_release=self._tapped)
+                btn.bind(on_press=self._pressed, on_release=self._tapped)
                 box.add_widget(btn)
             self._built_for = key
         self._relabel()
@@ -44,6 +44,13 @@ class FeedbackQuestionScreen(Screen):
         for btn in self.ids.faces.children:
             btn.label = self.app.tr(f"feedback.answer.{btn.word}")
         self.app.audio.refresh(self)
+
+    def _pressed(self, btn):
+        """The finger is down on a face: the reasons screen gets ready for its kind of answer
+        meanwhile (it only has to be shown on release)."""
+        reasons = self.app.screen("feedback_reasons")
+        if reasons is not None:
+            reasons.prepare(sentiment(int(btn.value), self.app.kcfg.feedback.scale).value)
 
     def _tapped(self, btn):
         if self.app.on_answer(int(btn.value), "touch") is not Outcome.ACCEPTED:

@@ -17,19 +17,31 @@ class FeedbackReasonsScreen(Screen):
 
     def on_pre_enter(self, *_):
         flow = self.app.core.flow
-        kind = flow.current.sentiment.value if flow.current else "neutral"
+        self.prepare(flow.current.sentiment.value if flow.current else "neutral")
+
+    def prepare(self, kind: str) -> None:
+        """The title and reasons for an answer of this kind ("negative", "neutral",
+        "positive"). Called on the press of a smiley too, so that while the finger is on the
+        glass the screen, still hidden, is laid out and rendered (screens/textures.py) and
+        the release only shows it; on entering it changes nothing when the kind is the same."""
         self.ids.title.msgid = f"feedback.reasons.{kind}"
         grid = self.ids.reasons
-        grid.clear_widgets()
-        for rid in flow.reasons_offered():
-            btn = self._pool.get(rid)
-            if btn is None:
-                btn = ReasonToggle(reason_id=rid)
-                btn.bind(on_release=self._toggled)
-                self._pool[rid] = btn
+        wanted = [self._toggle(rid) for rid in self.app.core.flow.s.reasons[kind]]
+        for btn in wanted:
             btn.state = "normal"
-            grid.add_widget(btn)
+        if list(reversed(grid.children)) != wanted:
+            grid.clear_widgets()
+            for btn in wanted:
+                grid.add_widget(btn)
         self._relabel()
+
+    def _toggle(self, rid: str) -> ReasonToggle:
+        btn = self._pool.get(rid)
+        if btn is None:
+            btn = ReasonToggle(reason_id=rid)
+            btn.bind(on_release=self._toggled)
+            self._pool[rid] = btn
+        return btn
 
     def _relabel(self):
         for rid, btn in self._pool.items():

@@ -18,6 +18,13 @@ again when their screen enters (`entering`, called by screens/transition.py), in
 Layouts on a hidden screen wait the same way (a large-text toggle resizes every label on every
 built screen: ~90 layouts a tap): their `do_layout` is asked for again when the screen enters.
 
+What waits is done in the time between taps, not at the next one (issue #19): WARM_S after
+something was put off, once the tap's frame is on the glass, one hidden screen at a time is laid
+out at the manager's size and its labels rendered, pixels and all, as if it were shown
+(`_warming`), and the next one WARM_S later. A visitor looks at a screen for more than a second before the next
+tap; the warm-up of all built screens after a language switch takes ~0.2 s here. A screen
+entered before its turn gets the rest from `entering`, as before.
+
 `install()` is called once by the app (screens/app.py); it wraps Label.texture_update, which
 every label and button (Button and ToggleButton are Labels) renders through, and the
 do_layout of Kivy's layouts.
@@ -26,6 +33,7 @@ from __future__ import annotations
 
 from weakref import WeakKeyDictionary, WeakSet
 
+from kivy.clock import Clock
 from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
 
@@ -34,16 +42,57 @@ from screens.kivy_wrap import wrap_method
 _installed = False
 _waiting: WeakKeyDictionary = WeakKeyDictionary()   # hidden screen -> its labels not rendered yet
 _waiting_layouts: WeakKeyDictionary = WeakKeyDictionary()   # hidden screen -> layouts not done
+_warming: WeakSet = WeakSet()   # hidden screens laid out and rendered as if shown, just now
+WARM_S = 0.05   # after the tap that put work off (its frame is drawn first), and between two
+                # screens (the clock's layout and render triggers run meanwhile)
+_warm_trigger = None
+
+
+def _top(widget):
+    while widget.parent is not None and widget.parent is not widget:   # the window is its own parent
+        widget = widget.parent
+    return widget
 
 
 def _hidden_screen(label):
-    """The screen the label is on when that screen is built but not shown, else None."""
-    top = label
-    while top.parent is not None and top.parent is not top:   # the window is its own parent
-        top = top.parent
-    if isinstance(top, Screen) and top.manager is not None and top.manager.current_screen is not top:
+    """The screen the label is on when that screen is built but not shown (nor being warmed
+    up), else None."""
+    top = _top(label)
+    if isinstance(top, Screen) and top.manager is not None and top.manager.current_screen is not top \
+            and top not in _warming:
         return top
     return None
+
+
+def _put_off() -> None:
+    global _warm_trigger
+    if _warm_trigger is None:
+        _warm_trigger = Clock.create_trigger(_warm_next, WARM_S)
+    _warm_trigger()
+
+
+def _warm_next(_dt=None) -> None:
+    """The previous screen had its frames; lay out and render the next hidden screen with
+    work put off, at the size its manager will give it."""
+    _warming.clear()
+    for screen in list(_waiting_layouts.keys()) + list(_waiting.keys()):
+        manager = screen.manager
+        if manager is None:   # taken out of the app: nothing to draw it for
+            _waiting.pop(screen, None)
+            _waiting_layouts.pop(screen, None)
+            continue
+        if manager.current_screen is screen:
+            continue
+        screen.pos, screen.size = manager.pos, manager.size
+        _warming.add(screen)
+        entering(screen)
+        _put_off()
+        return
+
+
+def pending() -> int:
+    """How many hidden screens still have layouts or renders put off."""
+    return len(set(_waiting_layouts.keys()) | set(_waiting.keys()))
 
 
 def entering(screen) -> None:
@@ -59,6 +108,7 @@ def _defer_layouts(keep):
         screen = _hidden_screen(self)
         if screen is not None:
             _waiting_layouts.setdefault(screen, WeakSet()).add(self)
+            _put_off()
             return None
         return keep(self, *largs, **kwargs)
     return do_layout
@@ -69,11 +119,19 @@ def _fresh_texture(keep):
         screen = _hidden_screen(self)
         if screen is not None:
             _waiting.setdefault(screen, WeakSet()).add(self)
+            _put_off()
             return None
         core = self._label
         if core is not None and core.texture is not None and core.texture is not core.texture_1px:
             core.texture = None      # refresh() then creates a new texture instead of a blit
-        return keep(self, *largs)
+        result = keep(self, *largs)
+        if _warming and core is not None and core.texture is not None \
+                and core.texture is not core.texture_1px and _top(self) in _warming:
+            # Kivy fills a label's new texture with its pixels when a frame first draws it
+            # (a callback run by Texture.bind): for a screen warmed up that would be the
+            # frame of the tap that shows it. Filled now instead.
+            core.texture.bind()
+        return result
     return texture_update
 
 

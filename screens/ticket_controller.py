@@ -14,6 +14,8 @@ from kivy.clock import Clock
 from kivy.event import EventDispatcher
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
+from screens.ticket_widgets import png_pixels
+
 STATUS_POLL_S = 30.0
 MIRRORED = ("busy", "message", "paper_ok", "print_status", "qr_png", "result")
 
@@ -30,6 +32,7 @@ class TicketController(EventDispatcher):
     print_status = StringProperty("")     # "", "printing", "printed", "failed"
     message = StringProperty("")          # catalog id of the last refusal/check result
     qr_png = ObjectProperty(None, allownone=True)
+    qr_pixels = None   # the QR decoded (screens.ticket_widgets.png_pixels) off the Kivy thread
 
     def __init__(self, app, **kw):
         super().__init__(**kw)
@@ -49,12 +52,16 @@ class TicketController(EventDispatcher):
 
     # -- from the service (any thread) ---------------------------------------------------
     def _heard(self, name: str, value) -> None:
+        # the QR's pixels are decoded here, on the worker that made the ticket
+        pixels = png_pixels(value) if name == "qr_png" and value else None
         if threading.current_thread() is threading.main_thread():
-            self._apply(name, value)
+            self._apply(name, value, pixels)
         else:
-            Clock.schedule_once(lambda _dt: self._apply(name, value))
+            Clock.schedule_once(lambda _dt: self._apply(name, value, pixels))
 
-    def _apply(self, name: str, value) -> None:
+    def _apply(self, name: str, value, pixels=None) -> None:
+        if name == "qr_png":
+            self.qr_pixels = pixels   # before qr_png: the screen binds to that
         if name in MIRRORED:
             setattr(self, name, value)
         elif name == "issued":

@@ -17,7 +17,7 @@ from screens import widgets  # noqa: F401 - TopBar, KLabel, BigButton used in th
 from screens.audio_mode import AudioView, text_item
 from screens.kvload import load_kv_for
 from screens.ticket_controller import ticket_controller
-from screens.ticket_widgets import png_texture
+from screens.ticket_widgets import pixels_texture, png_pixels
 
 _STATUS = {"printing": "ticket.printing", "printed": "ticket.take_ticket",
            "failed": "ticket.print_failed"}
@@ -62,14 +62,16 @@ class TicketIssuedScreen(Screen):
             self.ctl.service.done()
 
     def _qr(self):
-        """The QR's texture, decoded once per ticket: the new QR arrives (qr_png) and the
-        screen enters (on_pre_enter) in the same tap; a second decode of the same PNG on the
-        Kivy thread was work for nothing (issue #19)."""
+        """The QR's texture, made once per ticket from the pixels the worker decoded: the new
+        QR arrives (qr_png) and the screen enters (on_pre_enter) in the same tap (issue #19)."""
         png = self.ctl.qr_png
         if png is self._qr_of and (png is None or self.ids.qr.texture is not None):
             return
         self._qr_of = png
-        self.ids.qr.texture = png_texture(png) if png else None
+        pixels = self.ctl.qr_pixels
+        if png and pixels is None:   # set before the controller heard it: decoded here
+            pixels = png_pixels(png)
+        self.ids.qr.texture = pixels_texture(pixels) if png else None
 
     def refresh(self):
         r = self.ctl.result

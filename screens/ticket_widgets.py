@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 
-from kivy.core.image import Image as CoreImage
 from kivy.graphics.texture import Texture
 from PIL import Image
 
@@ -20,5 +19,16 @@ def mask_texture(img: Image.Image) -> Texture:
     return tex
 
 
-def png_texture(data: bytes) -> Texture:
-    return CoreImage(io.BytesIO(data), ext="png").texture
+def png_pixels(data: bytes) -> tuple[tuple[int, int], bytes]:
+    """PNG bytes -> (size, RGBA rows from the bottom up), as a texture takes them. PIL only, so
+    any thread: the QR is decoded on the ticket worker, not on the Kivy thread (issue #19)."""
+    img = Image.open(io.BytesIO(data)).convert("RGBA").transpose(Image.FLIP_TOP_BOTTOM)
+    return img.size, img.tobytes()
+
+
+def pixels_texture(pixels: tuple[tuple[int, int], bytes]) -> Texture:
+    """A texture of `png_pixels`' result (the Kivy thread: one copy into GL)."""
+    size, data = pixels
+    tex = Texture.create(size=size, colorfmt="rgba")
+    tex.blit_buffer(data, colorfmt="rgba", bufferfmt="ubyte")
+    return tex

@@ -20,7 +20,12 @@ def _spy(monkeypatch, cls, name, record):
     monkeypatch.setattr(cls, name, spy)
 
 
-def test_a_smiley_tap_rewrites_no_texture_and_leaves_the_disk_to_the_writer(ui, monkeypatch):
+def test_a_smiley_tap_renders_no_label_and_leaves_the_disk_to_the_writer(ui, monkeypatch):
+    """From the finger lifting off a smiley to the reasons screen drawn, the Kivy thread renders
+    no label (the reasons screen was laid out and rendered while the finger was on the glass:
+    screens/feedback_reasons.py `prepare`, screens/textures.py) and makes no database call (the
+    writer thread stores the answer). No texture is ever rewritten in place."""
+    from kivy.tests.common import UnitTestTouch
     q = ui.screen()
     in_place, renders, db_on_kivy = [], [], []
     real_refresh = LabelBase.refresh
@@ -35,17 +40,27 @@ def test_a_smiley_tap_rewrites_no_texture_and_leaves_the_disk_to_the_writer(ui, 
     for name in ("query", "transaction", "execute_durable"):
         _spy(monkeypatch, Store, name, lambda _s, n: db_on_kivy.append(n)
              if threading.current_thread() is threading.main_thread() else None)
-
+    ui.frames(120)   # the start screen is up and the screens ahead are built and rendered
+    while_down = []
     for value in (1, 5, 3):   # negative, positive and neutral: the reasons screen's words change
+        touch = UnitTestTouch(*ui._stable_center(q.face(value)))
         renders.clear()
-        ui.tap(q.face(value))
+        touch.touch_down()
+        ui.frames(6)          # a tap: the finger rests on the glass for 0.1 s
+        while_down.append(list(renders))
+        renders.clear()
+        touch.touch_up()
         assert ui.until(lambda: ui.current == "feedback_reasons")
         ui.frames(2)
-        assert renders, "the tap rendered nothing: the spy no longer sees label renders"
+        assert renders == [], f"answer {value}: rendered after the release: {renders}"
+        title = ui.screen().ids.title
+        assert title.text == ui.app.tr(title.msgid) and title.texture_size[0] > 0
         ui.tap(ui.screen().ids.skip)
         ui.advance(6)             # past the interval in which a new answer is not counted
         assert ui.until(lambda: ui.current == "feedback_question")
         q = ui.screen()
+    # the spy sees renders: the reasons screen's title was rendered for each new kind of answer
+    assert all(any("?" in text for text in seen) for seen in while_down), while_down
     assert in_place == []
     assert db_on_kivy == []
 
@@ -76,26 +91,42 @@ def test_a_smiley_tap_draws_one_frame_and_it_is_the_reasons_screen(ui):
 
 
 @pytest.mark.parametrize("ui", [{"device": {"role": "home"}}], indirect=True, ids=["home"])
-def test_a_language_switch_renders_the_screen_in_view_not_the_hidden_ones(ui, monkeypatch):
-    """The screens a visitor can reach are built ahead; their labels follow the language when
-    they are shown, not at the tap (screens/textures.py)."""
+def test_a_language_switch_renders_the_screen_in_view_and_the_hidden_ones_after_its_frame(ui, monkeypatch):
+    """The screens a visitor can reach are built ahead. A language switch renders the screen in
+    view in the tap's frame; the hidden screens follow in the time the visitor looks at it
+    (screens/textures.py), so the next tap shows a screen already rendered: no label render in
+    that tap at all, pixels included (Kivy fills a label's texture when it is first drawn)."""
+    from kivy.tests.common import UnitTestTouch
     from kivy.uix.label import Label
 
+    from screens import textures
     from screens.registry import REACHABLE
     for name in REACHABLE["home"]:
         ui.app._build(name)
-    ui.frames(4)
+    ui.frames(60)
     home = ui.screen()
     visible = sum(isinstance(w, Label) for w in home.walk())
     renders = []
-    _spy(monkeypatch, LabelBase, "refresh", lambda s, _n: renders.append(s.text))   # lays text out
+    _spy(monkeypatch, LabelBase, "_render_real", lambda s, _n: renders.append(s.text))
     bar = next(w for w in home.walk() if type(w).__name__ == "TopBar")
-    ui.tap(bar.ids.lang_button)
+    touch = UnitTestTouch(*ui._stable_center(bar.ids.lang_button))
+    touch.touch_down()
+    ui.frames(1)
+    renders.clear()
+    touch.touch_up()
+    ui.frames(1)                             # the tap's frame
     assert ui.app.lang == "en"
     assert 0 < len(renders) <= visible, (len(renders), visible, renders)
+    assert textures.pending() > 0            # the hidden screens wait for the frame to be drawn
+    renders.clear()
+    ui.frames(60)                            # a second in which the visitor reads the screen
+    assert textures.pending() == 0
+    assert len(renders) > visible, renders   # the hidden screens were rendered meanwhile
+    renders.clear()
     ui.tap(home.ids.tickets)                 # a hidden screen shows in English at once
     services = ui.screen()
     assert ui.current == "ticket_services"
+    assert renders == [], renders
     title = next(w for w in services.walk() if isinstance(w, Label) and w.text == "What are you here for?")
     assert title._label.text == title.text and title.texture_size[0] > 0   # rendered, not stale
 

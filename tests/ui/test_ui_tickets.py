@@ -145,6 +145,16 @@ def test_paper_out_fallback(ui):
                                  "dan opent uw ticket op uw telefoon.")
     assert t.ids.qr.texture is not None        # the ticket's QR: the mobile ticket instead
     assert t.ids.qr_hint.text == "Scan de code: uw ticket op uw telefoon"
+    # decoded on the ticket worker (issue #19), shown as Kivy's image loader shows the PNG
+    import io
+
+    from kivy.core.image import Image as CoreImage
+    def rows_top_down(tex):   # as drawn: a texture flipped by its coordinates has row 0 at the top
+        w, h = tex.size
+        rows = [tex.pixels[i * w * 4:(i + 1) * w * 4] for i in range(h)]
+        return rows if tex.uvsize[1] < 0 else rows[::-1]
+    kivy_loaded = CoreImage(io.BytesIO(t.ctl.qr_png), ext="png").texture
+    assert rows_top_down(t.ids.qr.texture) == rows_top_down(kivy_loaded)
     ui.screenshot("paper-out-issued")
     assert types(ui) == ["device.status", "ticket.issued", "ticket.print_failed"]
     assert device(ui, "printer").jobs == []
