@@ -59,6 +59,9 @@ class TicketServicesScreen(Screen):
         self.release_tiles()
         self.relabel()
 
+    def on_enter(self, *_):
+        self.ctl.service.draw_ahead()   # the next ticket's QR, made while the visitor chooses
+
     def release_tiles(self):
         for tile in self.tiles.values():
             tile.release()

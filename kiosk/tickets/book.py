@@ -35,6 +35,10 @@ class PrintState(str, enum.Enum):
 
 TOKEN_BYTES = 12   # 96 random bits: the ticket's token, the key of its mobile page
 
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
 PRINT_TRANSITIONS = {
     PrintState.PENDING: frozenset({PrintState.PRINTED, PrintState.NOT_PRINTED}),
     PrintState.NOT_PRINTED: frozenset({PrintState.PRINTED}),
@@ -149,16 +153,17 @@ class TicketBook:
 
     def issue(self, service_id: str, prefix: str, lang: str, appointment: bool = False,
               extra_payload: dict | None = None, estimate=None,
-              assume_served_after_min: int = 120) -> Ticket:
+              assume_served_after_min: int = 120, token: str | None = None) -> Ticket:
         """Take the next number for the service today and record `ticket.issued`.
 
         `estimate(people_ahead) -> (low, high)` minutes, when given, puts `people_ahead` and
-        `estimated_wait_min` in the event (counted in the same transaction).
+        `estimated_wait_min` in the event (counted in the same transaction). `token`: one drawn
+        ahead by `new_token()` (its QR made before the tap), else a new one.
         """
         now = self.clock.wall()
         day = local_day(now, self.tz)
         issued_at = utc_rfc3339(now)
-        token = secrets.token_urlsafe(TOKEN_BYTES)
+        token = token or new_token()
         owner = owner_tag(self.store.boot_id)
         with self.store.transaction() as c:
             series, number = self._numbering(

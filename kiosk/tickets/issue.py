@@ -111,7 +111,8 @@ class TicketIssuer:
             raise IssueError("tickets.closed", f"service {service_id!r} is closed now")
         return service
 
-    def issue(self, service_id: str, lang: str, appointment: bool = False) -> IssueResult:
+    def issue(self, service_id: str, lang: str, appointment: bool = False,
+              token: str | None = None) -> IssueResult:
         service = self.check_service(service_id)
         if service.needs_appointment and not appointment:
             raise IssueError("tickets.appointment",
@@ -133,7 +134,7 @@ class TicketIssuer:
                                **self._mobile_payload(service, lang, full, desks)},
                 estimate=lambda ahead: live or wait_range(ahead, service.handling_minutes,
                                                           max(1, service.desks_open)),
-                assume_served_after_min=self.cfg.tickets.assume_served_after_min)
+                assume_served_after_min=self.cfg.tickets.assume_served_after_min, token=token)
             result = self._result(ticket, service, live, (printed, full))
             self._last[service_id] = (now, result)
         return result

@@ -63,6 +63,7 @@ class TicketService:
         self.paper_ok = True
         self.print_status = ""
         self.qr_png = None
+        self._ahead: tuple[str, str, bytes] | None = None   # (token, address, QR) for the next ticket
         self.result = None
         self._listeners: list[Listener] = []
         self._ready = threading.Event()
@@ -146,10 +147,40 @@ class TicketService:
                            callback=self._issued, errback=self._refused)
         return True
 
+    def draw_ahead(self) -> None:
+        """Draw the next ticket's token and make its QR now, on the worker, while the visitor
+        looks at the services (the ticket screens call this): the QR takes ~10 ms, which a tap
+        would otherwise wait for. Unused, it is kept for the next ticket; only in memory."""
+        if self.worker is not None:   # behind the devices and the issuer on the same worker
+            self.worker.submit(self._draw_ahead)
+
+    def _draw_ahead(self) -> None:
+        from kiosk.tickets.settings import qr_pattern
+        pattern = qr_pattern(self.cfg)
+        if self._ahead is None and pattern:
+            from kiosk.tickets.book import new_token
+            from kiosk.tickets.render import qr_png
+            token = new_token()
+            url = pattern.replace("{token}", token)
+            self._ahead = (token, url, qr_png(url))
+
     def _issue(self, service_id, lang, appointment):
-        result = self.issuer.issue(service_id, lang, appointment)
+        """On the worker, as `_draw_ahead`: no lock needed for `_ahead`."""
+        ahead, self._ahead = self._ahead, None
+        try:
+            result = self.issuer.issue(service_id, lang, appointment, token=ahead[0] if ahead else None)
+        except BaseException:
+            self._ahead = ahead
+            raise
+        if ahead is not None and result.ticket.token != ahead[0]:
+            self._ahead = ahead        # a repeated tap: the earlier ticket again, token unused
+        url = result.content.qr_url
+        if not url:
+            return result, None
+        if ahead is not None and url == ahead[1]:   # the same token and address (staff may edit it)
+            return result, ahead[2]
         from kiosk.tickets.render import qr_png
-        return result, (qr_png(result.content.qr_url) if result.content.qr_url else None)
+        return result, qr_png(url)
 
     def _issued(self, pair):
         result, png = pair

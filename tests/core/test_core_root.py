@@ -162,6 +162,43 @@ def test_ticket_issued_then_printed_on_the_simulated_printer(tmp_path, clock):
         k.close()
 
 
+def test_the_next_tickets_qr_is_made_while_the_visitor_chooses_and_used_once(tmp_path, clock, monkeypatch):
+    """The ticket screens ask for the next QR ahead (TicketService.draw_ahead): the tap then
+    makes none, and the QR it shows is the one of the ticket's own token. Without one drawn
+    ahead the tap makes it, for its own token."""
+    import kiosk.tickets.render as render
+    real = render.qr_png
+    made = []
+    monkeypatch.setattr(render, "qr_png", lambda url: made.append(url) or real(url))
+    k = Kiosk(config(devices={"printer": {"url": "dummy://"}},
+                     tickets={"qr_url": "https://kiosk.example.org/t/{token}"}),
+              data_dir=tmp_path / "data", clock=clock)
+    try:
+        heard = Heard()
+        svc = k.tickets
+        svc.listen(heard)
+        svc.draw_ahead()
+        assert svc.worker.flush(10)
+        assert len(made) == 1          # made before the tap
+        assert svc.take("passport", "en")
+        heard.wait_for("issued")
+        first = heard.last("issued")
+        assert len(made) == 1          # the tap made none
+        assert first.content.qr_url == made[0] == f"https://kiosk.example.org/t/{first.ticket.token}"
+        assert heard.last("qr_png") == real(first.content.qr_url)
+        clock.advance(60)              # past the double-tap interval: a new ticket
+        heard.wait_for("busy", False)
+        assert svc.take("passport", "en")
+        heard.wait_for("issued", None)
+        assert svc.worker.flush(10)
+        second = heard.last("issued")
+        assert second.ticket.label == "A002" and second.ticket.token != first.ticket.token
+        assert made[1:] == [second.content.qr_url]   # none ahead: made at the tap, its own token
+        assert heard.last("qr_png") == real(second.content.qr_url)
+    finally:
+        k.close()
+
+
 def out_of_paper(k):
     """The kiosk's ticket service, heard, with its simulated printer just run out of paper (the
     service does not know it yet)."""
