@@ -21,7 +21,8 @@ built screen: ~90 layouts a tap): their `do_layout` is asked for again when the 
 What waits is done in the time between taps, not at the next one (issue #19): WARM_S after
 something was put off, once the tap's frame is on the glass, one hidden screen at a time is laid
 out at the manager's size and its labels rendered, pixels and all, as if it were shown
-(`_warming`), and the next one WARM_S later. A visitor looks at a screen for more than a second before the next
+(`_warming`), and the next one WARM_S later. Labels of a view kept out of the window (the
+language list) have their pixels made in the same time. A visitor looks at a screen for more than a second before the next
 tap; the warm-up of all built screens after a language switch takes ~0.2 s here. A screen
 entered before its turn gets the rest from `entering`, as before.
 
@@ -43,6 +44,7 @@ _installed = False
 _waiting: WeakKeyDictionary = WeakKeyDictionary()   # hidden screen -> its labels not rendered yet
 _waiting_layouts: WeakKeyDictionary = WeakKeyDictionary()   # hidden screen -> layouts not done
 _warming: WeakSet = WeakSet()   # hidden screens laid out and rendered as if shown, just now
+_unfilled: WeakSet = WeakSet()  # labels of views out of the window whose pixels are not made yet
 WARM_S = 0.05   # after the tap that put work off (its frame is drawn first), and between two
                 # screens (the clock's layout and render triggers run meanwhile)
 _warm_trigger = None
@@ -75,6 +77,11 @@ def _warm_next(_dt=None) -> None:
     """The previous screen had its frames; lay out and render the next hidden screen with
     work put off, at the size its manager will give it."""
     _warming.clear()
+    for label in list(_unfilled):
+        texture = label._label.texture if label._label is not None else None
+        if texture is not None and texture is label.texture:
+            texture.bind()
+    _unfilled.clear()
     for screen in list(_waiting_layouts.keys()) + list(_waiting.keys()):
         manager = screen.manager
         if manager is None:   # taken out of the app: nothing to draw it for
@@ -125,12 +132,17 @@ def _fresh_texture(keep):
         if core is not None and core.texture is not None and core.texture is not core.texture_1px:
             core.texture = None      # refresh() then creates a new texture instead of a blit
         result = keep(self, *largs)
-        if _warming and core is not None and core.texture is not None \
-                and core.texture is not core.texture_1px and _top(self) in _warming:
+        if core is not None and core.texture is not None and core.texture is not core.texture_1px:
             # Kivy fills a label's new texture with its pixels when a frame first draws it
             # (a callback run by Texture.bind): for a screen warmed up that would be the
-            # frame of the tap that shows it. Filled now instead.
-            core.texture.bind()
+            # frame of the tap that shows it. Filled now instead; for a view kept out of the
+            # window (the language list), between taps.
+            top = _top(self)
+            if top in _warming:
+                core.texture.bind()
+            elif top.parent is None:
+                _unfilled.add(self)
+                _put_off()
         return result
     return texture_update
 

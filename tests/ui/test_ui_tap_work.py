@@ -173,3 +173,30 @@ def test_the_language_list_comes_back_rendered_and_a_choice_draws_one_frame(ui, 
         Window.unbind(on_flip=record)
     assert shown and shown[0] == ("nl", True), shown   # Dutch, the list gone, from the first frame
     assert len(shown) == 1, f"{len(shown)} frames drawn for one choice"
+
+
+@pytest.mark.parametrize("ui", [{"ui": {"languages": ["nl", "en", "pl", "tr", "ar", "uk"]}}],
+                         indirect=True, ids=["six"])
+def test_the_language_list_is_rendered_in_large_text_before_it_opens_again(ui, monkeypatch):
+    """The kept list is out of the window while closed: a large-text toggle renders its
+    buttons at the new size, and their pixels are made between taps (screens/textures.py),
+    not in the frame that opens the list."""
+    from kivy.core.window import Window
+
+    from screens.language_chooser import LanguageChooser
+
+    def chooser():
+        return next((w for w in Window.children if isinstance(w, LanguageChooser)), None)
+    bar = next(w for w in ui.screen().walk() if type(w).__name__ == "TopBar")
+    ui.tap(bar.ids.lang_button)
+    ui.tap(next(b for b in chooser().buttons if b.lang_code == "en"))
+    assert chooser() is None
+    ui.tap(bar.ids.large_text)
+    assert ui.app.accessible
+    ui.frames(60)                        # the visitor looks at the screen in large text
+    renders = []
+    _spy(monkeypatch, LabelBase, "_render_real", lambda s, _n: renders.append(s.text))
+    ui.tap(bar.ids.lang_button)
+    assert chooser() is not None
+    names = {b.text for b in chooser().buttons}
+    assert [t for t in renders if t in names] == []
