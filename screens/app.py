@@ -104,6 +104,7 @@ class KioskApp(StaffMode, App):
     # -- building ---------------------------------------------------------------
     def build(self):
         rtl.install()       # right-to-left labels drawn shaped and in order (screens/rtl.py)
+        rtl.set_mirrored(is_rtl_language(self.lang))   # not what an app before it left behind
         textures.install()  # label text re-renders into new textures (screens/textures.py)
         self.core.start()
         Window.bind(size=lambda *_: self._update_metrics())
