@@ -22,9 +22,10 @@ What waits is done in the time between taps, not at the next one (issue #19): WA
 something was put off, once the tap's frame is on the glass, one hidden screen at a time is laid
 out at the manager's size and its labels rendered, pixels and all, as if it were shown
 (`_warming`), and the next one WARM_S later. Labels of a view kept out of the window (the
-language list) have their pixels made in the same time. A visitor looks at a screen for more than a second before the next
-tap; the warm-up of all built screens after a language switch takes ~0.2 s here. A screen
-entered before its turn gets the rest from `entering`, as before.
+language list) have their pixels made in the same time. A visitor looks at a screen for more
+than a second before the next tap; after a language switch the eight built screens of the home
+role take ~0.4 s plus their renders. A screen entered before its turn gets the rest from
+`entering`, as before.
 
 `install()` is called once by the app (screens/app.py); it wraps Label.texture_update, which
 every label and button (Button and ToggleButton are Labels) renders through, and the
