@@ -26,7 +26,7 @@ class FeedbackReasonsScreen(Screen):
         the release only shows it; on entering it changes nothing when the kind is the same."""
         self.ids.title.msgid = f"feedback.reasons.{kind}"
         grid = self.ids.reasons
-        wanted = [self._toggle(rid) for rid in self.app.core.flow.s.reasons[kind]]
+        wanted = [self._toggle(rid) for rid in self.app.core.flow.reasons_for(kind)]
         for btn in wanted:
             btn.state = "normal"
         if list(reversed(grid.children)) != wanted:

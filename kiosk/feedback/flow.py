@@ -164,7 +164,11 @@ class FeedbackFlow:
     def reasons_offered(self) -> list[str]:
         if self.current is None:
             return []
-        return list(self.s.reasons[self.current.sentiment.value])
+        return self.reasons_for(self.current.sentiment.value)
+
+    def reasons_for(self, kind: str) -> list[str]:
+        """The reasons offered after an answer of this kind ("negative", "neutral", "positive")."""
+        return list(self.s.reasons[kind])
 
     def toggle_reason(self, reason_id: str) -> bool:
         """Select or unselect a reason; returns whether it is now selected."""
