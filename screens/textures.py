@@ -57,14 +57,18 @@ def _top(widget):
     return widget
 
 
-def _hidden_screen(label):
-    """The screen the label is on when that screen is built but not shown (nor being warmed
+def _hidden(top) -> bool:
+    """Whether `top` (a widget tree's root, `_top`) is a screen built but not shown (nor being
+    warmed up)."""
+    return isinstance(top, Screen) and top.manager is not None \
+        and top.manager.current_screen is not top and top not in _warming
+
+
+def _hidden_screen(widget):
+    """The screen the widget is on when that screen is built but not shown (nor being warmed
     up), else None."""
-    top = _top(label)
-    if isinstance(top, Screen) and top.manager is not None and top.manager.current_screen is not top \
-            and top not in _warming:
-        return top
-    return None
+    top = _top(widget)
+    return top if _hidden(top) else None
 
 
 def _put_off() -> None:
@@ -124,9 +128,9 @@ def _defer_layouts(keep):
 
 def _fresh_texture(keep):
     def texture_update(self, *largs):
-        screen = _hidden_screen(self)
-        if screen is not None:
-            _waiting.setdefault(screen, WeakSet()).add(self)
+        top = _top(self)   # once: every label render comes through here
+        if _hidden(top):
+            _waiting.setdefault(top, WeakSet()).add(self)
             _put_off()
             return None
         core = self._label
@@ -138,7 +142,6 @@ def _fresh_texture(keep):
             # (a callback run by Texture.bind): for a screen warmed up that would be the
             # frame of the tap that shows it. Filled now instead; for a view kept out of the
             # window (the language list), between taps.
-            top = _top(self)
             if top in _warming:
                 core.texture.bind()
             elif top.parent is None:
