@@ -21,7 +21,9 @@ real time (a callback due in 0.2 s takes 0.2 s); the kiosk's own clock is the te
 fake one (Monday 10:00, the example site open), moved by hand for the idle reset.
 
 Prints one JSON line: {"paths": {name: {p95, p50, samples, labels, renders, baseline: {...}}}}.
-Set UI_TAPS_PROFILE=<path name> to print a cProfile of that path's taps to stderr.
+Set UI_TAPS_PROFILE=<path name> to print a cProfile of that path's taps to stderr, and
+UI_TAPS_ONLY=<groups> (comma-separated: feedback, ticket, route, top_bar, idle_reset,
+fallback) to time only those groups of paths.
 """
 from __future__ import annotations
 
@@ -53,6 +55,7 @@ from kivy.uix.label import Label  # noqa: E402
 from bench.ui_meter import BareSwitch, Meter, RealTime, summary  # noqa: E402,F401 - Meter: rss_probe
 
 SAMPLES = int(os.environ.get("UI_TAPS_SAMPLES", "20"))
+ONLY = {g for g in os.environ.get("UI_TAPS_ONLY", "").split(",") if g}
 PREBUILT_S = 2.5   # after the start: screens/app.py builds the reachable screens ahead
 
 
@@ -145,7 +148,8 @@ class AppPaths:
         self.record("reasons_to_thanks", r, "feedback_thanks")
         self.rest(6)   # past the thank-you screen and the interval in which a repeat is not counted
 
-    def ticket(self, i: int, name: str, statuses: tuple[str, ...]) -> None:
+    def ticket(self, i: int, name: str = "service_to_ticket_printed",
+               statuses: tuple[str, ...] = ("printing", "printed")) -> None:
         """The issued screen complete: the number, and the print status the printer is in."""
         from screens.ticket_controller import ticket_controller
         ctl = ticket_controller(self.app)
@@ -247,20 +251,19 @@ def main() -> int:
     try:
         for i in range(2 + SAMPLES):   # the first rounds warm up (not counted)
             app.measuring = i >= 2
-            app.feedback(i)
-            app.ticket(i, "service_to_ticket_printed", ("printing", "printed"))
-            app.route(i)
-            app.top_bar(i)
-            app.idle_reset(i)
+            for group in ("feedback", "ticket", "route", "top_bar", "idle_reset"):
+                if not ONLY or group in ONLY:
+                    getattr(app, group)(i)
     finally:
         app.stop()
-    app = AppPaths(meter, "dummy://?state=paper_out", "fallback", bares, results)
-    try:
-        for i in range(2 + SAMPLES):
-            app.measuring = i >= 2
-            app.ticket(i, "service_to_ticket_fallback", ("failed",))
-    finally:
-        app.stop()
+    if not ONLY or "fallback" in ONLY:
+        app = AppPaths(meter, "dummy://?state=paper_out", "fallback", bares, results)
+        try:
+            for i in range(2 + SAMPLES):
+                app.measuring = i >= 2
+                app.ticket(i, "service_to_ticket_fallback", ("failed",))
+        finally:
+            app.stop()
     paths = {name: summary(row["app"], labels=row["labels"], baseline=summary(row["bare"]))
              for name, row in results.items()}
     if meter.profiler:

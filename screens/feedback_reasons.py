@@ -4,6 +4,7 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.uix.screenmanager import Screen
 
+from screens import textures
 from screens.kvload import load_kv_for
 from screens.widgets import ReasonToggle
 
@@ -34,6 +35,7 @@ class FeedbackReasonsScreen(Screen):
             for btn in wanted:
                 grid.add_widget(btn)
         self._relabel()
+        textures.warm(self)   # before the finger lifts, not WARM_S later
 
     def _toggle(self, rid: str) -> ReasonToggle:
         btn = self._pool.get(rid)

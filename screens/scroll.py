@@ -43,6 +43,21 @@ class KioskScrollView(ScrollView):
         self.fbind("size", self._place_scissor)
         self.fbind("parent", self._place_scissor)   # a window resize moves or resizes it too
 
+    def on_touch_down(self, touch):
+        """A finger comes down in the list: the button under it that leads on (`anticipate`
+        set: screens/widgets.py HeldPress) hears it at once. Kivy hands the touch to the
+        button only when the finger lifts or after scroll_timeout (250 ms), later than a
+        visitor's tap; the screen it leads to gets ready meanwhile (issue #19)."""
+        wheel = "button" in touch.profile and str(touch.button).startswith("scroll")
+        if self.collide_point(*touch.pos) and not wheel:
+            x, y = self.parent.to_window(*touch.pos) if self.parent is not None else touch.pos
+            for w in self.walk(restrict=True):
+                anticipate = getattr(w, "anticipate", None)
+                if anticipate is not None and w.collide_point(*w.to_widget(x, y)):
+                    anticipate(w)
+                    break
+        return super().on_touch_down(touch)
+
     def on_kv_post(self, base_widget):
         self._clip_with_scissor()
         return super().on_kv_post(base_widget)

@@ -95,11 +95,22 @@ def _warm_next(_dt=None) -> None:
             continue
         if manager.current_screen is screen:
             continue
-        screen.pos, screen.size = manager.pos, manager.size
-        _warming.add(screen)
-        entering(screen)
+        warm(screen)
         _put_off()
         return
+
+
+def warm(screen) -> None:
+    """Lay out and render the hidden screen in the coming frame, pixels and all, at the size
+    its manager will give it, as if it were shown. `_warm_next` does this one screen at a time;
+    a screen made ready during a tap (the finger still on the glass: the reasons for a smiley,
+    the ticket for a service) calls it at once, not WARM_S later."""
+    manager = screen.manager
+    if manager is None or manager.current_screen is screen:
+        return
+    screen.pos, screen.size = manager.pos, manager.size
+    _warming.add(screen)
+    entering(screen)
 
 
 def pending() -> int:

@@ -33,6 +33,7 @@ class TicketController(EventDispatcher):
     message = StringProperty("")          # catalog id of the last refusal/check result
     qr_png = ObjectProperty(None, allownone=True)
     qr_pixels = None   # the QR decoded (screens.ticket_widgets.png_pixels) off the Kivy thread
+    _decoded = (None, None)   # (png, its pixels): the last QR decoded
 
     def __init__(self, app, **kw):
         super().__init__(**kw)
@@ -53,17 +54,32 @@ class TicketController(EventDispatcher):
     # -- from the service (any thread) ---------------------------------------------------
     def _heard(self, name: str, value) -> None:
         # the QR's pixels are decoded here, on the worker that made the ticket
-        pixels = png_pixels(value) if name == "qr_png" and value else None
+        png = value[2] if name == "foreseen" else value if name == "qr_png" else None
+        pixels = self._pixels(png) if png else None
         if threading.current_thread() is threading.main_thread():
             self._apply(name, value, pixels)
         else:
             Clock.schedule_once(lambda _dt: self._apply(name, value, pixels))
+
+    def _pixels(self, png: bytes):
+        """The PNG's pixels; the QR foreseen on the press is the ticket's on the release,
+        decoded once (a tuple swap: safe across the workers)."""
+        last_png, last = self._decoded
+        if png is last_png:
+            return last
+        pixels = png_pixels(png)
+        self._decoded = (png, pixels)
+        return pixels
 
     def _apply(self, name: str, value, pixels=None) -> None:
         if name == "qr_png":
             self.qr_pixels = pixels   # before qr_png: the screen binds to that
         if name in MIRRORED:
             setattr(self, name, value)
+        elif name == "foreseen":
+            screen = self.app.screen("ticket_issued")
+            if screen is not None:
+                screen.prepare(*value, pixels)
         elif name == "issued":
             self.app.show("ticket_issued")
         elif name == "scanned":
@@ -73,6 +89,10 @@ class TicketController(EventDispatcher):
             self.check_in(value)
 
     # -- what the screens do -------------------------------------------------------------
+    def foresee(self, service_id: str) -> None:
+        """The finger is down on a service: the ticket screen gets ready for its ticket."""
+        self.service.foresee(service_id, self.app.lang)
+
     def take(self, service_id: str, appointment: bool = False) -> bool:
         return self.service.take(service_id, self.app.lang, appointment)
 

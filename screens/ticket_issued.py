@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from kivy.app import App
 from kivy.clock import Clock
-from kivy.properties import ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
 from kiosk.audio.focus import FocusItem, sentences
 from kiosk.audio.ticket import spoken_issued
 from kiosk.tickets.render import people_line, wait_line
-from screens import widgets  # noqa: F401 - TopBar, KLabel, BigButton used in the .kv
+from screens import textures, widgets  # noqa: F401 - TopBar, KLabel, BigButton used in the .kv
 from screens.audio_mode import AudioView, text_item
 from screens.kvload import load_kv_for
 from screens.ticket_controller import ticket_controller
@@ -26,6 +26,7 @@ _STATUS = {"printing": "ticket.printing", "printed": "ticket.take_ticket",
 class TicketIssuedScreen(Screen):
     ctl = ObjectProperty(None)
     place = StringProperty("")    # the floor-plan place of the service's desk ("": no route)
+    failed = BooleanProperty(False)   # the ticket did not print: its status in the warning colour
 
     def __init__(self, **kw):
         self.app = App.get_running_app()
@@ -77,25 +78,47 @@ class TicketIssuedScreen(Screen):
         r = self.ctl.result
         if r is None:
             return
-        tr = self.app.translator
-        lang = self.app.lang
-        self.ids.number.text = r.ticket.label
-        self.ids.service.text = self.ctl.catalog.name(r.service, lang)
-        place = self.ctl.catalog.wait_at(r.service, lang)
-        self.ids.wait_at.text = tr("ticket.wait_at", lang, place=place) if place else ""
-        self.ids.ahead.text = people_line(tr, r.people_ahead, lang)
-        self.ids.wait.text = wait_line(tr, r.wait[0], r.wait[1], lang)
-        route = self._route(lang)
-        self.ids.directions.text = tr("ticket.directions", lang, route=route) if route else ""
-        self.place = r.service.place if route else ""
-        key = _STATUS.get(self.ctl.print_status)
-        has_qr = bool(r.content.qr_url)     # none without a central service to open it on
-        if key == "ticket.print_failed" and not has_qr:
-            key = "ticket.print_failed.no_qr"
-        self.ids.status.text = tr(key, lang) if key else ""
-        self.ids.qr_hint.text = tr("ticket.qr_hint", lang) if has_qr else ""
+        self._show(r.ticket.label, r.service, r.people_ahead, r.wait, self._route(self.app.lang),
+                   bool(r.content.qr_url), self.ctl.print_status)
         self._speech_label()
         self.app.audio.refresh(self)
+
+    def prepare(self, foresight, status: str, png, pixels) -> None:
+        """While the finger is on a service's tile (screens/ticket_services.py), the ticket it
+        would get now (kiosk.tickets.issue.Foresight, worked out on the ticket worker) is put on
+        this screen, still hidden, so that it is laid out and rendered before the release
+        (screens/textures.py) and the release only shows it: the real ticket sets the same
+        texts, and a label given its own text again does not render (issue #19). Where the
+        real ticket differs (a ticket taken elsewhere meanwhile), it shows the real one."""
+        if self.ctl.result is not None or self.manager is None or self.manager.current == self.name:
+            return
+        if png is not None and png is not self._qr_of:
+            self._qr_of = png
+            self.ids.qr.texture = pixels_texture(pixels)
+        self._show(foresight.label, foresight.service, foresight.people_ahead, foresight.wait,
+                   foresight.route if foresight.lang == self.app.lang else "", png is not None,
+                   status)
+        textures.warm(self)
+
+    def _show(self, label: str, service, ahead: int, wait: tuple[int, int], route: str,
+              has_qr: bool, status: str) -> None:
+        tr = self.app.translator
+        lang = self.app.lang
+        ids = self.ids
+        ids.number.text = label
+        ids.service.text = self.ctl.catalog.name(service, lang)
+        place = self.ctl.catalog.wait_at(service, lang)
+        ids.wait_at.text = tr("ticket.wait_at", lang, place=place) if place else ""
+        ids.ahead.text = people_line(tr, ahead, lang)
+        ids.wait.text = wait_line(tr, wait[0], wait[1], lang)
+        ids.directions.text = tr("ticket.directions", lang, route=route) if route else ""
+        self.place = service.place if route else ""
+        key = _STATUS.get(status)
+        if key == "ticket.print_failed" and not has_qr:   # none without a central service
+            key = "ticket.print_failed.no_qr"
+        ids.status.text = tr(key, lang) if key else ""
+        self.failed = status == "failed"
+        ids.qr_hint.text = tr("ticket.qr_hint", lang) if has_qr else ""
 
     def _route(self, lang: str) -> str:
         r = self.ctl.result

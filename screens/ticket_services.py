@@ -47,6 +47,7 @@ class TicketServicesScreen(Screen):
             except (OSError, KeyError, ValueError):
                 tex = mask_texture(load_pictogram("general", 192))
             tile = ServiceTile(service_id=s.id, texture=tex)
+            tile.anticipate = self._finger_down
             tile.bind(on_release=self._tapped)
             box.add_widget(tile)
             self.tiles[s.id] = tile
@@ -75,6 +76,12 @@ class TicketServicesScreen(Screen):
             tile.note = "" if tile.is_open else self.app.tr("tickets.closed")
         self._show_message()
         self.app.audio.refresh(self)
+
+    def _finger_down(self, tile):
+        """A finger is down on a tile: the ticket screen gets ready for its ticket meanwhile
+        (TicketIssuedScreen.prepare); a tap takes the ticket on the release, a scroll nothing."""
+        if tile.is_open:
+            self.ctl.foresee(tile.service_id)
 
     def _tapped(self, tile):
         if not tile.is_open:

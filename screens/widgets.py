@@ -145,6 +145,9 @@ class HeldPress:
 
     pressed = BooleanProperty(False)
     _look = None
+    # callable(button) or None: told when a finger comes down on the button in a scrolling
+    # list (screens/scroll.py), before Kivy decides whether the touch is a tap or a scroll
+    anticipate = None
 
     def on_state(self, _inst, state):
         if state == "down" and not self.pressed and self._look is None:

@@ -83,6 +83,18 @@ _NEXT_SQL = ("SELECT cur.series AS series, (SELECT MAX(number) FROM tickets WHER
              "number_series WHERE day=:day), 0) AS series) AS cur")
 
 
+# Earlier tickets of the service in the series that may still be waiting (issued within
+# assume_served_after_min of now).
+_AHEAD_SQL = ("SELECT COUNT(*) AS n FROM tickets WHERE service_id=? AND day=? AND series=? "
+              "AND number<? AND issued_at>=?")
+
+
+def _ahead_args(service_id: str, day: str, series: int, number: int, now: dt.datetime,
+                assume_served_after_min: int) -> tuple:
+    return (service_id, day, series, number,
+            utc_rfc3339(now - dt.timedelta(minutes=assume_served_after_min)))
+
+
 def _series(c, day: str) -> int:
     row = c.execute("SELECT series FROM number_series WHERE day=?", (day,)).fetchone()
     return row["series"] if row else 0
@@ -151,6 +163,18 @@ class TicketBook:
         rows = self.store.query(_NEXT_SQL, {"service": service_id, "day": self.today()})
         return self._numbering(rows[0])[1]
 
+    def foresee(self, service_id: str, prefix: str,
+                assume_served_after_min: int = 120) -> tuple[str, int]:
+        """(label, people ahead) the next ticket of the service would get now, read as
+        `issue` would count them; nothing is taken (the ticket screen shows them ahead)."""
+        now = self.clock.wall()
+        day = local_day(now, self.tz)
+        series, number = self._numbering(
+            self.store.query(_NEXT_SQL, {"service": service_id, "day": day})[0])
+        ahead = self.store.query(_AHEAD_SQL, _ahead_args(service_id, day, series, number, now,
+                                                         assume_served_after_min))[0]["n"]
+        return format_label(prefix, number, self.number_format, self.number_width), ahead
+
     def issue(self, service_id: str, prefix: str, lang: str, appointment: bool = False,
               extra_payload: dict | None = None, estimate=None,
               assume_served_after_min: int = 120, token: str | None = None) -> Ticket:
@@ -178,10 +202,8 @@ class TicketBook:
                        "number": number, "label": label, "lang": lang,
                        "appointment": bool(appointment), "token": token}
             if estimate is not None:
-                cutoff = utc_rfc3339(now - dt.timedelta(minutes=assume_served_after_min))
-                ahead = c.execute("SELECT COUNT(*) AS n FROM tickets WHERE service_id=? AND day=? "
-                                  "AND series=? AND number<? AND issued_at>=?",
-                                  (service_id, day, series, number, cutoff)).fetchone()["n"]
+                ahead = c.execute(_AHEAD_SQL, _ahead_args(service_id, day, series, number, now,
+                                                          assume_served_after_min)).fetchone()["n"]
                 payload["people_ahead"] = ahead
                 payload["estimated_wait_min"] = list(estimate(ahead))
             payload.update(extra_payload or {})

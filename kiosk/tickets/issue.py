@@ -62,6 +62,19 @@ class IssueResult:
     route: str = ""                 # walking directions to the service's place (ticket's language)
 
 
+@dataclass(frozen=True)
+class Foresight:
+    """What the next ticket of a service would show if it were taken now (`foresee`): the
+    ticket screen gets these texts ready while the finger is still on the tile. The real
+    ticket can differ (another ticket taken meanwhile); the screen then shows the real one."""
+    label: str
+    service: object
+    people_ahead: int
+    wait: tuple[int, int]
+    route: str      # as IssueResult.route, in `lang`
+    lang: str
+
+
 @dataclass
 class PrintOutcome:
     printed: bool
@@ -132,12 +145,22 @@ class TicketIssuer:
                 service.id, service.prefix, lang, appointment,
                 extra_payload={"wait_source": LIVE if live else CONFIGURED,
                                **self._mobile_payload(service, lang, full, desks)},
-                estimate=lambda ahead: live or wait_range(ahead, service.handling_minutes,
-                                                          max(1, service.desks_open)),
+                estimate=lambda ahead: _wait(service, ahead, live),
                 assume_served_after_min=self.cfg.tickets.assume_served_after_min, token=token)
             result = self._result(ticket, service, live, (printed, full))
             self._last[service_id] = (now, result)
         return result
+
+    def foresee(self, service_id: str, lang: str) -> Foresight:
+        """The number, people ahead, wait and route a ticket of the service would get now;
+        nothing is taken or recorded. Refuses as `issue` does (IssueError)."""
+        service = self.check_service(service_id)
+        live = self.live_waits.current(service.id) if self.live_waits is not None else None
+        label, ahead = self.book.foresee(service.id, service.prefix,
+                                         self.cfg.tickets.assume_served_after_min)
+        full = self._routes(service, lang)[1]
+        return Foresight(label, service, ahead, _wait(service, ahead, live),
+                         "\n".join(full).strip(), lang)
 
     def _routes(self, service, lang: str) -> tuple[str, list[str], dict]:
         """(printed decisive steps, the full route, routes from the waiting place to each desk)
@@ -180,7 +203,7 @@ class TicketIssuer:
     def _result(self, ticket: Ticket, service, live: tuple[int, int] | None = None,
                 routes: tuple[str, list[str]] | None = None) -> IssueResult:
         ahead = self.book.people_ahead(ticket, self.cfg.tickets.assume_served_after_min)
-        wait = live or wait_range(ahead, service.handling_minutes, max(1, service.desks_open))
+        wait = _wait(service, ahead, live)
         printed, full = routes if routes is not None else self._routes(service, ticket.lang)[:2]
         route = "\n".join(full)
         content = build_content(ticket, service, self.catalog, self.tr,
@@ -303,3 +326,8 @@ class TicketIssuer:
                         format_label(service.prefix, number, t.number_format, t.number_width),
                         lang, utc_rfc3339(self.clock.wall()), False, PrintState.PENDING)
         return self._result(ticket, service)
+
+
+def _wait(service, ahead: int, live: tuple[int, int] | None) -> tuple[int, int]:
+    """The wait range shown and printed: central's live estimate, else the configured one."""
+    return live or wait_range(ahead, service.handling_minutes, max(1, service.desks_open))

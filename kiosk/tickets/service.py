@@ -17,6 +17,8 @@ What listeners hear, `(name, value)`:
 - the state attributes when they change: "busy", "message" (catalog id of a refusal or check
   result, "" for none), "paper_ok", "print_status" ("", "printing", "printed", "failed"),
   "qr_png", "result" (kiosk.tickets.issue.IssueResult or None);
+- "foreseen" ((Foresight, print status it would start with, QR png or None)) after
+  `foresee`: what a ticket taken now would show, to get the screen ready before the tap ends;
 - "issued" (the IssueResult) once the number is taken: show it;
 - "scanned" (the code): a scanner read one - the UI decides whether to check it in.
 A UI hops to its own thread (Kivy: Clock.schedule_once); the service never knows the UI.
@@ -164,6 +166,29 @@ class TicketService:
             url = pattern.replace("{token}", token)
             self._ahead = (token, url, qr_png(url))
 
+    def foresee(self, service_id: str, lang: str) -> None:
+        """The finger is down on a service: work out on the worker what its ticket would show
+        (number, people ahead, wait, route, the QR drawn ahead); listeners hear "foreseen".
+        The tap that follows is a `take` as always."""
+        if self.worker is not None and not self.busy:
+            self.worker.submit(self._foresee, service_id, lang,
+                               callback=lambda v: v and self._emit("foreseen", v))
+
+    def _foresee(self, service_id, lang):
+        if not self._ready.is_set():
+            return None   # the devices are still being opened
+        try:
+            foresight = self.issuer.foresee(service_id, lang)
+        except IssueError:
+            return None   # closed or unknown: the tap will say so
+        self._draw_ahead()
+        return foresight, self._first_status(), self._ahead[2] if self._ahead else None
+
+    def _first_status(self) -> str:
+        """The print status a new ticket starts with: "failed" when the printer is known to
+        be unable to print (no paper, cover open: the QR from the start), else "printing"."""
+        return "printing" if self.issuer.paper_tickets_available() else "failed"
+
     def _issue(self, service_id, lang, appointment):
         """On the worker, as `_draw_ahead`: no lock needed for `_ahead`."""
         ahead, self._ahead = self._ahead, None
@@ -184,13 +209,9 @@ class TicketService:
 
     def _issued(self, pair):
         result, png = pair
-        if result.repeated:
-            status = "printed"
-        elif not self.issuer.paper_tickets_available():
-            status = "failed"     # known before trying (no paper, cover open): the QR from the start
-        else:
-            status = "printing"
-        self._set(busy=False, qr_png=png, result=result, print_status=status)
+        status = "printed" if result.repeated else self._first_status()
+        # the status before the result: the screen shows the result with its status at once
+        self._set(busy=False, qr_png=png, print_status=status, result=result)
         self._emit("issued", result)
         if not result.repeated:  # after "printing" was told, so "printed" always comes later
             self.printing.submit(self.issuer.print, result, callback=self._printed)

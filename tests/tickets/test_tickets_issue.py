@@ -32,6 +32,25 @@ def test_issued_event_carries_the_estimate_the_visitor_saw(store, make_config):
     assert store.outbox_events("ticket.issued")[0].payload["estimated_wait_min"] == [0, 0]
 
 
+def test_foresee_tells_what_the_next_ticket_gets_and_takes_nothing(store, make_config, clock):
+    """The ticket screen shows the foresight while the finger is down; the tap's ticket must
+    then match it, and foreseeing must not take a number or record anything."""
+    issuer = make_issuer(store, make_config, tickets={"double_tap_s": 0})
+    issuer.issue("passport", "nl")
+    events = len(store.outbox_events())
+    seen = [issuer.foresee("passport", "nl") for _ in range(3)]
+    assert len(store.outbox_events()) == events and issuer.book.next_number("passport") == 2
+    r = issuer.issue("passport", "nl")
+    assert {(f.label, f.people_ahead, f.wait, f.route) for f in seen} == {
+        (r.ticket.label, r.people_ahead, r.wait, r.route)} == {("A002", 1, (0, 15), "")}
+    clock.advance(3 * 3600)   # the earlier tickets count as served: nobody ahead any more
+    f = issuer.foresee("passport", "nl")
+    assert (f.label, f.people_ahead, f.wait) == ("A003", 0, (0, 0))
+    with pytest.raises(IssueError) as e:
+        issuer.foresee("nope", "nl")
+    assert e.value.message == "tickets.unavailable"
+
+
 def test_issue_and_print_on_a_healthy_printer(store, make_config):
     printer = DummyPrinter(state=PrinterState.ONLINE)
     issuer = make_issuer(store, make_config, printer)
