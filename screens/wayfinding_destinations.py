@@ -39,6 +39,7 @@ class DestinationButton(ButtonBehavior, BoxLayout):
     place_id = StringProperty("")
     kind = StringProperty("other")
     label = StringProperty("")
+    anticipate = None   # callable(button): a finger came down on it (screens/scroll.py)
 
 
 class WayfindingDestinationsScreen(Screen):
@@ -71,6 +72,7 @@ class WayfindingDestinationsScreen(Screen):
                 if btn is None:
                     btn = DestinationButton(place_id=place.id, kind=place.kind)
                     btn.bind(on_release=lambda b: self.choose(b.place_id))
+                    btn.anticipate = self._finger_down
                     self._buttons[place.id] = btn
                 if btn.parent is not None:
                     btn.parent.remove_widget(btn)
@@ -84,6 +86,12 @@ class WayfindingDestinationsScreen(Screen):
 
     def audio_view(self):
         return destinations_audio_view(self)
+
+    def _finger_down(self, btn):
+        """The map gets the route ready while the finger is down; a tap shows it on release."""
+        screen = self.app.screen("wayfinding_map")
+        if screen is not None:
+            screen.prepare(btn.place_id)
 
     def choose(self, place_id: str):
         self.app.show("wayfinding_map").set_goal(place_id, None)

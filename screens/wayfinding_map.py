@@ -24,7 +24,7 @@ from kivy.uix.widget import Widget
 from kiosk.wayfinding.directions import get_directions, no_route_text
 from kiosk.wayfinding.mapgeom import MapFrame
 from kiosk.wayfinding.routing import route_floors, router_for
-from screens import widgets  # noqa: F401 - TopBar, KLabel, BigButton used in the .kv
+from screens import textures, widgets  # noqa: F401 - TopBar, KLabel, BigButton used in the .kv
 from screens.kvload import load_kv_for
 from screens.wayfinding_audio import map_audio_view
 from screens.wayfinding_shared import draw_icon, wayfinding_plan
@@ -169,6 +169,7 @@ class WayfindingMapScreen(Screen):
     floor = StringProperty("")
     step_free = BooleanProperty(False)
     can_speak = BooleanProperty(False)
+    _prepared = None   # (place, step_free, lang) the screen was made ready for on a press
 
     def __init__(self, **kw):
         super().__init__(**kw)
@@ -193,6 +194,10 @@ class WayfindingMapScreen(Screen):
         self.bind(floor=lambda *_: self._redraw_later())
 
     def on_pre_enter(self, *_):
+        self._speak_button_placed()
+
+    def _speak_button_placed(self):
+        """The "read aloud" button only when a speech device is there."""
         self.can_speak = speech_device(self.app) is not None
         speak, box = self._speak_button, self.ids.buttons
         if self.can_speak and speak.parent is None:
@@ -201,17 +206,39 @@ class WayfindingMapScreen(Screen):
             box.remove_widget(speak)
 
     # -- what the visitor does --------------------------------------------------------
+    def prepare(self, place_id: str) -> None:
+        """A finger is down on a destination (screens/wayfinding_destinations.py): the route,
+        its steps and the map are made on this screen, still hidden, and laid out and rendered
+        at once (screens/textures.py), so that the release only shows them (issue #19)."""
+        if self.manager is None or self.manager.current == self.name:
+            return
+        self._speak_button_placed()
+        self.goal = place_id
+        self._refresh()
+        self._start_floor()
+        self._prepared = (place_id, self.step_free, self.app.lang)
+        textures.warm(self)
+
     def set_goal(self, place_id: str, step_free: bool | None = None):
         if step_free is not None:
             self.step_free = step_free
+        ready = self._prepared == (place_id, self.step_free, self.app.lang)
+        self._prepared = None
         self.goal = place_id
-        self._refresh(record=True)
+        if ready:   # made while the finger was down: only the record is left
+            self._record(self.directions)
+        else:
+            self._refresh(record=True)
+            self._start_floor()
+        if self.app.sm.current == self.name:
+            self.app.audio.entered(self)   # the route is read, step by step
+
+    def _start_floor(self):
+        """The floor the route starts on (else the kiosk's own)."""
         if self.directions is not None:
             self.set_floor(self.plan.nodes[self.directions.route.nodes[0]].floor)
         elif self.plan.here_node in self.plan.nodes:
             self.set_floor(self.plan.nodes[self.plan.here_node].floor)
-        if self.app.sm.current == self.name:
-            self.app.audio.entered(self)   # the route is read, step by step
 
     def set_step_free(self, on: bool):
         if on != self.step_free:
@@ -244,6 +271,7 @@ class WayfindingMapScreen(Screen):
     def reset(self):
         """For the app's idle reset: forget the destination and the step-free choice, so the
         next visitor starts afresh."""
+        self._prepared = None
         self.goal = ""
         self.step_free = False
         self.directions = None
@@ -255,6 +283,7 @@ class WayfindingMapScreen(Screen):
 
     # -- building the view --------------------------------------------------------------
     def _refresh(self, record: bool = False):
+        self._prepared = None   # what it was made ready for may change (language, step-free)
         if not self.goal:
             return
         lang = self.app.lang
