@@ -19,6 +19,7 @@ from screens.kvload import load_kv_for
 from screens.ticket_controller import ticket_controller
 from screens.ticket_widgets import pixels_texture, png_pixels
 
+WAY_AHEAD_S = 0.3   # after the ticket shows: its own frames first
 _STATUS = {"printing": "ticket.printing", "printed": "ticket.take_ticket",
            "failed": "ticket.print_failed"}
 
@@ -51,6 +52,14 @@ class TicketIssuedScreen(Screen):
 
     def on_enter(self, *_):
         self._speech_ev = Clock.schedule_interval(lambda _dt: self._speech_label(), 0.25)
+        Clock.schedule_once(lambda _dt: self._way_ahead(), WAY_AHEAD_S)
+
+    def _way_ahead(self):
+        """"Show me the way" is a likely next tap: while the visitor reads the ticket, the map
+        (when built) gets the route to the desk ready, as a finger on a destination does."""
+        way = self.app.screen("wayfinding_map")
+        if way is not None and self.place and self.app.sm.current == self.name:
+            way.prepare(self.place)
 
     def on_leave(self, *_):
         if self._speech_ev is not None:

@@ -324,3 +324,53 @@ def test_a_destination_tap_shows_a_route_made_while_the_finger_was_down(ui, monk
     touch.touch_up()
     ui.frames(30)
     assert ui.current == "wayfinding_destinations" and shown() == ["desk-5", "toilets"]
+
+
+def _hall():
+    """The example site with its floor plan, on the start screen of all three functions."""
+    import tomllib
+    from pathlib import Path
+
+    from kiosk.config.loader import merge
+    root = Path(__file__).resolve().parents[2]
+    site = tomllib.loads((root / "config" / "example-site.toml").read_text(encoding="utf-8"))
+    site = merge(site, _floorplan())
+    site["device"] = {**site.get("device", {}), "role": "home"}
+    site["devices"] = {"printer": {"url": "dummy://?state=online"}, "speech": {"url": ""},
+                       "scanner": {"url": "sim://"}}
+    return site
+
+
+@pytest.mark.parametrize("ui", [_hall()], indirect=True, ids=["hall"])
+def test_show_me_the_way_finds_the_route_made_while_the_visitor_read_the_ticket(ui, monkeypatch):
+    """On the ticket screen, "show me the way" is a likely next tap: the map makes the route to
+    the desk meanwhile, and the tap shows it without rendering a label."""
+    from kivy.core.window import Window
+
+    from screens.registry import REACHABLE
+    from screens.ticket_controller import ticket_controller
+    for name in REACHABLE["home"]:
+        ui.app._build(name)
+    ui.app.show("ticket_services")
+    ui.frames(30)
+    ctl = ticket_controller(ui.app)
+    ctl.flush(5)
+    ui.tap(ui.screen().tiles["passport"])
+    ctl.flush(5)
+    assert ui.until(lambda: ui.current == "ticket_issued")
+    issued = ui.screen()
+    assert issued.place
+    ui.frames(60)   # the visitor reads the ticket for a second
+    renders = []
+    _spy(monkeypatch, LabelBase, "_render_real", lambda s, _n: renders.append(s.text))
+    first = []
+    record = lambda *_: first or ui.current != "wayfinding_map" or first.append(list(renders))  # noqa: E731
+    Window.bind(on_flip=record)
+    try:
+        ui.tap(issued.ids.show_way)
+        ui.frames(2)
+    finally:
+        Window.unbind(on_flip=record)
+    assert ui.current == "wayfinding_map" and ui.screen().goal == issued.place
+    assert first == [[]], first
+    assert [e.payload["to"] for e in ui.store.outbox_events("route.shown")] == [issued.place]
