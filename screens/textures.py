@@ -15,6 +15,10 @@ changes the text or size of every label on every one of them: ~120 label renders
 instead of the dozen on the screen in view. Their renders are kept (`_waiting`) and asked for
 again when their screen enters (`entering`, called by screens/transition.py), in the same frame.
 
+A screen's own reaction to a language change can wait the same way (`when_shown`): the
+wayfinding destinations rebuild their grouped list (3-14 ms), which nobody sees until the
+screen is shown.
+
 Layouts on a hidden screen wait the same way (a large-text toggle resizes every label on every
 built screen: ~90 layouts a tap): their `do_layout` is asked for again when the screen enters.
 
@@ -46,6 +50,7 @@ _waiting: WeakKeyDictionary = WeakKeyDictionary()   # hidden screen -> its label
 _waiting_layouts: WeakKeyDictionary = WeakKeyDictionary()   # hidden screen -> layouts not done
 _warming: WeakSet = WeakSet()   # hidden screens laid out and rendered as if shown, just now
 _unfilled: WeakSet = WeakSet()  # labels of views out of the window whose pixels are not made yet
+_waiting_calls: WeakKeyDictionary = WeakKeyDictionary()   # hidden screen -> {fn(screen): None}
 WARM_S = 0.05   # after the tap that put work off (its frame is drawn first), and between two
                 # screens (the clock's layout and render triggers run meanwhile)
 _warm_trigger = None
@@ -87,11 +92,11 @@ def _warm_next(_dt=None) -> None:
         if texture is not None and texture is label.texture:
             texture.bind()
     _unfilled.clear()
-    for screen in list(_waiting_layouts.keys()) + list(_waiting.keys()):
+    for screen in list(_waiting_calls.keys()) + list(_waiting_layouts.keys()) + list(_waiting.keys()):
         manager = screen.manager
         if manager is None:   # taken out of the app: nothing to draw it for
-            _waiting.pop(screen, None)
-            _waiting_layouts.pop(screen, None)
+            for waiting in (_waiting, _waiting_layouts, _waiting_calls):
+                waiting.pop(screen, None)
             continue
         if manager.current_screen is screen:
             continue
@@ -114,12 +119,28 @@ def warm(screen) -> None:
 
 
 def pending() -> int:
-    """How many hidden screens still have layouts or renders put off."""
-    return len(set(_waiting_layouts.keys()) | set(_waiting.keys()))
+    """How many hidden screens still have work put off."""
+    return len(set(_waiting_layouts.keys()) | set(_waiting.keys()) | set(_waiting_calls.keys()))
+
+
+def when_shown(screen, fn) -> None:
+    """`fn(screen)` now when the screen is in view (or being warmed up), else the next time it
+    is warmed up or entered, once however often it was asked for: a language change that
+    rebuilds a hidden screen's list (wayfinding destinations: 3-14 ms) waits until the tap's
+    frame is drawn. `fn` is a plain function, not a bound method (no reference to the screen
+    is kept beyond its own life)."""
+    if _hidden(screen):
+        _waiting_calls.setdefault(screen, {})[fn] = None
+        _put_off()
+    else:
+        fn(screen)
 
 
 def entering(screen) -> None:
-    """The screen is about to be shown: its labels waiting for a render get it before the frame."""
+    """The screen is about to be shown: work put off on it is done before the frame (calls,
+    then renders and layouts)."""
+    for fn in _waiting_calls.pop(screen, ()):
+        fn(screen)
     for label in _waiting.pop(screen, ()):
         label._trigger_texture()
     for layout in _waiting_layouts.pop(screen, ()):

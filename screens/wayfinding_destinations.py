@@ -13,7 +13,7 @@ from kivy.uix.screenmanager import Screen
 from kivy.uix.widget import Widget
 
 from kiosk.wayfinding.plan import place_groups
-from screens import widgets  # noqa: F401 - TopBar, KLabel, BigButton used in the .kv
+from screens import textures, widgets  # noqa: F401 - TopBar, KLabel, BigButton used in the .kv
 from screens.kvload import load_kv_for
 from screens.wayfinding_audio import destinations_audio_view
 from screens.wayfinding_shared import draw_icon, wayfinding_plan
@@ -49,7 +49,8 @@ class WayfindingDestinationsScreen(Screen):
         self.plan = wayfinding_plan(self.app)
         self._buttons: dict[str, DestinationButton] = {}  # built once, relabelled on language
         self._headers: dict[str, Widget] = {}
-        self.app.bind(lang=lambda *_: self._fill())
+        # in another language the groups may come in another order: rebuilt, when next shown
+        self.app.bind(lang=lambda *_: textures.when_shown(self, WayfindingDestinationsScreen._fill))
         self._fill()
 
     def _fill(self):

@@ -20,6 +20,31 @@ def _spy(monkeypatch, cls, name, record):
     monkeypatch.setattr(cls, name, spy)
 
 
+def _floorplan():
+    import tomllib
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2]
+    site = tomllib.loads((root / "config" / "example-floorplan.toml").read_text(encoding="utf-8"))
+    site["devices"] = {"speech": {"url": ""}}
+    return site
+
+
+def _hall(**ui):
+    """The example site with its floor plan, on the start screen of all three functions."""
+    import tomllib
+    from pathlib import Path
+
+    from kiosk.config.loader import merge
+    root = Path(__file__).resolve().parents[2]
+    site = tomllib.loads((root / "config" / "example-site.toml").read_text(encoding="utf-8"))
+    site = merge(site, _floorplan())
+    site["device"] = {**site.get("device", {}), "role": "home"}
+    site["devices"] = {"printer": {"url": "dummy://?state=online"}, "speech": {"url": ""},
+                       "scanner": {"url": "sim://"}}
+    site["ui"] = {**site.get("ui", {}), **ui}
+    return site
+
+
 def test_a_smiley_tap_renders_no_label_and_leaves_the_disk_to_the_writer(ui, monkeypatch):
     """From the finger lifting off a smiley to the reasons screen drawn, the Kivy thread renders
     no label (the reasons screen was laid out and rendered while the finger was on the glass:
@@ -90,7 +115,7 @@ def test_a_smiley_tap_draws_one_frame_and_it_is_the_reasons_screen(ui):
     assert len(shown) == 1, f"{len(shown)} frames drawn for one tap"
 
 
-@pytest.mark.parametrize("ui", [{"device": {"role": "home"}}], indirect=True, ids=["home"])
+@pytest.mark.parametrize("ui", [_hall(languages=["nl", "en"])], indirect=True, ids=["hall"])
 def test_a_language_switch_renders_the_screen_in_view_and_the_hidden_ones_after_its_frame(ui, monkeypatch):
     """The screens a visitor can reach are built ahead. A language switch renders the screen in
     view in the tap's frame; the hidden screens follow in the time the visitor looks at it
@@ -101,13 +126,15 @@ def test_a_language_switch_renders_the_screen_in_view_and_the_hidden_ones_after_
 
     from screens import textures
     from screens.registry import REACHABLE
+    from screens.wayfinding_destinations import WayfindingDestinationsScreen
     for name in REACHABLE["home"]:
         ui.app._build(name)
     ui.frames(60)
     home = ui.screen()
     visible = sum(isinstance(w, Label) for w in home.walk())
-    renders = []
+    renders, fills = [], []
     _spy(monkeypatch, LabelBase, "_render_real", lambda s, _n: renders.append(s.text))
+    _spy(monkeypatch, WayfindingDestinationsScreen, "_fill", lambda _s, _n: fills.append(ui.app.lang))
     bar = next(w for w in home.walk() if type(w).__name__ == "TopBar")
     touch = UnitTestTouch(*ui._stable_center(bar.ids.lang_button))
     touch.touch_down()
@@ -118,10 +145,15 @@ def test_a_language_switch_renders_the_screen_in_view_and_the_hidden_ones_after_
     assert ui.app.lang == "en"
     assert 0 < len(renders) <= visible, (len(renders), visible, renders)
     assert textures.pending() > 0            # the hidden screens wait for the frame to be drawn
+    assert fills == []                       # the destinations' list too
     renders.clear()
     ui.frames(60)                            # a second in which the visitor reads the screen
     assert textures.pending() == 0
     assert len(renders) > visible, renders   # the hidden screens were rendered meanwhile
+    assert fills == ["en"]
+    dest = ui.screen("wayfinding_destinations")
+    place = next(iter(dest.plan.places.values()))
+    assert dest.button(place.id).label == place.name("en") != place.name("nl")
     renders.clear()
     ui.tap(home.ids.tickets)                 # a hidden screen shows in English at once
     services = ui.screen()
@@ -264,15 +296,6 @@ def test_a_service_tap_shows_a_ticket_rendered_while_the_finger_was_down(ui, mon
     assert "A004" in rendered
 
 
-def _floorplan():
-    import tomllib
-    from pathlib import Path
-    root = Path(__file__).resolve().parents[2]
-    site = tomllib.loads((root / "config" / "example-floorplan.toml").read_text(encoding="utf-8"))
-    site["devices"] = {"speech": {"url": ""}}
-    return site
-
-
 @pytest.mark.parametrize("ui", [_floorplan()], indirect=True, ids=["floorplan"])
 def test_a_destination_tap_shows_a_route_made_while_the_finger_was_down(ui, monkeypatch):
     """A finger on a destination has the map screen, still hidden, make the route, its steps and
@@ -324,21 +347,6 @@ def test_a_destination_tap_shows_a_route_made_while_the_finger_was_down(ui, monk
     touch.touch_up()
     ui.frames(30)
     assert ui.current == "wayfinding_destinations" and shown() == ["desk-5", "toilets"]
-
-
-def _hall():
-    """The example site with its floor plan, on the start screen of all three functions."""
-    import tomllib
-    from pathlib import Path
-
-    from kiosk.config.loader import merge
-    root = Path(__file__).resolve().parents[2]
-    site = tomllib.loads((root / "config" / "example-site.toml").read_text(encoding="utf-8"))
-    site = merge(site, _floorplan())
-    site["device"] = {**site.get("device", {}), "role": "home"}
-    site["devices"] = {"printer": {"url": "dummy://?state=online"}, "speech": {"url": ""},
-                       "scanner": {"url": "sim://"}}
-    return site
 
 
 @pytest.mark.parametrize("ui", [_hall()], indirect=True, ids=["hall"])
