@@ -69,8 +69,13 @@ class PictogramButton:
     icon_room = NumericProperty(0)
 
     def __init__(self, **kw):
+        from kivy.clock import Clock
         self._icon_group = None
         self._above = 0.0
+        # the shapes once per frame, before it is drawn: a large-text toggle or a layout pass
+        # changes a button's font size, size, position and text size one after another
+        # (~1200 drawings of ~500 pictograms a toggle, 14 ms, when each change drew them)
+        self._shapes_soon = Clock.create_trigger(self._draw_shapes, -1)
         super().__init__(**kw)
         from kivy.app import App
         app = App.get_running_app()
@@ -125,12 +130,17 @@ class PictogramButton:
         return None
 
     def _draw_icon(self, *_):
+        """Where the pictogram goes (the room the word gives up, at once: the layout needs it);
+        its shapes are drawn before the next frame."""
         place, room = self._place()
         self.icon_room = room if place == "beside" else 0
         above = room if place == "above" else 0.0
         if above != self._above:
             self._above = above
             self.padding = [self.padding[0], above, self.padding[2], self.padding[3]]
+        self._shapes_soon()
+
+    def _draw_shapes(self, *_):
         box = self.icon_box()
         if self._icon_group is None:
             if box is None:

@@ -382,3 +382,25 @@ def test_show_me_the_way_finds_the_route_made_while_the_visitor_read_the_ticket(
     assert ui.current == "wayfinding_map" and ui.screen().goal == issued.place
     assert first == [[]], first
     assert [e.payload["to"] for e in ui.store.outbox_events("route.shown")] == [issued.place]
+
+
+@pytest.mark.parametrize("ui", [_hall()], indirect=True, ids=["hall"])
+def test_a_large_text_toggle_draws_the_pictograms_once_a_layout_pass(ui, monkeypatch):
+    """A toggle changes every pictogram button's font size, then its size, position and text
+    size as the layouts follow. The pictogram's shapes are drawn before the frame, not at each
+    change (screens/pictogram.py): measured 177 drawings of 61 pictograms over the toggle and
+    the second after it (the hidden screens laid out one by one), against 529 when every
+    change drew them."""
+    from screens.pictogram import PictogramButton
+    from screens.registry import REACHABLE
+    for name in REACHABLE["home"]:
+        ui.app._build(name)
+    ui.frames(60)
+    drawn = []
+    _spy(monkeypatch, PictogramButton, "icon_box", lambda b, _n: drawn.append(id(b)))
+    bar = next(w for w in ui.screen().walk() if type(w).__name__ == "TopBar")
+    ui.tap(bar.ids.large_text)
+    assert ui.app.accessible
+    ui.frames(60)                # the hidden screens are laid out between taps
+    assert len(set(drawn)) >= 25, "the pictograms were not drawn again"
+    assert len(drawn) <= 4 * len(set(drawn)), f"{len(drawn)} drawings of {len(set(drawn))} pictograms"
