@@ -21,7 +21,7 @@ from kiosk import theme
 from kiosk.bidi_text import is_rtl_language
 from kiosk.feedback.flow import Outcome, Phase
 from kiosk.session import Step
-from screens import appliance, low_reach, registry, rtl, textures, widgets  # noqa: F401 - widgets: shared kv classes
+from screens import appliance, label_pixels, low_reach, registry, rtl, textures, widgets  # noqa: F401 - widgets: shared kv classes
 from screens.audio_mode import AudioBridge
 from screens.help_mode import HelpBridge
 from screens.idle_throttle import IdleThrottle
@@ -106,6 +106,7 @@ class KioskApp(StaffMode, App):
         rtl.install()       # right-to-left labels drawn shaped and in order (screens/rtl.py)
         rtl.set_mirrored(is_rtl_language(self.lang))   # not what an app before it left behind
         textures.install()  # label text re-renders into new textures (screens/textures.py)
+        label_pixels.install()   # a label's pixels kept in its texture only (screens/label_pixels.py)
         self.core.start()
         Window.bind(size=lambda *_: self._update_metrics())
         Window.bind(on_touch_down=self._any_touch, on_touch_move=self._any_touch_move,

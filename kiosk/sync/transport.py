@@ -8,10 +8,12 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import requests
+from typing import TYPE_CHECKING
 
 from kiosk import __version__
+
+if TYPE_CHECKING:
+    import requests
 
 
 class ReplyKind(enum.Enum):
@@ -60,6 +62,7 @@ class Transport:
                  verify_tls: bool = True, ca_file: str = "", boot_id: str = ""):
         self.endpoint = url.rstrip("/") + "/api/v1/events"
         self.timeout = (connect_timeout, read_timeout)
+        import requests   # here, not at the top: a kiosk that sends nowhere never loads it (~5 MiB)
         self.session = requests.Session()
         # passed with every request: a Session's own `verify` loses to REQUESTS_CA_BUNDLE in the environment
         self.verify: bool | str = ca_file if (verify_tls and ca_file) else verify_tls
@@ -76,6 +79,7 @@ class Transport:
 
     def post_body(self, body: bytes) -> Reply:
         """POST an encoded {"events": [...]} body; every outcome becomes a Reply."""
+        import requests   # loaded by __init__: a lookup here
         headers = {"X-Kiosk-Boot-Id": self.boot_id, "X-Kiosk-Monotonic": f"{time.monotonic():.3f}"}
         try:
             r = self.session.post(self.endpoint, data=body, headers=headers, timeout=self.timeout, verify=self.verify)

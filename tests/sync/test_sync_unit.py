@@ -203,3 +203,15 @@ def test_start_and_stop_in_either_order_never_raise(tmp_path):
         t.join(5)
     assert all(w._thread is None or not w._thread.is_alive() for w in racing)
     store.close()
+
+
+def test_requests_is_loaded_only_for_a_transport():
+    """A kiosk without sync.url runs the worker (heartbeats, outbox bounds) but sends nowhere:
+    it never loads requests (~5 MiB resident, issue #19). A transport loads it."""
+    import subprocess
+    import sys
+    code = ("import sys, kiosk.sync.worker; assert 'requests' not in sys.modules, 'loaded by the worker'; "
+            "from kiosk.sync.transport import Transport; Transport('http://127.0.0.1:9', 't').close(); "
+            "assert 'requests' in sys.modules")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr[-2000:]
