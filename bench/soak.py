@@ -98,9 +98,9 @@ class KivyTime:
 
 def fast_tap(ui, widget):
     """A real touch down/up on the widget, with fewer frames than the test driver uses."""
-    from kivy.tests.common import UnitTestTouch
+    from finger import Finger
     x, y = widget.to_window(*widget.center)
-    t = UnitTestTouch(x, y)
+    t = Finger(x, y)
     t.touch_down()
     t.touch_up()
     ui.frames(2)

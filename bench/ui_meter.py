@@ -12,7 +12,7 @@ from kivy.base import EventLoop
 from kivy.core.text import LabelBase
 from kivy.core.window import Window
 from kivy.graphics.opengl import GL_RGBA, GL_UNSIGNED_BYTE, glFinish, glReadPixels
-from kivy.tests.common import UnitTestTouch
+from finger import Finger
 from kivy.uix.label import Label
 
 TAP_S = 0.1   # how long a finger rests on the glass in a tap
@@ -146,7 +146,7 @@ class Meter:
         x, y = self.center(widget)
         self.pump(LOOK_S)
         self.quiet()
-        touch = UnitTestTouch(x, y)
+        touch = Finger(x, y)
         touch.touch_down()
         self.pump(TAP_S)      # the finger rests on the glass (the pressed look is drawn)
         self.quiet()

@@ -8,7 +8,7 @@ from pathlib import Path
 from kivy.app import App
 from kivy.base import EventLoop
 from kivy.core.window import Window
-from kivy.tests.common import UnitTestTouch
+from finger import Finger
 
 from kiosk.clock import FakeClock
 from kiosk.storage.store import Store
@@ -95,7 +95,7 @@ class UiDriver:
     # -- input -------------------------------------------------------------------
     def tap(self, widget):
         x, y = self._stable_center(widget)
-        touch = UnitTestTouch(x, y)
+        touch = Finger(x, y)
         touch.touch_down()
         self.frames(1)
         touch.touch_up()
@@ -116,7 +116,7 @@ class UiDriver:
         return x, y
 
     def tap_at(self, x: float, y: float):
-        touch = UnitTestTouch(x, y)
+        touch = Finger(x, y)
         touch.touch_down()
         self.frames(1)
         touch.touch_up()
