@@ -1,6 +1,8 @@
-"""What a smiley tap costs the Kivy thread (issue #19's stall): no label texture is rewritten in
-place (a rewrite waits for every queued frame still reading it: 0.4-1.2 s measured here, see
-screens/textures.py) and no database work runs on the Kivy thread (the writer thread does it)."""
+"""What a tap costs the Kivy thread (issue #19's stall): no label texture is rewritten in place
+(a rewrite waits for every queued frame still reading it: 0.4-1.2 s measured here, see
+screens/textures.py), no database work runs on the Kivy thread (the writer thread does it),
+hidden screens wait for the tap's frame, pictograms are drawn once a layout pass. What is made
+while the finger rests: test_ui_tap_ahead.py."""
 import threading
 
 import pytest
@@ -8,41 +10,7 @@ import pytest
 from kivy.core.text import LabelBase
 
 from kiosk.storage.store import Store
-
-
-def _spy(monkeypatch, cls, name, record):
-    real = getattr(cls, name)
-
-    def spy(self, *a, **kw):
-        record(self, name)
-        return real(self, *a, **kw)
-    spy.__name__ = real.__name__
-    monkeypatch.setattr(cls, name, spy)
-
-
-def _floorplan():
-    import tomllib
-    from pathlib import Path
-    root = Path(__file__).resolve().parents[2]
-    site = tomllib.loads((root / "config" / "example-floorplan.toml").read_text(encoding="utf-8"))
-    site["devices"] = {"speech": {"url": ""}}
-    return site
-
-
-def _hall(**ui):
-    """The example site with its floor plan, on the start screen of all three functions."""
-    import tomllib
-    from pathlib import Path
-
-    from kiosk.config.loader import merge
-    root = Path(__file__).resolve().parents[2]
-    site = tomllib.loads((root / "config" / "example-site.toml").read_text(encoding="utf-8"))
-    site = merge(site, _floorplan())
-    site["device"] = {**site.get("device", {}), "role": "home"}
-    site["devices"] = {"printer": {"url": "dummy://?state=online"}, "speech": {"url": ""},
-                       "scanner": {"url": "sim://"}}
-    site["ui"] = {**site.get("ui", {}), **ui}
-    return site
+from tap_kit import hall, spy
 
 
 def test_a_smiley_tap_renders_no_label_and_leaves_the_disk_to_the_writer(ui, monkeypatch):
@@ -61,9 +29,9 @@ def test_a_smiley_tap_renders_no_label_and_leaves_the_disk_to_the_writer(ui, mon
         if before is not None and self.texture is before and before is not self.texture_1px:
             in_place.append(self.text)
     monkeypatch.setattr(LabelBase, "refresh", refresh)
-    _spy(monkeypatch, LabelBase, "_render_real", lambda s, _n: renders.append(s.text))
+    spy(monkeypatch, LabelBase, "_render_real", lambda s, _n: renders.append(s.text))
     for name in ("query", "transaction", "execute_durable"):
-        _spy(monkeypatch, Store, name, lambda _s, n: db_on_kivy.append(n)
+        spy(monkeypatch, Store, name, lambda _s, n: db_on_kivy.append(n)
              if threading.current_thread() is threading.main_thread() else None)
     ui.frames(120)   # the start screen is up and the screens ahead are built and rendered
     while_down = []
@@ -115,7 +83,7 @@ def test_a_smiley_tap_draws_one_frame_and_it_is_the_reasons_screen(ui):
     assert len(shown) == 1, f"{len(shown)} frames drawn for one tap"
 
 
-@pytest.mark.parametrize("ui", [_hall(languages=["nl", "en"])], indirect=True, ids=["hall"])
+@pytest.mark.parametrize("ui", [hall(languages=["nl", "en"])], indirect=True, ids=["hall"])
 def test_a_language_switch_renders_the_screen_in_view_and_the_hidden_ones_after_its_frame(ui, monkeypatch):
     """The screens a visitor can reach are built ahead. A language switch renders the screen in
     view in the tap's frame; the hidden screens follow in the time the visitor looks at it
@@ -133,8 +101,8 @@ def test_a_language_switch_renders_the_screen_in_view_and_the_hidden_ones_after_
     home = ui.screen()
     visible = sum(isinstance(w, Label) for w in home.walk())
     renders, fills = [], []
-    _spy(monkeypatch, LabelBase, "_render_real", lambda s, _n: renders.append(s.text))
-    _spy(monkeypatch, WayfindingDestinationsScreen, "_fill", lambda _s, _n: fills.append(ui.app.lang))
+    spy(monkeypatch, LabelBase, "_render_real", lambda s, _n: renders.append(s.text))
+    spy(monkeypatch, WayfindingDestinationsScreen, "_fill", lambda _s, _n: fills.append(ui.app.lang))
     bar = next(w for w in home.walk() if type(w).__name__ == "TopBar")
     touch = UnitTestTouch(*ui._stable_center(bar.ids.lang_button))
     touch.touch_down()
@@ -185,8 +153,8 @@ def test_the_language_list_comes_back_rendered_and_a_choice_draws_one_frame(ui, 
     assert ui.app.lang == "en" and chooser() is None
 
     renders, built = [], []
-    _spy(monkeypatch, LabelBase, "_render_real", lambda s, _n: renders.append(s.text))
-    _spy(monkeypatch, Widget, "__init__", lambda s, _n: built.append(type(s).__name__))
+    spy(monkeypatch, LabelBase, "_render_real", lambda s, _n: renders.append(s.text))
+    spy(monkeypatch, Widget, "__init__", lambda s, _n: built.append(type(s).__name__))
     ui.tap(bar.ids.lang_button)
     assert chooser() is first
     assert renders == [] and built == [], (renders, built)
@@ -227,164 +195,14 @@ def test_the_language_list_is_rendered_in_large_text_before_it_opens_again(ui, m
     assert ui.app.accessible
     ui.frames(60)                        # the visitor looks at the screen in large text
     renders = []
-    _spy(monkeypatch, LabelBase, "_render_real", lambda s, _n: renders.append(s.text))
+    spy(monkeypatch, LabelBase, "_render_real", lambda s, _n: renders.append(s.text))
     ui.tap(bar.ids.lang_button)
     assert chooser() is not None
     names = {b.text for b in chooser().buttons}
     assert [t for t in renders if t in names] == []
 
 
-TICKETS = {"device": {"role": "tickets"},
-           "services": [{"id": "passport", "prefix": "A", "names": {"nl": "Paspoort", "en": "Passport"},
-                         "pictogram": "passport", "wait_at": {"nl": "Wachtruimte B", "en": "Waiting area B"}},
-                        {"id": "moving", "prefix": "C", "names": {"nl": "Verhuizen", "en": "Moving house"},
-                         "pictogram": "moving"}],
-           "tickets": {"qr_url": "https://central.example.nl/t/{token}"},
-           "devices": {"printer": {"url": "dummy://?state=online"}, "speech": {"url": "dummy://"},
-                       "scanner": {"url": "sim://"}}}
-
-
-@pytest.mark.parametrize("ui", [TICKETS], indirect=True, ids=["tickets"])
-def test_a_service_tap_shows_a_ticket_rendered_while_the_finger_was_down(ui, monkeypatch):
-    """While the finger rests on a service's tile the ticket it would get is worked out on the
-    ticket worker and put on the hidden ticket screen (screens/ticket_issued.py `prepare`); the
-    release takes the ticket and shows it without rendering a label. When a ticket is taken
-    elsewhere between press and release, the screen shows the real number, not the foreseen."""
-    from kivy.core.window import Window
-    from kivy.tests.common import UnitTestTouch
-
-    from screens.ticket_controller import ticket_controller
-    ctl = ticket_controller(ui.app)
-    renders = []
-    _spy(monkeypatch, LabelBase, "_render_real", lambda s, _n: renders.append(s.text))
-
-    def tap(service_id, while_down=lambda: None):
-        ui.frames(60)
-        services = ui.screen("ticket_services")
-        touch = UnitTestTouch(*ui._stable_center(services.tiles[service_id]))
-        touch.touch_down()
-        for _ in range(6):     # a tap: the finger rests on the glass for 0.1 s
-            ctl.flush(5)
-            ui.frames(1)
-        while_down()
-        renders.clear()
-        first = []   # (number, renders) when the first frame with the ticket was drawn
-
-        def drawn(*_):
-            if not first and ui.current == "ticket_issued" and ctl.result is not None:
-                # the paper may be out of the printer already: that is news, and renders
-                printed = ui.app.tr("ticket.take_ticket")
-                first.append((ui.screen().ids.number.text, [t for t in renders if t != printed]))
-        Window.bind(on_flip=drawn)
-        try:
-            touch.touch_up()
-            ctl.service.worker.flush(5)   # the number taken before a frame passes (not timed here)
-            assert ui.until(lambda: bool(first))
-        finally:
-            Window.unbind(on_flip=drawn)
-        ctl.flush(5)
-        ctl.done()
-        assert ui.until(lambda: ui.current == "ticket_services")
-        return first[0]
-
-    for sid, number in (("passport", "A001"), ("moving", "C001"), ("passport", "A002")):
-        assert tap(sid) == (number, [])
-        ui.advance(10)   # past the interval in which the same service again is the same ticket
-    book = ui.app.core.tickets.issuer.book   # as a desk or another kiosk would take one
-    number, rendered = tap("passport", while_down=lambda: book.issue("passport", "A", "nl"))
-    assert number == "A004"       # A003 was taken meanwhile; A003 had been foreseen
-    assert "A004" in rendered
-
-
-@pytest.mark.parametrize("ui", [_floorplan()], indirect=True, ids=["floorplan"])
-def test_a_destination_tap_shows_a_route_made_while_the_finger_was_down(ui, monkeypatch):
-    """A finger on a destination has the map screen, still hidden, make the route, its steps and
-    the map (WayfindingMapScreen.prepare); the release shows them without rendering a label and
-    records the route once. A finger that slides away to scroll records nothing."""
-    from kivy.core.window import Window
-    from kivy.tests.common import UnitTestTouch
-
-    if ui.app.screen("wayfinding_map") is None:
-        ui.app._build("wayfinding_map")
-    renders = []
-    _spy(monkeypatch, LabelBase, "_render_real", lambda s, _n: renders.append(s.text))
-
-    def shown():
-        return [e.payload["to"] for e in ui.store.outbox_events("route.shown")]
-
-    for place, title in (("desk-5", "Balie 5 (Vergunningen)"), ("toilets", "Toiletten")):
-        ui.frames(60)
-        touch = UnitTestTouch(*ui._stable_center(ui.screen("wayfinding_destinations").button(place)))
-        touch.touch_down()
-        ui.frames(6)          # the finger rests on the glass for 0.1 s
-        assert ui.screen("wayfinding_map").ids.title.text == title
-        renders.clear()
-        first = []
-
-        def drawn(*_):
-            if not first and ui.current == "wayfinding_map":
-                first.append(list(renders))
-        Window.bind(on_flip=drawn)
-        try:
-            touch.touch_up()
-            assert ui.until(lambda: bool(first))
-        finally:
-            Window.unbind(on_flip=drawn)
-        assert first == [[]], first
-        m = ui.screen()
-        assert m.ids.title.text == title and m.ids.map.drawing is not None
-        ui.tap(m.ids.back)
-        assert ui.current == "wayfinding_destinations"
-    assert shown() == ["desk-5", "toilets"]
-
-    btn = ui.screen().button("desk-1")   # a scroll that starts on a button: no route
-    x, y = ui._stable_center(btn)
-    touch = UnitTestTouch(x, y)
-    touch.touch_down()
-    for dy in range(1, 8):
-        touch.touch_move(x, y + dy * 30)
-        ui.frames(1)
-    touch.touch_up()
-    ui.frames(30)
-    assert ui.current == "wayfinding_destinations" and shown() == ["desk-5", "toilets"]
-
-
-@pytest.mark.parametrize("ui", [_hall()], indirect=True, ids=["hall"])
-def test_show_me_the_way_finds_the_route_made_while_the_visitor_read_the_ticket(ui, monkeypatch):
-    """On the ticket screen, "show me the way" is a likely next tap: the map makes the route to
-    the desk meanwhile, and the tap shows it without rendering a label."""
-    from kivy.core.window import Window
-
-    from screens.registry import REACHABLE
-    from screens.ticket_controller import ticket_controller
-    for name in REACHABLE["home"]:
-        ui.app._build(name)
-    ui.app.show("ticket_services")
-    ui.frames(30)
-    ctl = ticket_controller(ui.app)
-    ctl.flush(5)
-    ui.tap(ui.screen().tiles["passport"])
-    ctl.flush(5)
-    assert ui.until(lambda: ui.current == "ticket_issued")
-    issued = ui.screen()
-    assert issued.place
-    ui.frames(60)   # the visitor reads the ticket for a second
-    renders = []
-    _spy(monkeypatch, LabelBase, "_render_real", lambda s, _n: renders.append(s.text))
-    first = []
-    record = lambda *_: first or ui.current != "wayfinding_map" or first.append(list(renders))  # noqa: E731
-    Window.bind(on_flip=record)
-    try:
-        ui.tap(issued.ids.show_way)
-        ui.frames(2)
-    finally:
-        Window.unbind(on_flip=record)
-    assert ui.current == "wayfinding_map" and ui.screen().goal == issued.place
-    assert first == [[]], first
-    assert [e.payload["to"] for e in ui.store.outbox_events("route.shown")] == [issued.place]
-
-
-@pytest.mark.parametrize("ui", [_hall()], indirect=True, ids=["hall"])
+@pytest.mark.parametrize("ui", [hall()], indirect=True, ids=["hall"])
 def test_a_large_text_toggle_draws_the_pictograms_once_a_layout_pass(ui, monkeypatch):
     """A toggle changes every pictogram button's font size, then its size, position and text
     size as the layouts follow. The pictogram's shapes are drawn before the frame, not at each
@@ -397,7 +215,7 @@ def test_a_large_text_toggle_draws_the_pictograms_once_a_layout_pass(ui, monkeyp
         ui.app._build(name)
     ui.frames(60)
     drawn = []
-    _spy(monkeypatch, PictogramButton, "icon_box", lambda b, _n: drawn.append(id(b)))
+    spy(monkeypatch, PictogramButton, "icon_box", lambda b, _n: drawn.append(id(b)))
     bar = next(w for w in ui.screen().walk() if type(w).__name__ == "TopBar")
     ui.tap(bar.ids.large_text)
     assert ui.app.accessible
