@@ -210,8 +210,9 @@ class WayfindingMapScreen(Screen):
         """A finger is down on a destination (screens/wayfinding_destinations.py): the route,
         its steps and the map are made on this screen, still hidden, and laid out and rendered
         at once (screens/textures.py), so that the release only shows them (issue #19)."""
-        if self.manager is None or self.manager.current == self.name:
-            return
+        if self.manager is None or self.manager.current == self.name \
+                or self._prepared == (place_id, self.step_free, self.app.lang):
+            return   # shown, or ready for it already (a second finger, or "show me the way")
         self._speak_button_placed()
         self.goal = place_id
         self._refresh()
