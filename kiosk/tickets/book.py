@@ -160,8 +160,11 @@ class TicketBook:
     def next_number(self, service_id: str) -> int:
         """The number the next ticket of the service would get now (nothing is taken): in
         today's current series, so it restarts when staff restart the numbers."""
-        rows = self.store.query(_NEXT_SQL, {"service": service_id, "day": self.today()})
-        return self._numbering(rows[0])[1]
+        return self._next(service_id, self.today())[1]
+
+    def _next(self, service_id: str, day: str) -> tuple[int, int]:
+        """(series, number) of the service's next ticket on `day`, read outside a transaction."""
+        return self._numbering(self.store.query(_NEXT_SQL, {"service": service_id, "day": day})[0])
 
     def foresee(self, service_id: str, prefix: str,
                 assume_served_after_min: int = 120) -> tuple[str, int]:
@@ -169,8 +172,7 @@ class TicketBook:
         `issue` would count them; nothing is taken (the ticket screen shows them ahead)."""
         now = self.clock.wall()
         day = local_day(now, self.tz)
-        series, number = self._numbering(
-            self.store.query(_NEXT_SQL, {"service": service_id, "day": day})[0])
+        series, number = self._next(service_id, day)
         ahead = self.store.query(_AHEAD_SQL, _ahead_args(service_id, day, series, number, now,
                                                          assume_served_after_min))[0]["n"]
         return format_label(prefix, number, self.number_format, self.number_width), ahead
