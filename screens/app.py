@@ -21,7 +21,7 @@ from kiosk import theme
 from kiosk.bidi_text import is_rtl_language
 from kiosk.feedback.flow import Outcome, Phase
 from kiosk.session import Step
-from screens import appliance, label_pixels, low_reach, registry, rtl, textures, widgets  # noqa: F401 - widgets: shared kv classes
+from screens import appliance, label_pixels, looks, low_reach, registry, rtl, textures, widgets  # noqa: F401 - widgets: shared kv classes
 from screens.audio_mode import AudioBridge
 from screens.help_mode import HelpBridge
 from screens.idle_throttle import IdleThrottle
@@ -118,6 +118,7 @@ class KioskApp(StaffMode, App):
         self._update_metrics()
         self._update_language_button()
         self.sm = ScreenManager(transition=InstantTransition())
+        self._looks = looks.Looks(self)
         self.show(self.start_screen())
         return self.sm
 
@@ -162,11 +163,13 @@ class KioskApp(StaffMode, App):
         Clock.schedule_once(lambda _dt: self._prebuild(names), PREBUILD_GAP_S)
 
     def _build(self, name: str):
-        screen = registry.screen_class(name)(name=name)
-        self._screens[name] = screen
+        def make():   # its kv rules read a look of its own (screens/looks.py)
+            made = registry.screen_class(name)(name=name)
+            if low_reach.applies(self, name):
+                low_reach.apply(made)
+            return made
+        screen = self._screens[name] = self._looks.build(make)
         screen.bind(on_enter=self.audio.entered, on_leave=self.audio.left)   # audio mode
-        if low_reach.applies(self, name):
-            low_reach.apply(screen)
         self.sm.add_widget(screen)
         return screen
 

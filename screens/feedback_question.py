@@ -5,6 +5,7 @@ from kivy.app import App
 from kivy.uix.screenmanager import Screen
 
 from kiosk.feedback.flow import ANSWER_WORDS, Outcome, sentiment
+from screens import looks
 from screens.kvload import load_kv_for
 from screens.widgets import SmileyButton
 
@@ -14,7 +15,7 @@ class FeedbackQuestionScreen(Screen):
         super().__init__(**kw)
         self._built_for = None
         self.app = App.get_running_app()
-        self.app.bind(lang=lambda *_: self._relabel())
+        looks.current(self.app).bind(lang=lambda *_: self._relabel())
 
     def on_pre_enter(self, *_):
         self.build_faces()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.uix.screenmanager import Screen
 
-from screens import textures
+from screens import looks, textures
 from screens.kvload import load_kv_for
 from screens.widgets import ReasonToggle
 
@@ -14,7 +14,7 @@ class FeedbackReasonsScreen(Screen):
         super().__init__(**kw)
         self.app = App.get_running_app()
         self._pool: dict[str, ReasonToggle] = {}  # reuse widgets: no texture leaks
-        self.app.bind(lang=lambda *_: self._relabel())
+        looks.current(self.app).bind(lang=lambda *_: self._relabel())
 
     def on_pre_enter(self, *_):
         flow = self.app.core.flow
@@ -40,7 +40,8 @@ class FeedbackReasonsScreen(Screen):
     def _toggle(self, rid: str) -> ReasonToggle:
         btn = self._pool.get(rid)
         if btn is None:
-            btn = ReasonToggle(reason_id=rid)
+            with looks.building(looks.of(self)):   # its rules read the screen's look
+                btn = ReasonToggle(reason_id=rid)
             btn.bind(on_release=self._toggled)
             self._pool[rid] = btn
         return btn

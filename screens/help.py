@@ -15,6 +15,7 @@ from kivy.uix.screenmanager import Screen
 
 from kiosk.help.desk import HelpState, Why
 from screens import widgets  # noqa: F401 - TopBar, KLabel, BigButton used in the .kv
+from screens import looks
 from screens.kvload import load_kv_for
 
 
@@ -27,7 +28,7 @@ class HelpScreen(Screen):
     def __init__(self, **kw):
         super().__init__(**kw)
         self.app = App.get_running_app()
-        self.app.bind(lang=lambda *_: self.refresh())
+        looks.current(self.app).bind(lang=lambda *_: self.refresh())
 
     @property
     def desk(self):

@@ -15,6 +15,7 @@ from kiosk.audio.focus import FocusItem
 from kiosk.audio.ticket import spoken_characters
 from screens.audio_mode import AudioView, text_item
 from screens import widgets  # noqa: F401 - TopBar, KLabel, BigButton used in the .kv
+from screens import looks
 from screens.kvload import load_kv_for
 from screens.ticket_controller import ticket_controller
 from screens.widgets import SecondaryButton
@@ -40,7 +41,7 @@ class TicketAppointmentScreen(Screen):
             self.ids.keypad.add_widget(b)
             self.key_buttons[ch] = b
         self.ctl.bind(message=lambda *_: self._show_message())
-        self.app.bind(lang=lambda *_: self._show_message())
+        looks.current(self.app).bind(lang=lambda *_: self._show_message())
 
     def on_pre_enter(self, *_):
         self.entry.clear()

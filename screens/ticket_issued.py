@@ -13,7 +13,7 @@ from kivy.uix.screenmanager import Screen
 from kiosk.audio.focus import FocusItem, sentences
 from kiosk.audio.ticket import spoken_issued
 from kiosk.tickets.render import people_line, wait_line
-from screens import textures, widgets  # noqa: F401 - TopBar, KLabel, BigButton used in the .kv
+from screens import looks, textures, widgets  # noqa: F401 - TopBar, KLabel, BigButton used in the .kv
 from screens.audio_mode import AudioView, text_item
 from screens.kvload import load_kv_for
 from screens.ticket_controller import ticket_controller
@@ -38,7 +38,7 @@ class TicketIssuedScreen(Screen):
         self._qr_of = None   # the PNG the QR's texture was made from
         self.ctl.bind(result=lambda *_: self.refresh(), print_status=lambda *_: self._status(),
                       qr_png=lambda *_: self._qr())
-        self.app.bind(lang=lambda *_: self.refresh())
+        looks.current(self.app).bind(lang=lambda *_: self.refresh())
 
     @property
     def idle_timeout_s(self) -> float:

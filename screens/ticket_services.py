@@ -14,6 +14,7 @@ from kiosk.tickets.pictograms import load_pictogram
 from screens.audio_mode import AudioView, text_item
 from screens import widgets  # noqa: F401 - TopBar, KLabel, BigButton used in the .kv
 from screens.widgets import HeldPress
+from screens import looks
 from screens.kvload import load_kv_for
 from screens.ticket_controller import ticket_controller
 from screens.ticket_widgets import mask_texture
@@ -35,7 +36,7 @@ class TicketServicesScreen(Screen):
         kw.setdefault("ctl", ticket_controller(self.app))  # the .kv binds to it
         super().__init__(**kw)
         self.tiles: dict[str, ServiceTile] = {}
-        self.app.bind(lang=lambda *_: self.relabel())
+        looks.current(self.app).bind(lang=lambda *_: self.relabel())
         self.ctl.bind(message=lambda *_: self._show_message())
         self._build()
 

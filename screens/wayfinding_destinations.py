@@ -13,7 +13,7 @@ from kivy.uix.screenmanager import Screen
 from kivy.uix.widget import Widget
 
 from kiosk.wayfinding.plan import place_groups
-from screens import textures, widgets  # noqa: F401 - TopBar, KLabel, BigButton used in the .kv
+from screens import looks, widgets  # noqa: F401 - TopBar, KLabel, BigButton used in the .kv
 from screens.kvload import load_kv_for
 from screens.wayfinding_audio import destinations_audio_view
 from screens.wayfinding_shared import draw_icon, wayfinding_plan
@@ -50,10 +50,16 @@ class WayfindingDestinationsScreen(Screen):
         self._buttons: dict[str, DestinationButton] = {}  # built once, relabelled on language
         self._headers: dict[str, Widget] = {}
         # in another language the groups may come in another order: rebuilt, when next shown
-        self.app.bind(lang=lambda *_: textures.when_shown(self, WayfindingDestinationsScreen._fill))
+        # (the screen's look follows the app's language then: screens/looks.py)
+        looks.current(self.app).bind(lang=lambda *_: self._fill())
         self._fill()
 
     def _fill(self):
+        with looks.building(looks.of(self)):   # the new grids' rules read the screen's look
+            self._fill_groups()
+        self.app.audio.refresh(self)
+
+    def _fill_groups(self):
         box = self.ids.groups
         box.clear_widgets()
         lang = self.app.lang
@@ -80,7 +86,6 @@ class WayfindingDestinationsScreen(Screen):
                 btn.label = place.name(lang)
                 grid.add_widget(btn)
             box.add_widget(grid)
-        self.app.audio.refresh(self)
 
     def button(self, place_id: str) -> DestinationButton:
         return self._buttons[place_id]

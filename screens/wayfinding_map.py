@@ -24,7 +24,7 @@ from kivy.uix.widget import Widget
 from kiosk.wayfinding.directions import get_directions, no_route_text
 from kiosk.wayfinding.mapgeom import MapFrame
 from kiosk.wayfinding.routing import route_floors, router_for
-from screens import textures, widgets  # noqa: F401 - TopBar, KLabel, BigButton used in the .kv
+from screens import looks, textures, widgets  # noqa: F401 - TopBar, KLabel, BigButton used in the .kv
 from screens.kvload import load_kv_for
 from screens.wayfinding_audio import map_audio_view
 from screens.wayfinding_shared import draw_icon, wayfinding_plan
@@ -190,7 +190,7 @@ class WayfindingMapScreen(Screen):
         while len(self._step_pool) < self._most_steps():
             self._step_pool.append(self._step_button())
         self._speak_button = self.ids.speak.__self__
-        self.app.bind(lang=lambda *_: self._refresh(), accessible=lambda *_: self._redraw_later())
+        looks.current(self.app).bind(lang=lambda *_: self._refresh(), accessible=lambda *_: self._redraw_later())
         self.bind(floor=lambda *_: self._redraw_later())
 
     def on_pre_enter(self, *_):
