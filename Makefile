@@ -15,8 +15,9 @@ $(BIN)/python:
 
 # Stamp files so a second `make` does not reinstall.
 # Bytecode is compiled once at install (as pip does for an installed package): the kiosk
-# service's code directory is read-only, so Python could not cache it at run time.
-PYC := $(BIN)/python -m compileall -q kiosk screens devices central common
+# service's code directory is read-only, so Python could not cache it at run time. Both plain
+# and -O bytecode (-o 0 -o 1): the kiosk service runs with PYTHONOPTIMIZE=1.
+PYC := $(BIN)/python -m compileall -q -o 0 -o 1 kiosk screens devices central common
 
 # `make run` needs the central service too (scripts/demo.py starts one next to the kiosk).
 $(VENV)/.run-installed: $(BIN)/python pyproject.toml

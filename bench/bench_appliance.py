@@ -16,6 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import APPLIANCE_ENV
 from bench.report import ROOT
 
 IDLE_S = float(os.environ.get("BENCH_IDLE_S", "30"))
@@ -29,7 +30,8 @@ def _cpu_ticks(pid: int) -> int:
 def idle_cpu(report) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-idle-"))
     env = dict(os.environ, SDL_VIDEODRIVER=os.environ.get("SDL_VIDEODRIVER", "offscreen"),
-               KIVY_HOME=str(tmp / "kivy"), KIOSK_DATA_DIR=str(tmp / "data"), KIOSK_LOG_LEVEL="INFO")
+               KIVY_HOME=str(tmp / "kivy"), KIOSK_DATA_DIR=str(tmp / "data"), KIOSK_LOG_LEVEL="INFO",
+               **APPLIANCE_ENV)
     env.pop("KIOSK_CONFIG", None)
     p = subprocess.Popen([sys.executable, "-m", "screens", "run", "--simulate"], cwd=ROOT, env=env,
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -53,7 +55,7 @@ def idle_cpu(report) -> None:
 def soak(report) -> None:
     r = subprocess.run([sys.executable, str(ROOT / "bench" / "soak.py")], cwd=ROOT,
                        capture_output=True, text=True, timeout=7200,
-                       env=dict(os.environ, SDL_VIDEODRIVER="offscreen"))
+                       env=dict(os.environ, SDL_VIDEODRIVER="offscreen", **APPLIANCE_ENV))
     lines = dict(ln.split("=", 1) for ln in r.stdout.splitlines() if "=" in ln)
     if r.returncode != 0 or "growth_mib_per_10k" not in lines:
         raise RuntimeError(f"soak run failed (exit {r.returncode}):\n{r.stdout[-2000:]}\n{r.stderr[-3000:]}")
@@ -76,7 +78,7 @@ def soak(report) -> None:
 def _rss(mode: str) -> float:
     r = subprocess.run([sys.executable, str(ROOT / "bench" / "rss_probe.py"), mode], cwd=ROOT,
                        capture_output=True, text=True, timeout=600,
-                       env=dict(os.environ, SDL_VIDEODRIVER="offscreen"))
+                       env=dict(os.environ, SDL_VIDEODRIVER="offscreen", **APPLIANCE_ENV))
     lines = dict(ln.split("=", 1) for ln in r.stdout.splitlines() if "=" in ln)
     if r.returncode != 0 or "rss_mib" not in lines:
         raise RuntimeError(f"rss probe {mode} failed (exit {r.returncode}):\n{r.stderr[-3000:]}")

@@ -20,6 +20,7 @@ import os
 import subprocess
 import sys
 
+from bench import APPLIANCE_ENV
 from bench.report import ROOT
 
 TARGET_RATIO = 3.0
@@ -30,7 +31,7 @@ PATHS = ("smiley_to_reasons", "reasons_to_thanks", "service_to_ticket_printed",
 
 
 def _child(one_core: bool) -> dict:
-    env = dict(os.environ, SDL_VIDEODRIVER="offscreen")
+    env = dict(os.environ, SDL_VIDEODRIVER="offscreen", **APPLIANCE_ENV)
     cmd = [sys.executable, str(ROOT / "bench" / "ui_taps.py")]
     if one_core:
         cmd = ["taskset", "-c", str(min(os.sched_getaffinity(0))), *cmd]

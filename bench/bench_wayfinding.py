@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench import APPLIANCE_ENV
 from bench.report import ROOT, percentile
 
 QUERIES = 400
@@ -99,7 +100,7 @@ def _map_first_draw() -> dict | None:
     if not script.exists():
         return None
     env = dict(os.environ, SDL_VIDEODRIVER="offscreen", KIVY_NO_ARGS="1", KIVY_NO_CONSOLELOG="1",
-               KIVY_NO_FILELOG="1", KIVY_HOME=str(ROOT / "build" / "kivy-home"))
+               KIVY_NO_FILELOG="1", KIVY_HOME=str(ROOT / "build" / "kivy-home"), **APPLIANCE_ENV)
     Path(env["KIVY_HOME"]).mkdir(parents=True, exist_ok=True)
     res = subprocess.run([sys.executable, str(script)], cwd=ROOT, env=env, capture_output=True,
                          text=True, timeout=120)

@@ -99,6 +99,7 @@ def test_kiosk_unit_keeps_what_the_appliance_needs():
     assert "PrivateDevices" not in s and "DeviceAllow" not in s  # devices via groups
     env = " ".join(s["Environment"])
     assert "SDL_VIDEODRIVER=kmsdrm" in env and "SDL_VIDEO_ALLOW_SCREENSAVER=0" in env
+    assert "PYTHONOPTIMIZE=1" in env   # as the benchmarks run it (bench.APPLIANCE_ENV)
 
 
 def test_central_unit_keeps_its_state_and_secrets_apart():
