@@ -163,12 +163,8 @@ class KioskApp(StaffMode, App):
         Clock.schedule_once(lambda _dt: self._prebuild(names), PREBUILD_GAP_S)
 
     def _build(self, name: str):
-        def make():   # its kv rules read a look of its own (screens/looks.py)
-            made = registry.screen_class(name)(name=name)
-            if low_reach.applies(self, name):
-                low_reach.apply(made)
-            return made
-        screen = self._screens[name] = self._looks.build(make)
+        make = registry.screen_class(name)   # its kv rules read a look of its own (screens/looks.py)
+        screen = self._screens[name] = self._looks.build(lambda: low_reach.fitted(self, make(name=name)))
         screen.bind(on_enter=self.audio.entered, on_leave=self.audio.left)   # audio mode
         self.sm.add_widget(screen)
         return screen

@@ -31,6 +31,13 @@ def _has_control(widget) -> bool:
     return any(isinstance(w, ButtonBehavior) for w in widget.walk(restrict=True))
 
 
+def fitted(app, screen):
+    """The screen, with its bar and controls moved within reach when the layout asks for it."""
+    if applies(app, screen.name):
+        apply(screen)
+    return screen
+
+
 def apply(screen) -> None:
     from screens.widgets import TopBar
     root = screen.children[0] if screen.children else None
