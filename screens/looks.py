@@ -102,7 +102,7 @@ class Looks:
         self._screens = alive
 
     def _follow(self, screen) -> None:
-        screen.look.follow(self._order)
+        screen.look.follow(list(self._order))   # a copy: a reaction may change the app meanwhile
 
 
 @contextmanager
