@@ -19,7 +19,7 @@ A look passes every other attribute (`app.tr`, `app.show`, `app.core`, ...) to t
 from __future__ import annotations
 
 from contextlib import contextmanager
-from weakref import ref
+from weakref import WeakSet
 
 from kivy.app import App
 from kivy.event import EventDispatcher
@@ -27,8 +27,6 @@ from kivy.lang.parser import global_idmap
 from kivy.properties import Property
 
 from screens import textures
-
-_look_class = None
 
 
 class _LookBase(EventDispatcher):
@@ -59,14 +57,10 @@ class _LookBase(EventDispatcher):
 def look_class(app) -> type:
     """A Look class with one property of the same kind for each of the app's own properties
     (kv rules may read any of them)."""
-    global _look_class
-    if _look_class is None or _look_class.app_class is not type(app):
-        props = {name: prop for name, prop in app.properties().items()
-                 if isinstance(prop, Property) and not hasattr(App, name)}   # the kiosk's own
-        attrs = {name: type(prop)(prop.defaultvalue) for name, prop in props.items()}
-        attrs.update(mirrored=tuple(props), app_class=type(app))
-        _look_class = type("Look", (_LookBase,), attrs)
-    return _look_class
+    props = {name: prop for name, prop in app.properties().items()
+             if isinstance(prop, Property) and not hasattr(App, name)}   # the kiosk's own
+    attrs = {name: type(prop)(prop.defaultvalue) for name, prop in props.items()}
+    return type("Look", (_LookBase,), {**attrs, "mirrored": tuple(props)})
 
 
 class Looks:
@@ -76,7 +70,7 @@ class Looks:
     def __init__(self, app):
         self.app = app
         self._cls = look_class(app)
-        self._screens: list = []   # weak references to screens that have a look
+        self._screens = WeakSet()   # the screens that have a look
         self._order = dict.fromkeys(self._cls.mirrored)   # least recently changed first
         for name in self._cls.mirrored:
             app.fbind(name, self._changed, name)
@@ -87,19 +81,14 @@ class Looks:
         with building(look):
             screen = make()
         screen.look = look
-        self._screens.append(ref(screen))
+        self._screens.add(screen)
         return screen
 
     def _changed(self, name, *_):
         del self._order[name]
         self._order[name] = None
-        alive = []
-        for screen_ref in self._screens:
-            screen = screen_ref()
-            if screen is not None:
-                alive.append(screen_ref)
-                textures.when_shown(screen, self._follow)
-        self._screens = alive
+        for screen in list(self._screens):
+            textures.when_shown(screen, self._follow)
 
     def _follow(self, screen) -> None:
         screen.look.follow(list(self._order))   # a copy: a reaction may change the app meanwhile

@@ -127,8 +127,8 @@ def when_shown(screen, fn) -> None:
     """`fn(screen)` now when the screen is in view (or being warmed up), else the next time it
     is warmed up or entered, once however often it was asked for: a language change that
     rebuilds a hidden screen's list (wayfinding destinations: 3-14 ms) waits until the tap's
-    frame is drawn. `fn` is a plain function, not a bound method (no reference to the screen
-    is kept beyond its own life)."""
+    frame is drawn. `fn` is a plain function or a method of something that outlives the screen,
+    never a method of the screen (no reference to the screen is kept beyond its own life)."""
     if _hidden(screen):
         _waiting_calls.setdefault(screen, {})[fn] = None
         _put_off()
